@@ -1,0 +1,43 @@
+# qcoord — the README's commands: `make demo` and `make check`.
+SHELL := /bin/bash
+SWIFT ?= swift
+BUILD_FLAGS ?=
+RELEASE_DIR := .build/release
+DEBUG_DIR := .build/debug
+VENV113 := build/venv-avocado113
+VENV88 := build/venv-avocado88
+QCOORD := $(DEBUG_DIR)/qcoord
+
+.PHONY: all setup build release demo check test-swift test-agent test-differential bench-list bench-run clean
+
+all: build
+
+setup: build/.setup-done
+build/.setup-done: scripts/setup.sh
+	@mkdir -p build
+	bash scripts/setup.sh
+	@touch $@
+
+build: setup
+	$(SWIFT) build $(BUILD_FLAGS)
+
+release: setup
+	$(SWIFT) build -c release $(BUILD_FLAGS)
+
+# The main job, on the local host (no SSH needed).
+demo: build
+	$(QCOORD) run --python $(VENV113)/bin/python examples/tests
+
+check: build test-agent test-swift
+	@echo "make check: all suites passed"
+
+test-swift: build
+	QCOORD_AVOCADO113=$(CURDIR)/$(VENV113) QCOORD_AVOCADO88=$(CURDIR)/$(VENV88) \
+	  $(SWIFT) test $(BUILD_FLAGS) 2>&1 | tee build/swift-test.log; exit $${PIPESTATUS[0]}
+
+test-agent: setup
+	python3 -m unittest discover -s agents/tests -t agents -v 2>&1 | tail -n 5
+	$(VENV113)/bin/vermin --no-tips --violations -t=3.8- agents/qcoord_agent.py
+
+clean:
+	rm -rf .build build

@@ -1,0 +1,53 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "qcoord",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "qcoord", targets: ["qcoord"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // System library: the only C dependency. Debian: libssh-dev.
+        .systemLibrary(name: "CLibSSH", pkgConfig: "libssh", providers: [.apt(["libssh-dev"])]),
+
+        // PURE: no FileManager, no Process, no sockets, no clock, no print.
+        .target(name: "QCoordCore"),
+
+        // The only importer of CLibSSH.
+        .target(name: "QCoordSSH", dependencies: ["CLibSSH", "QCoordCore"]),
+
+        // Pure renderers of the job report plus one writer.
+        .target(name: "QCoordReport", dependencies: ["QCoordCore"]),
+
+        // I/O: agent links, coordinator, journal, file system walking, tree sync.
+        .target(
+            name: "QCoordRun",
+            dependencies: ["QCoordCore", "QCoordSSH", "QCoordReport", .product(name: "Yams", package: "Yams")],
+            plugins: ["EmbedAgent"]
+        ),
+
+        // Build tool that turns agents/qcoord_agent.py into a Swift string literal.
+        .executableTarget(name: "AgentEmbedder"),
+        .plugin(name: "EmbedAgent", capability: .buildTool(), dependencies: ["AgentEmbedder"]),
+
+        .executableTarget(
+            name: "qcoord",
+            dependencies: [
+                "QCoordCore", "QCoordRun", "QCoordReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "QCoordCoreTests", dependencies: ["QCoordCore"]),
+        .testTarget(name: "QCoordReportTests", dependencies: ["QCoordReport", "QCoordCore"]),
+        .testTarget(name: "QCoordSSHTests", dependencies: ["QCoordSSH"]),
+        .testTarget(name: "QCoordRunTests", dependencies: ["QCoordRun", "QCoordCore"]),
+        .testTarget(name: "QCoordIntegrationTests", dependencies: ["QCoordRun", "QCoordCore", "QCoordReport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,20 @@
+/// The type of a resolved test, named as Avocado's classic loaders name them.
+public enum TestKind: String, Codable, Sendable, CaseIterable, Hashable {
+    case instrumented = "INSTRUMENTED"
+    case pyUnittest = "PyUNITTEST"
+    case simple = "SIMPLE"
+    case tap = "TAP"
+    case external = "EXTERNAL"
+    case missing = "MISSING"
+
+    /// Avocado 113's kind name (`avocado-instrumented`, …), nil where 113 has none.
+    public var avocadoKind: String? {
+        switch self {
+        case .instrumented: "avocado-instrumented"
+        case .pyUnittest: "python-unittest"
+        case .simple: "exec-test"
+        case .tap: "tap"
+        case .external, .missing: nil
+        }
+    }
+}

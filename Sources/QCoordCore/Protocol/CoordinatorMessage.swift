@@ -1,0 +1,93 @@
+/// Messages from the coordinator to an agent.
+public enum CoordinatorMessage: Sendable, Hashable {
+    case hello(Hello)
+    case run(RunTask)
+    case cancel(taskID: String)
+    case shutdown
+
+    public struct Hello: Sendable, Hashable, Codable {
+        public var version: Int
+        public var jobID: String
+        /// Extra environment for every test.
+        public var env: [String: String]
+        /// Parameters for every test (`-p k=v`).
+        public var params: [String: String]
+        public var qemuSearch: QemuSearch
+
+        public init(version: Int = AgentProtocol.version, jobID: String, env: [String: String] = [:],
+                    params: [String: String] = [:], qemuSearch: QemuSearch = QemuSearch()) {
+            self.version = version
+            self.jobID = jobID
+            self.env = env
+            self.params = params
+            self.qemuSearch = qemuSearch
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case version, env, params
+            case jobID = "job_id"
+            case qemuSearch = "qemu_search"
+        }
+    }
+
+    /// Where the agent looks for `qemu-system-ARCH`.
+    public struct QemuSearch: Sendable, Hashable, Codable {
+        /// Searched first, in order (a QEMU build dir, …).
+        public var dirs: [String]
+        /// Search PATH after `dirs`.
+        public var pathSearch: Bool
+        /// arch → explicit binary.
+        public var overrides: [String: String]
+        /// Python interpreter for Avocado (a venv's python), when configured.
+        public var python: String?
+
+        public init(dirs: [String] = [], pathSearch: Bool = true, overrides: [String: String] = [:], python: String? = nil) {
+            self.dirs = dirs
+            self.pathSearch = pathSearch
+            self.overrides = overrides
+            self.python = python
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case dirs, overrides, python
+            case pathSearch = "path_search"
+        }
+    }
+
+    public struct RunTask: Sendable, Hashable, Codable {
+        public var taskID: String
+        public var kind: TestKind
+        /// The test name (`file.py:Class.method`, or the reference).
+        public var name: String
+        /// The file or reference, relative to `workdir` when relative.
+        public var uri: String
+        /// EXTERNAL: runner and arguments.
+        public var args: [String]
+        public var arch: String?
+        public var params: [String: String]
+        public var env: [String: String]
+        public var timeoutS: Double?
+        public var workdir: String?
+
+        public init(taskID: String, kind: TestKind, name: String, uri: String, args: [String] = [],
+                    arch: String? = nil, params: [String: String] = [:], env: [String: String] = [:],
+                    timeoutS: Double? = nil, workdir: String? = nil) {
+            self.taskID = taskID
+            self.kind = kind
+            self.name = name
+            self.uri = uri
+            self.args = args
+            self.arch = arch
+            self.params = params
+            self.env = env
+            self.timeoutS = timeoutS
+            self.workdir = workdir
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case kind, name, uri, args, arch, params, env, workdir
+            case taskID = "task_id"
+            case timeoutS = "timeout_s"
+        }
+    }
+}
