@@ -8,9 +8,13 @@ VENV113 := build/venv-avocado113
 VENV88 := build/venv-avocado88
 QCOORD := $(DEBUG_DIR)/qcoord
 
-.PHONY: all setup build release demo check test-swift test-agent test-differential bench-list bench-run clean
+.PHONY: all setup build release demo check test-swift test-agent clean
 
+# Suites and benchmarks of each area live in mk/*.mk; each fragment may add a suite
+# to `make check` with `CHECK_TARGETS += name`.
+CHECK_TARGETS :=
 all: build
+-include mk/*.mk
 
 setup: build/.setup-done
 build/.setup-done: scripts/setup.sh
@@ -28,7 +32,7 @@ release: setup
 demo: build
 	$(QCOORD) run --python $(VENV113)/bin/python examples/tests
 
-check: build test-agent test-swift
+check: build test-agent test-swift $(CHECK_TARGETS)
 	@echo "make check: all suites passed"
 
 test-swift: build
@@ -36,7 +40,7 @@ test-swift: build
 	  $(SWIFT) test $(BUILD_FLAGS) 2>&1 | tee build/swift-test.log; exit $${PIPESTATUS[0]}
 
 test-agent: setup
-	python3 -m unittest discover -s agents/tests -t agents -v 2>&1 | tail -n 5
+	python3 -m unittest discover -s agents/tests -t agents
 	$(VENV113)/bin/vermin --no-tips --violations -t=3.8- agents/qcoord_agent.py
 
 clean:
