@@ -722,7 +722,7 @@ class Task:
         self.dir = tempfile.mkdtemp(prefix="task-%s-" % safe, dir=self.agent.base_dir)
         self.results = os.path.join(self.dir, "results")
         self.wd = os.path.join(self.dir, "wd")
-        os.makedirs(self.results)
+        os.makedirs(os.path.join(self.results, "data"))
         os.makedirs(self.wd)
 
     def environment(self):
