@@ -607,6 +607,7 @@ class Task:
         self.uri = msg.get("uri") or ""
         self.args = [str(a) for a in (msg.get("args") or [])]
         self.timeout = msg.get("timeout_s")
+        self.tags = msg.get("tags") if isinstance(msg.get("tags"), dict) else {}
         self.workdir = msg.get("workdir") or agent.cwd
         self.params = dict(agent.params)
         self.params.update({str(k): str(v) for k, v in (msg.get("params") or {}).items()})
@@ -965,6 +966,9 @@ class Task:
                             ["-m", "avocado.plugins.runners.avocado_instrumented"])
         argv += ["runnable-run", "-k", "avocado-instrumented", "-u", "%s:%s" % (path, self.test_part()),
                  "variant=json:" + json.dumps(variant), "output_dir=" + self.results]
+        if self.tags:
+            # avocado_qemu-style tests read single `arch:` / `machine:` / `cpu:` tags from self.tags.
+            argv.append("tags=json:" + json.dumps(self.tags, sort_keys=True))
         debug_log = open(os.path.join(self.results, "debug.log"), "ab")
         state = {"buf": b"", "finished": None}
 

@@ -44,8 +44,11 @@ TASKS = {
     "inst-cancel": inst(os.path.join(F, "instrumented_statuses.py"), "Statuses.test_cancel"),
     "inst-warn": inst(os.path.join(F, "instrumented_statuses.py"), "Statuses.test_warn"),
     "inst-timeout": inst(os.path.join(F, "instrumented_statuses.py"), "Statuses.test_timeout"),
+    # machine comes only from the test's `machine:virt` tag: tags must reach the runner.
+    "inst-tags": dict(inst(os.path.join(T, "test_qmp.py"), "AArch64VirtQMP.test_query_machines"), arch="aarch64",
+                      tags={"arch": ["aarch64"], "machine": ["virt"], "qmp": None, "quick": None}),
     "inst-params": dict(inst(os.path.join(FIXTURES, "params_test.py"), "Params.test_params"),
-                        arch="x86_64", params={"greeting": "hi", "override": "run"},
+                        arch="x86_64", params={"greeting": "hi", "override": "run", "machine": "q35"},
                         env={"AVOCADO_ALLOW_UNTRUSTED_CODE": "1"}),
 }
 
@@ -59,7 +62,7 @@ class AgentTasks:
     def setUpClass(cls):
         cls.agent = AgentProcess()
         cls.ready = cls.agent.hello(python=cls.python, dirs=["/usr/bin"], path_search=False,
-                                    params={"machine": "q35", "override": "hello"})
+                                    params={"from_hello": "h", "override": "hello"})
         for task_id, spec in TASKS.items():
             if cls.instrumented_only and not task_id.startswith("inst-"):
                 continue
@@ -134,6 +137,10 @@ class InstrumentedChecks:
         files = self.agent.files("inst-pass")
         self.assertIn(b"QEMU 7.", files["debug.log"])
 
+    def test_machine_tag_reaches_the_test(self):
+        self.check("inst-tags", "PASS")
+        self.assertEqual(self.agent.started("inst-tags")["qemu_bin"], "/usr/bin/qemu-system-aarch64")
+
     def test_instrumented_statuses(self):
         self.check("inst-fail", "FAIL", "expected failure: 1 != 2")
         self.check("inst-error", "ERROR", "an unexpected exception")
@@ -147,7 +154,8 @@ class InstrumentedChecks:
         seen = json.loads(fin["whiteboard"])
         self.assertEqual(seen["qemu_bin"], "/usr/bin/qemu-system-x86_64")
         self.assertEqual(seen["arch"], "x86_64")
-        self.assertEqual(seen["machine"], "q35")          # from hello
+        self.assertEqual(seen["machine"], "q35")
+        self.assertEqual(seen["from_hello"], "h")         # from hello
         self.assertEqual(seen["greeting"], "hi")          # from run
         self.assertEqual(seen["override"], "run")         # run wins over hello
         self.assertEqual(seen["cwd_binary"], "/usr/bin/qemu-system-x86_64")

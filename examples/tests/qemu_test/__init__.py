@@ -35,9 +35,11 @@ class QMPError(Exception):
 class QMPClient:
     """Just enough QMP: greeting, capabilities negotiation, commands, events skipped."""
 
-    def __init__(self, path, timeout=10.0):
+    def __init__(self, path, timeout=10.0, proc=None):
         deadline = time.monotonic() + timeout
         while True:
+            if proc is not None and proc.poll() is not None:
+                raise QMPError("QEMU exited with status %d" % proc.returncode)
             self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             try:
                 self.sock.connect(path)
@@ -118,7 +120,7 @@ class Machine:
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         try:
-            self.qmp = QMPClient(qmp_path)
+            self.qmp = QMPClient(qmp_path, proc=self.proc)
             if console:
                 self.console = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
                 self.console.connect(con_path)
