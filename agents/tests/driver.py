@@ -58,6 +58,7 @@ class AgentProcess:
                                      cwd=cwd or REPO)
         self.messages = []
         self.raw_lengths = []
+        self.raw_lines = []
         self.queue = queue.Queue()
         self.lock = threading.Lock()
         self.finished = {}
@@ -67,6 +68,7 @@ class AgentProcess:
     def _read(self):
         for line in self.proc.stdout:
             self.raw_lengths.append(len(line))
+            self.raw_lines.append(line)
             msg = json.loads(line)
             with self.lock:
                 self.messages.append(msg)
