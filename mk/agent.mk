@@ -1,7 +1,7 @@
 # The agent (agents/qcoord_agent.py), its protocol fixtures and the example suite.
 # `test-agent` (unit tests + the Python 3.8 floor) is in the main Makefile.
 
-.PHONY: protocol-transcript check-examples-avocado bench-agent
+.PHONY: protocol-transcript check-examples-avocado
 
 # Re-records the real agent session the Swift protocol tests decode.
 protocol-transcript: setup
