@@ -611,6 +611,13 @@ class Task:
         self.workdir = msg.get("workdir") or agent.cwd
         self.params = dict(agent.params)
         self.params.update({str(k): str(v) for k, v in (msg.get("params") or {}).items()})
+        if self.timeout is None and self.kind != "INSTRUMENTED":
+            # `-p timeout=S` is Avocado's own for INSTRUMENTED tests (it reaches self.params);
+            # other kinds have nobody else to enforce it.
+            try:
+                self.timeout = float(self.params["timeout"]) or None
+            except (KeyError, ValueError):
+                pass
         self.env_extra = dict(agent.env)
         self.env_extra.update({str(k): str(v) for k, v in (msg.get("env") or {}).items()})
         self.lock = threading.Lock()
@@ -1275,7 +1282,16 @@ class Agent:
             if task_id in self.tasks:
                 self.ch.error("task %s is already running; duplicate run ignored" % task_id, task_id)
                 return
-            task = Task(self, msg)
+            try:
+                task = Task(self, msg)
+            except Exception:
+                # Fields of the wrong shape: the task still gets its started/finished pair.
+                log("bad run message:\n%s" % traceback.format_exc())
+                reason = "invalid run message: %s" % last_line(traceback.format_exc())
+                self.ch.send({"type": "started", "task_id": task_id, "qemu_bin": None, "arch": None, "pid": None})
+                self.ch.send({"type": "finished", "task_id": task_id, "status": "ERROR",
+                              "fail_reason": reason, "time_s": 0.0})
+                return
             self.tasks[task_id] = task
         problem = None
         if not isinstance(msg.get("uri"), str) or not msg.get("uri"):

@@ -50,6 +50,12 @@ class Timeouts(unittest.TestCase):
         self.assertLess(fin["time_s"], 4)
         self.assertTrue(group_gone(self.agent.started("hang")["pid"]))
 
+    def test_timeout_param_limits_a_simple_test(self):
+        self.agent.run("hang-param", "SIMPLE", os.path.join(F, "simple_hang.sh"), params={"timeout": "1"})
+        fin = self.agent.wait_finished("hang-param", timeout=10)
+        self.assertEqual(fin["status"], "INTERRUPTED")
+        self.assertEqual(fin["fail_reason"], "Test interrupted: Timeout reached")
+
     def test_sigterm_ignoring_test_gets_sigkill(self):
         self.agent.run("stubborn", "SIMPLE", os.path.join(FIXTURES, "ignore_term.sh"), timeout_s=1)
         fin = self.agent.wait_finished("stubborn", timeout=10)

@@ -125,7 +125,8 @@ class Robustness(Agent):
         self.agent.run("badtimeout", "SIMPLE", ENV_DUMP, timeout_s="soon")
         self.agent.run("noclass", "PyUNITTEST", os.path.join(F, "unittest_statuses.py"))
         self.agent.run("notexec", "SIMPLE", os.path.join(F, "needs_sparc64.py"))
-        for task_id, reason in (("kind", "BOGUS"), ("missing", "not found"), ("nouri", "uri"),
+        self.agent.run("badparams", "SIMPLE", ENV_DUMP, params=["not", "a", "map"])
+        for task_id, reason in (("badparams", "invalid run message"), ("kind", "BOGUS"), ("missing", "not found"), ("nouri", "uri"),
                                 ("badtimeout", "timeout_s"), ("noclass", "Class.method"),
                                 ("notexec", "cannot start")):
             fin = self.agent.wait_finished(task_id)
