@@ -162,6 +162,7 @@ class Guardian:
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
         groups = set()
+        base_dir = None
         buf = b""
         while True:
             try:
@@ -175,22 +176,28 @@ class Guardian:
             buf += data
             while b"\n" in buf:
                 line, buf = buf.split(b"\n", 1)
+                op = line[:1]
                 try:
-                    op, pgid = line[:1], int(line[1:])
+                    pgid = int(line[1:]) if op in (b"+", b"-") else 0
                 except ValueError:
+                    continue
+                if op == b"d":
+                    base_dir = line[1:].decode("utf-8", "surrogateescape")
                     continue
                 if op == b"+":
                     groups.add(pgid)
                 elif op == b"-":
                     groups.discard(pgid)
         kill_groups(groups, grace=KILL_GRACE_S)
+        if base_dir:
+            shutil.rmtree(base_dir, ignore_errors=True)
 
     def _send(self, text):
         if self.fd is None:
             return
         with self.lock:
             try:
-                os.write(self.fd, text.encode("ascii"))
+                os.write(self.fd, text.encode("utf-8", "surrogateescape"))
             except OSError:
                 pass
 
@@ -199,6 +206,11 @@ class Guardian:
 
     def unregister(self, pgid):
         self._send("-%d\n" % pgid)
+
+    def remove_on_exit(self, path):
+        """The agent's temp dir: removed by the guardian too, in case the agent is SIGKILLed."""
+        if "\n" not in path:
+            self._send("d%s\n" % path)
 
 
 def killpg(pgid, sig):
@@ -658,11 +670,11 @@ class Task:
             self.reap_group()
         if self.interrupt_reason is not None and status != "CANCEL":
             status, reason = "INTERRUPTED", self.interrupt_reason
+        self.send_started(None)
         try:
             self.send_files()
         except Exception:
             log("task %s: sending files failed:\n%s" % (self.id, traceback.format_exc()))
-        self.send_started(None)
         msg = {"type": "finished", "task_id": self.id, "status": status,
                "fail_reason": reason, "time_s": round(time.monotonic() - self.start_time, 6)}
         if self.whiteboard is not None:
@@ -1248,6 +1260,7 @@ class Agent:
         }
         job = re.sub(r"[^A-Za-z0-9_.-]", "_", str(msg.get("job_id") or "job"))[:40]
         self.base_dir = tempfile.mkdtemp(prefix="qcoord-%s-" % job)
+        self.guardian.remove_on_exit(self.base_dir)
         found = {}
 
         def probe_avocado():

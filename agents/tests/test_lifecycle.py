@@ -2,7 +2,9 @@
 
 import os
 import re
+import shutil
 import signal
+import tempfile
 import time
 import unittest
 
@@ -95,8 +97,8 @@ class Timeouts(unittest.TestCase):
 
 
 class AgentExit(unittest.TestCase):
-    def start_qemu_task(self):
-        agent = AgentProcess()
+    def start_qemu_task(self, env=None):
+        agent = AgentProcess(env=env)
         agent.hello(dirs=["/usr/bin"], path_search=False)
         agent.run("bg", "SIMPLE", os.path.join(FIXTURES, "qemu_background.sh"), arch="x86_64", args=["wait"])
         qemu = wait_for_pid(agent, "bg", "qemu-pid")
@@ -121,10 +123,17 @@ class AgentExit(unittest.TestCase):
         agent.close()
 
     def test_sigkilled_agent_takes_its_qemu_along(self):
-        agent, qemu = self.start_qemu_task()
+        tmp = tempfile.mkdtemp(prefix="qcoord-tmpdir-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        agent, qemu = self.start_qemu_task(env={"TMPDIR": tmp})
+        self.assertEqual(len(os.listdir(tmp)), 1)  # the job's temp dir
         os.kill(agent.proc.pid, signal.SIGKILL)
         agent.proc.wait(5)
         self.assertTrue(wait_dead(qemu, 5), "QEMU %d survived the agent's SIGKILL" % qemu)
+        deadline = time.monotonic() + 3
+        while os.listdir(tmp) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(os.listdir(tmp), [], "the guardian left the job's temp dir behind")
         agent.close()
 
     def test_sigkilled_agent_takes_instrumented_qemu_along(self):
