@@ -738,12 +738,15 @@ class Task:
                 or bool(self.msg.get("arch")) or bool(self.params.get("qemu_bin")))
 
     def make_dir(self):
-        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", str(self.id))[:80]
+        # Short: the path must leave room for UNIX socket names below it (108 bytes).
+        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", str(self.id))[:16]
         self.dir = tempfile.mkdtemp(prefix="task-%s-" % safe, dir=self.agent.base_dir)
         self.results = os.path.join(self.dir, "results")
         self.wd = os.path.join(self.dir, "wd")
+        self.tmp = os.path.join(self.dir, "tmp")
         os.makedirs(os.path.join(self.results, "data"))
         os.makedirs(self.wd)
+        os.makedirs(self.tmp)
 
     def environment(self):
         env = dict(os.environ)
@@ -753,6 +756,10 @@ class Task:
         env["AVOCADO_TEST_OUTPUTDIR"] = os.path.join(self.results, "data")
         env["AVOCADO_TEST_LOGDIR"] = self.results
         env["PYTHONUNBUFFERED"] = "1"
+        if "TMPDIR" not in self.env_extra:
+            # What a test (or a test killed before its tearDown) leaves in TMPDIR goes
+            # away with the task.
+            env["TMPDIR"] = self.tmp
         return env
 
     def test_params(self):
@@ -1258,7 +1265,7 @@ class Agent:
             "overrides": {normalize_arch(k): str(v) for k, v in (search.get("overrides") or {}).items()},
             "python": search.get("python"),
         }
-        job = re.sub(r"[^A-Za-z0-9_.-]", "_", str(msg.get("job_id") or "job"))[:40]
+        job = re.sub(r"[^A-Za-z0-9_.-]", "_", str(msg.get("job_id") or "job"))[:12]
         self.base_dir = tempfile.mkdtemp(prefix="qcoord-%s-" % job)
         self.guardian.remove_on_exit(self.base_dir)
         found = {}
