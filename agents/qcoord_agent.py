@@ -679,10 +679,11 @@ class Task:
                "fail_reason": reason, "time_s": round(time.monotonic() - self.start_time, 6)}
         if self.whiteboard is not None:
             msg["whiteboard"] = self.whiteboard
+        # Forget the task before reporting it, so the coordinator may reuse its id at once.
+        self.agent.task_done(self)
         self.ch.send(msg)
         if self.dir:
             shutil.rmtree(self.dir, ignore_errors=True)
-        self.agent.task_done(self)
 
     def send_started(self, pid):
         if self.started_sent:
