@@ -1346,7 +1346,8 @@ class Agent:
         deadline = time.monotonic() + KILL_GRACE_S + 2
         for task in tasks:
             task.thread.join(max(0.0, deadline - time.monotonic()))
-        groups = [t.pgid for t in tasks if t.pgid is not None]
+        # Only groups of tasks still running: a finished task's pgid may belong to someone else by now.
+        groups = [t.pgid for t in tasks if t.pgid is not None and t.thread.is_alive()]
         for g in groups:
             killpg(g, signal.SIGKILL)
         self.heartbeat_stop.set()
