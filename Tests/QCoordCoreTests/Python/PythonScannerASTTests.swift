@@ -5,28 +5,28 @@ import Testing
 /// Compares the scanner with Python's own `ast` (Tests/Fixtures/python/ast_dump.py) on every
 /// fixture file, so that "what is a docstring / a base / a top-level class" is Python's answer.
 @Suite struct PythonScannerASTTests {
-    struct DumpImport: Decodable, Equatable {
+    struct DumpImport: Codable, Equatable {
         var module: String
         var level: Int
         var names: [[String?]]
         var alias: String?
         var line: Int
     }
-    struct DumpMethod: Decodable, Equatable {
+    struct DumpMethod: Codable, Equatable {
         var name: String
         var isAsync: Bool
         var decorators: Int
         var docstring: String?
         var line: Int
     }
-    struct DumpClass: Decodable, Equatable {
+    struct DumpClass: Codable, Equatable {
         var name: String
         var bases: [[String]?]
         var docstring: String?
         var methods: [DumpMethod]
         var line: Int
     }
-    struct DumpModule: Decodable, Equatable {
+    struct DumpModule: Codable, Equatable {
         var imports: [DumpImport]?
         var classes: [DumpClass]?
         var error: Int?
