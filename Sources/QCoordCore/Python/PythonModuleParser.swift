@@ -1,12 +1,17 @@
 /// Walks the token stream of a module statement by statement. Blocks are skipped by
 /// counting INDENT/DEDENT tokens, so no recursion is involved at any nesting depth.
+///
+/// It reads the source through a buffer pointer that is valid only during
+/// `PythonScanner.scan`'s `withUnsafeBufferPointer`; the parser never outlives that call.
 struct PythonModuleParser {
-    let source: [UInt8]
+    let source: UnsafeBufferPointer<UInt8>
+    let base: UnsafePointer<UInt8>
     let tokens: [PythonToken]
     var i = 0
 
-    init(source: [UInt8], tokens: [PythonToken]) {
+    init(source: UnsafeBufferPointer<UInt8>, base: UnsafePointer<UInt8>, tokens: [PythonToken]) {
         self.source = source
+        self.base = base
         self.tokens = tokens
     }
 
@@ -30,9 +35,12 @@ struct PythonModuleParser {
         return t.kind == .op && matches(t, text)
     }
 
-    func isName(_ k: Int, _ text: StaticString) -> Bool {
+    /// The hard keyword at `k`, if the token there is one.
+    @inline(__always)
+    func keyword(_ k: Int) -> PythonKeyword? {
         let t = tok(k)
-        return t.kind == .name && matches(t, text)
+        guard t.kind == .name else { return nil }
+        return PythonKeyword.classify(base, start: t.start, end: t.end)
     }
 
     func matches(_ t: PythonToken, _ text: StaticString) -> Bool {
@@ -49,7 +57,7 @@ struct PythonModuleParser {
     }
 
     func text(_ t: PythonToken) -> String {
-        String(decoding: source[t.start..<t.end], as: UTF8.self)
+        String(decoding: UnsafeBufferPointer(rebasing: source[t.start..<t.end]), as: UTF8.self)
     }
 
     /// Whether token `k` ends a simple statement.
@@ -58,21 +66,16 @@ struct PythonModuleParser {
         return kind == .newline || kind == .endMarker || isOp(k, 0x3B)
     }
 
-    static let compoundKeywords: [StaticString] = [
-        "if", "elif", "else", "while", "for", "try", "except", "finally", "with", "def", "async", "class",
-    ]
-
+    /// Whether the statement at `k` starts with a keyword that introduces a compound
+    /// statement (its line may end in a block, or carry one-line bodies after ':').
     func isCompoundKeyword(_ k: Int) -> Bool {
-        guard tok(k).kind == .name else { return false }
-        for keyword in Self.compoundKeywords where isName(k, keyword) { return true }
-        return false
+        switch keyword(k) {
+        case .if, .elif, .else, .while, .for, .try, .except, .finally, .with, .def, .async, .class:
+            return true
+        default:
+            return false
+        }
     }
-
-    static let nonNameKeywords: [StaticString] = [
-        "None", "True", "False", "and", "or", "not", "in", "is", "lambda", "if", "else", "await", "yield",
-        "for", "async", "def", "class", "import", "from", "return", "pass", "del", "global", "nonlocal",
-        "raise", "assert", "break", "continue", "while", "with", "try", "except", "finally", "elif", "as",
-    ]
 
     // MARK: - Skipping
 
@@ -137,11 +140,11 @@ struct PythonModuleParser {
             default:
                 if isOp(i, 0x40) { // '@' decorators of a top-level def/class
                     skipLineAndBlock()
-                } else if isName(i, "import") {
+                } else if keyword(i) == .import {
                     parseImport(into: &module.imports)
-                } else if isName(i, "from") {
+                } else if keyword(i) == .from {
                     parseFromImport(into: &module.imports)
-                } else if isName(i, "class") {
+                } else if keyword(i) == .class {
                     if let cls = parseClass() { module.classes.append(cls) }
                 } else if isCompoundKeyword(i) {
                     skipLineAndBlock()
@@ -167,7 +170,7 @@ struct PythonModuleParser {
 
     /// Reads an optional `as NAME`.
     mutating func alias() -> String? {
-        guard isName(i, "as"), tok(i + 1).kind == .name else { return nil }
+        guard keyword(i) == .as, tok(i + 1).kind == .name else { return nil }
         let name = text(tok(i + 1))
         i += 2
         return name
@@ -200,8 +203,8 @@ struct PythonModuleParser {
             }
             i += 1
         }
-        let module = isName(i, "import") ? [] : dottedName()
-        guard isName(i, "import"), level > 0 || !module.isEmpty else {
+        let module = keyword(i) == .import ? [] : dottedName()
+        guard keyword(i) == .import, level > 0 || !module.isEmpty else {
             skipSimpleStatement()
             return
         }
@@ -320,8 +323,7 @@ struct PythonModuleParser {
     }
 
     func isReservedName(_ k: Int) -> Bool {
-        for keyword in Self.nonNameKeywords where isName(k, keyword) { return true }
-        return false
+        keyword(k) != nil
     }
 
     /// The source text of tokens `[a, b)` with every gap between tokens collapsed to one
@@ -339,7 +341,7 @@ struct PythonModuleParser {
                     && (source[t.start] == 0x29 || source[t.start] == 0x5D || source[t.start] == 0x7D || source[t.start] == 0x2C)
                 if t.start > prev.end && !prevOpens && !curCloses { out.append(0x20) }
             }
-            out.append(contentsOf: source[t.start..<t.end])
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: source[t.start..<t.end]))
             k += 1
         }
         return String(decoding: out, as: UTF8.self)
@@ -370,7 +372,7 @@ struct PythonModuleParser {
                     decorators.append(normalizedText(from: start, to: end))
                     i = end
                     if tok(i).kind == .newline { i += 1 }
-                } else if isName(i, "def") || (isName(i, "async") && isName(i + 1, "def")) {
+                } else if keyword(i) == .def || (keyword(i) == .async && keyword(i + 1) == .def) {
                     if let method = parseFunction(decorators: decorators) { cls.methods.append(method) }
                     decorators = []
                 } else if isCompoundKeyword(i) {
@@ -387,7 +389,7 @@ struct PythonModuleParser {
     /// With `i` at `def` or `async`, reads the function header and its docstring and skips its body.
     mutating func parseFunction(decorators: [String]) -> PythonFunction? {
         let line = tok(i).line
-        let isAsync = isName(i, "async")
+        let isAsync = keyword(i) == .async
         if isAsync { i += 1 }
         guard tok(i + 1).kind == .name else {
             skipLineAndBlock()

@@ -8,8 +8,12 @@ public enum PythonScanner {
         case .failure(let error):
             return .failure(error)
         case .success(let tokens):
-            var parser = PythonModuleParser(source: source, tokens: tokens)
-            return .success(parser.parseModule())
+            let module = source.withUnsafeBufferPointer { buffer -> PythonModule in
+                guard let base = buffer.baseAddress else { return PythonModule() }
+                var parser = PythonModuleParser(source: buffer, base: base, tokens: tokens)
+                return parser.parseModule()
+            }
+            return .success(module)
         }
     }
 

@@ -4,7 +4,7 @@
 /// It never traps on malformed input: every problem CPython's tokenizer would reject (and
 /// a few of its early parser checks, such as mismatched brackets) is returned as a
 /// `PythonSyntaxError` with a 1-based line. After an error, `next()` keeps returning it.
-public struct PythonTokenizer: Sendable {
+public struct PythonTokenizer {
     /// CPython's limits (MAXLEVEL, MAXINDENT); they also bound our own stacks.
     static let maxBracketDepth = 200
     static let maxIndentDepth = 100
@@ -12,6 +12,10 @@ public struct PythonTokenizer: Sendable {
     static let maxFStringFrames = 200
 
     public let bytes: [UInt8]
+    /// Keeps `base` alive; the tokenizer reads only through `base`/`count`.
+    private let storage: PythonSourceStorage
+    let base: UnsafePointer<UInt8>
+    let count: Int
     /// Emit `.comment` and `.nl` tokens; the scanner does not need them.
     public let includeTrivia: Bool
 
@@ -38,6 +42,9 @@ public struct PythonTokenizer: Sendable {
     public init(_ bytes: [UInt8], includeTrivia: Bool = true) {
         self.bytes = bytes
         self.includeTrivia = includeTrivia
+        storage = PythonSourceStorage(bytes)
+        base = UnsafePointer(storage.pointer)
+        count = bytes.count
         // A UTF-8 byte order mark at file start is not part of the source.
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
             pos = 3
@@ -72,7 +79,7 @@ public struct PythonTokenizer: Sendable {
     /// so 0 is an unambiguous end-of-input sentinel.
     @inline(__always)
     func at(_ i: Int) -> UInt8 {
-        i < bytes.count ? bytes[i] : 0
+        i < count ? base[i] : 0
     }
 
     @inline(__always)
@@ -128,13 +135,13 @@ public struct PythonTokenizer: Sendable {
                 b = at(pos)
             }
             let start = pos
-            if pos >= bytes.count {
+            if pos >= count {
                 return endOfInput()
             }
             switch b {
             case 0x23: // '#'
                 var p = pos + 1
-                while p < bytes.count, bytes[p] != 0x0A, bytes[p] != 0x0D { p += 1 }
+                while p < count, base[p] != 0x0A, base[p] != 0x0D { p += 1 }
                 pos = p
                 if includeTrivia { return token(.comment, start, p) }
                 continue
@@ -154,12 +161,12 @@ public struct PythonTokenizer: Sendable {
                 if next == 0x0A || next == 0x0D {
                     pos += 1
                     consumeNewline()
-                    if pos >= bytes.count {
+                    if pos >= count {
                         return fail("unexpected EOF while parsing (line continuation at end of file)", line: line - 1)
                     }
                     continue
                 }
-                if pos + 1 >= bytes.count {
+                if pos + 1 >= count {
                     return fail("unexpected EOF while parsing (line continuation at end of file)", line: line)
                 }
                 return fail("unexpected character after line continuation character", line: line)
@@ -242,7 +249,7 @@ public struct PythonTokenizer: Sendable {
         pos = p
         let b = at(p)
         // Blank and comment-only lines never change the indentation.
-        if b == 0x23 || b == 0x0A || b == 0x0D || p >= bytes.count { return nil }
+        if b == 0x23 || b == 0x0A || b == 0x0D || p >= count { return nil }
         // A line made only of a continuation backslash is not a statement start either.
         if b == 0x5C { return nil }
         let top = indents.count - 1

@@ -1,0 +1,70 @@
+// Throughput benchmark of the Python scanner (run with `make bench-scanner`).
+// Compiled together with Sources/QCoordCore/Python/*.swift by swiftc -O, so it needs no
+// package target. Scans one large generated module built from the fixture files.
+import Foundation
+
+let args = CommandLine.arguments.dropFirst()
+var unit: [UInt8] = []
+for path in args {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        FileHandle.standardError.write("cannot read \(path)\n".data(using: .utf8)!)
+        exit(2)
+    }
+    var bytes = [UInt8](data)
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+    // Normalise line endings so that files can be concatenated.
+    bytes = bytes.filter { $0 != 0x0D }
+    unit += bytes
+    if unit.last != 0x0A { unit.append(0x0A) }
+}
+var big: [UInt8] = []
+while big.count < 16 << 20 { big += unit }
+
+func measure(_ label: String, _ bytes: [UInt8], repeats: Int) {
+    var best = Double.infinity
+    var classes = 0
+    for _ in 0..<repeats {
+        let start = DispatchTime.now().uptimeNanoseconds
+        switch PythonScanner.scan(bytes) {
+        case .success(let module): classes = module.classes.count
+        case .failure(let error): print("error: \(error)"); exit(1)
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        best = min(best, seconds)
+    }
+    let mb = Double(bytes.count) / 1_048_576
+    print(String(format: "%@: %.1f MB in %.2f ms → %.0f MB/s (%d classes)", label, mb, best * 1000, mb / best, classes))
+}
+
+measure("one generated module", big, repeats: 5)
+
+// Many small files, as a resolver sees them.
+let files = Array(repeating: unit, count: 300)
+var bestMany = Double.infinity
+for _ in 0..<5 {
+    let start = DispatchTime.now().uptimeNanoseconds
+    var methods = 0
+    for file in files {
+        if case .success(let module) = PythonScanner.scan(file) {
+            methods += module.classes.reduce(0) { $0 + $1.methods.count }
+        }
+    }
+    bestMany = min(bestMany, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    precondition(methods > 0)
+}
+let totalMB = Double(unit.count * files.count) / 1_048_576
+print(String(format: "300 files of %d bytes: %.2f ms → %.0f MB/s", unit.count, bestMany * 1000, totalMB / bestMany))
+
+// Breakdown: UTF-8 validation alone, tokenizing alone.
+func timeBest(_ body: () -> Void) -> Double {
+    var best = Double.infinity
+    for _ in 0..<5 {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    return best
+}
+let validate = timeBest { for file in files { precondition(PythonTokenizer.validateUTF8(file, from: 0) == nil) } }
+let tokenizeOnly = timeBest { for file in files { if case .failure = PythonTokenizer.tokenize(file, includeTrivia: false) { exit(1) } } }
+print(String(format: "  of which UTF-8 validation %.2f ms, tokenizing (incl. validation) %.2f ms", validate * 1000, tokenizeOnly * 1000))
