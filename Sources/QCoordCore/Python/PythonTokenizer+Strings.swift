@@ -14,7 +14,7 @@ extension PythonTokenizer {
     }
 
     /// Scans the literal whose prefix starts at `start` (its quote is at `start + prefixLength`).
-    mutating func scanString(start: Int, prefixLength: Int) -> Result<PythonToken, PythonSyntaxError> {
+    mutating func scanString(start: Int, prefixLength: Int) -> PythonToken? {
         let startLine = line
         let quoteAt = start + prefixLength
         let quote = at(quoteAt)
@@ -44,7 +44,10 @@ extension PythonTokenizer {
     /// (`line` then points at where that was detected).
     private mutating func scanPlainBody(from bodyStart: Int, quote: UInt8, triple: Bool) -> Int? {
         var p = bodyStart
-                while p < count {
+        while p < count {
+            // Skip ordinary text quickly; the padding NUL stops this at the end of input.
+            while classes[Int(base[p])] & PythonByteClass.stringStop == 0 { p += 1 }
+            if p >= count { return nil }
             let c = base[p]
             if c == quote {
                 if !triple { return p + 1 }
@@ -79,7 +82,7 @@ extension PythonTokenizer {
     private mutating func scanFStringBody(from bodyStart: Int, quote: UInt8, triple: Bool) -> Int? {
         var frames: [FStringFrame] = [FStringFrame(kind: .literal, quote: quote, triple: triple, isFormatted: true)]
         var p = bodyStart
-                while p < count {
+        while p < count {
             guard let top = frames.last else { return p }
             let c = base[p]
             let topIndex = frames.count - 1

@@ -14,8 +14,11 @@ public struct PythonTokenizer {
     public let bytes: [UInt8]
     /// Keeps `base` alive; the tokenizer reads only through `base`/`count`.
     private let storage: PythonSourceStorage
+    /// The source followed by zero padding (see `PythonSourceStorage`): `base[p]` is
+    /// readable for every `p <= count`, and positions never pass `count`.
     let base: UnsafePointer<UInt8>
     let count: Int
+    let classes: UnsafePointer<UInt8>
     /// Emit `.comment` and `.nl` tokens; the scanner does not need them.
     public let includeTrivia: Bool
 
@@ -31,7 +34,7 @@ public struct PythonTokenizer {
     var lineHasTokens = false
     private var pendingDedents = 0
     private var finished = false
-    private var failure: PythonSyntaxError?
+    private(set) var failure: PythonSyntaxError?
     private var validated = false
 
     private struct OpenBracket: Sendable {
@@ -45,6 +48,7 @@ public struct PythonTokenizer {
         storage = PythonSourceStorage(bytes)
         base = UnsafePointer(storage.pointer)
         count = bytes.count
+        classes = PythonByteClass.table
         // A UTF-8 byte order mark at file start is not part of the source.
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
             pos = 3
@@ -62,15 +66,11 @@ public struct PythonTokenizer {
         var tokenizer = PythonTokenizer(bytes, includeTrivia: includeTrivia)
         var tokens: [PythonToken] = []
         tokens.reserveCapacity(bytes.count / 5 + 8)
-        while true {
-            switch tokenizer.next() {
-            case .failure(let error):
-                return .failure(error)
-            case .success(let token):
-                tokens.append(token)
-                if token.kind == .endMarker { return .success(tokens) }
-            }
+        while let token = tokenizer.nextToken() {
+            tokens.append(token)
+            if token.kind == .endMarker { return .success(tokens) }
         }
+        return .failure(tokenizer.failure ?? PythonSyntaxError(line: tokenizer.line, message: "tokenizer stopped without an error"))
     }
 
     // MARK: - Byte access
@@ -97,26 +97,34 @@ public struct PythonTokenizer {
 
     // MARK: - Errors
 
-    mutating func fail(_ message: String, line: Int) -> Result<PythonToken, PythonSyntaxError> {
-        let error = PythonSyntaxError(line: line, message: message)
-        failure = error
-        return .failure(error)
+    /// Records the error (later calls keep returning it) and yields no token.
+    mutating func fail(_ message: String, line: Int) -> PythonToken? {
+        failure = PythonSyntaxError(line: line, message: message)
+        return nil
     }
 
-    func token(_ kind: PythonToken.Kind, _ start: Int, _ end: Int, line: Int? = nil) -> Result<PythonToken, PythonSyntaxError> {
-        .success(PythonToken(kind: kind, start: start, end: end, line: line ?? self.line))
+    @inline(__always)
+    func token(_ kind: PythonToken.Kind, _ start: Int, _ end: Int, line: Int? = nil) -> PythonToken? {
+        PythonToken(kind: kind, start: start, end: end, line: line ?? self.line)
     }
 
     // MARK: - Tokens
 
     /// The next token; `.endMarker` once the input is exhausted (repeatedly).
     public mutating func next() -> Result<PythonToken, PythonSyntaxError> {
-        if let failure { return .failure(failure) }
+        if let token = nextToken() { return .success(token) }
+        return .failure(failure ?? PythonSyntaxError(line: line, message: "tokenizer stopped without an error"))
+    }
+
+    /// The next token, or nil after an error (then stored in `failure`). Internal callers use
+    /// this form: an optional of a trivial struct is cheaper to pass around than a Result.
+    mutating func nextToken() -> PythonToken? {
+        if failure != nil { return nil }
         if !validated {
             validated = true
             if let error = Self.validateUTF8(bytes, from: pos) {
                 failure = error
-                return .failure(error)
+                return nil
             }
         }
         if pendingDedents > 0 {
@@ -126,13 +134,14 @@ public struct PythonTokenizer {
         while true {
             if atLineStart && brackets.isEmpty {
                 atLineStart = false
-                if let result = measureIndentation() { return result }
+                if let indentation = measureIndentation() { return indentation }
+                if failure != nil { return nil }
             }
             // Whitespace between tokens.
-            var b = at(pos)
-            while b == 0x20 || b == 0x09 || b == 0x0C {
+            var b = base[pos]
+            while classes[Int(b)] & PythonByteClass.horizontalSpace != 0 {
                 pos += 1
-                b = at(pos)
+                b = base[pos]
             }
             let start = pos
             if pos >= count {
@@ -141,7 +150,8 @@ public struct PythonTokenizer {
             switch b {
             case 0x23: // '#'
                 var p = pos + 1
-                while p < count, base[p] != 0x0A, base[p] != 0x0D { p += 1 }
+                while base[p] != 0x0A && base[p] != 0x0D && base[p] != 0 { p += 1 }
+                p = min(p, count)
                 pos = p
                 if includeTrivia { return token(.comment, start, p) }
                 continue
@@ -177,9 +187,9 @@ public struct PythonTokenizer {
                 break
             }
             lineHasTokens = true
-            if Self.isIdentifierStart(b) {
+            if classes[Int(b)] & PythonByteClass.identifierStart != 0 {
                 var p = pos + 1
-                while Self.isIdentifierContinue(at(p)) { p += 1 }
+                while classes[Int(base[p])] & PythonByteClass.identifierContinue != 0 { p += 1 }
                 let q = at(p)
                 if (q == 0x22 || q == 0x27) && p - pos <= 2 && PythonStringPrefix(bytes, start: pos, end: p) != nil {
                     return scanString(start: start, prefixLength: p - pos)
@@ -206,7 +216,7 @@ public struct PythonTokenizer {
         line += 1
     }
 
-    private mutating func endOfInput() -> Result<PythonToken, PythonSyntaxError> {
+    private mutating func endOfInput() -> PythonToken? {
         if let open = brackets.last {
             return fail("'\(Character(Unicode.Scalar(open.byte)))' was never closed (end of file inside brackets)", line: open.line)
         }
@@ -224,9 +234,9 @@ public struct PythonTokenizer {
         return token(.endMarker, pos, pos)
     }
 
-    /// Handles the indentation of a new logical line; returns INDENT / DEDENT / an error,
-    /// or nil when the line is blank or keeps the current level.
-    private mutating func measureIndentation() -> Result<PythonToken, PythonSyntaxError>? {
+    /// Handles the indentation of a new logical line; returns INDENT / DEDENT, or nil when
+    /// the line is blank, keeps the current level, or is an error (then `failure` is set).
+    private mutating func measureIndentation() -> PythonToken? {
         var col = 0
         var altCol = 0
         var p = pos
@@ -323,7 +333,7 @@ public struct PythonTokenizer {
         return p
     }
 
-    private mutating func scanOperator(start: Int) -> Result<PythonToken, PythonSyntaxError> {
+    private mutating func scanOperator(start: Int) -> PythonToken? {
         let c = at(start)
         let d = at(start + 1)
         let e = at(start + 2)
