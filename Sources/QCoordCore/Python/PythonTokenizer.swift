@@ -122,6 +122,9 @@ public struct PythonTokenizer {
         if failure != nil { return nil }
         if !validated {
             validated = true
+            if count >= Int(Int32.max) {
+                return fail("source file too large (2 GiB or more)", line: 1)
+            }
             if let error = Self.validateUTF8(bytes, from: pos) {
                 failure = error
                 return nil
@@ -238,10 +241,17 @@ public struct PythonTokenizer {
     /// the line is blank, keeps the current level, or is an error (then `failure` is set).
     private mutating func measureIndentation() -> PythonToken? {
         var col = 0
-        var altCol = 0
         var p = pos
+        // Eight spaces at a time first (the usual indentation); the zero padding after the
+        // source makes the 8-byte read safe for every p <= count.
+        let raw = UnsafeRawPointer(base)
+        while raw.loadUnaligned(fromByteOffset: p, as: UInt64.self) == 0x2020_2020_2020_2020 {
+            p += 8
+            col += 8
+        }
+        var altCol = col
         loop: while true {
-            switch at(p) {
+            switch base[p] {
             case 0x20:
                 col += 1
                 altCol += 1

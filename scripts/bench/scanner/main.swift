@@ -76,3 +76,20 @@ func timeBest(_ body: () -> Void) -> Double {
 let validate = timeBest { for file in files { precondition(PythonTokenizer.validateUTF8(file, from: 0) == nil) } }
 let tokenizeOnly = timeBest { for file in files { if case .failure = PythonTokenizer.tokenize(file, includeTrivia: false) { exit(1) } } }
 print(String(format: "  of which UTF-8 validation %.2f ms, tokenizing (incl. validation) %.2f ms", validate * 1000, tokenizeOnly * 1000))
+
+// Real code: every .py file directly in $SCANNER_BENCH_CORPUS (e.g. the Python stdlib), one scan per file.
+if let corpus = ProcessInfo.processInfo.environment["SCANNER_BENCH_CORPUS"],
+   let names = try? FileManager.default.contentsOfDirectory(atPath: corpus) {
+    let sources = names.filter { $0.hasSuffix(".py") }.sorted().compactMap {
+        FileManager.default.contents(atPath: corpus + "/" + $0).map { [UInt8]($0) }
+    }
+    let total = sources.reduce(0) { $0 + $1.count }
+    var ok = 0
+    let seconds = timeBest {
+        ok = 0
+        for source in sources { if case .success = PythonScanner.scan(source) { ok += 1 } }
+    }
+    let mb = Double(total) / 1_048_576
+    print(String(format: "corpus %@: %d files (%d scanned without error), %.1f MB in %.2f ms CPU → %.0f MB/s",
+                 corpus, sources.count, ok, mb, seconds * 1000, mb / seconds))
+}
