@@ -3,7 +3,12 @@
 public enum PythonScanner {
     /// Scans one module. Fails only with tokenizer-level errors (the source would not
     /// compile); statements the scanner does not understand are skipped, never fatal.
-    public static func scan(_ source: [UInt8]) -> Result<PythonModule, PythonSyntaxError> {
+    public static func scan(_ original: [UInt8]) -> Result<PythonModule, PythonSyntaxError> {
+        let source: [UInt8]
+        switch PythonSourceEncoding.utf8Source(original) {
+        case .failure(let error): return .failure(error)
+        case .success(let utf8): source = utf8
+        }
         switch PythonTokenizer.tokenize(source, includeTrivia: false) {
         case .failure(let error):
             return .failure(error)

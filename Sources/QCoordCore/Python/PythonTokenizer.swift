@@ -192,10 +192,17 @@ public struct PythonTokenizer {
             lineHasTokens = true
             if classes[Int(b)] & PythonByteClass.identifierStart != 0 {
                 var p = pos + 1
-                while classes[Int(base[p])] & PythonByteClass.identifierContinue != 0 { p += 1 }
-                let q = at(p)
+                var allBits = b
+                while classes[Int(base[p])] & PythonByteClass.identifierContinue != 0 {
+                    allBits |= base[p]
+                    p += 1
+                }
+                let q = base[p]
                 if (q == 0x22 || q == 0x27) && p - pos <= 2 && PythonStringPrefix(bytes, start: pos, end: p) != nil {
                     return scanString(start: start, prefixLength: p - pos)
+                }
+                if allBits >= 0x80, let bad = invalidIdentifierScalar(from: pos, to: p) {
+                    return fail(invalidCharacterMessage(bad), line: line)
                 }
                 pos = p
                 return token(.name, start, p)
@@ -389,6 +396,36 @@ public struct PythonTokenizer {
         }
         pos = start + length
         return token(.op, start, pos)
+    }
+
+    /// The first scalar of a non-ASCII name that Python does not allow in identifiers
+    /// (Unicode XID_Start / XID_Continue), e.g. '€', a smart quote or a no-break space.
+    private func invalidIdentifierScalar(from start: Int, to end: Int) -> Unicode.Scalar? {
+        var iterator = UnsafeBufferPointer(start: base + start, count: end - start).makeIterator()
+        var decoder = UTF8()
+        var first = true
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                let allowed = first
+                    ? (scalar == "_" || scalar.properties.isXIDStart)
+                    : scalar.properties.isXIDContinue
+                if !allowed { return scalar }
+                first = false
+            case .emptyInput, .error: // the source was validated as UTF-8 already
+                return nil
+            }
+        }
+    }
+
+    private func invalidCharacterMessage(_ scalar: Unicode.Scalar) -> String {
+        let code = String(scalar.value, radix: 16, uppercase: true)
+        let padded = String(repeating: "0", count: max(0, 4 - code.count)) + code
+        if scalar.properties.generalCategory == .spaceSeparator || scalar.properties.generalCategory == .format
+            || scalar.properties.generalCategory == .control {
+            return "invalid non-printable character U+\(padded)"
+        }
+        return "invalid character '\(Character(scalar))' (U+\(padded))"
     }
 
     private func invalidCharacterMessage(at p: Int) -> String {

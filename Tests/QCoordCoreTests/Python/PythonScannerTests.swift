@@ -306,6 +306,28 @@ import Testing
         #expect(module.classes.map(\.name) == ["A"])
     }
 
+    @Test func latin1CodingDeclarationIsHonoured() throws {
+        let source = Array("#!/usr/bin/env python\n# -*- coding: latin-1 -*-\nclass A:\n    '''caf".utf8) + [0xE9] + Array("'''\n".utf8)
+        let module = try PythonScanner.scan(source).get()
+        #expect(module.classes.first?.docstring == "café")
+        // Without the declaration the same byte is invalid UTF-8.
+        let undeclared = Array("class A:\n    '''caf".utf8) + [0xE9] + Array("'''\n".utf8)
+        #expect(throws: PythonSyntaxError.self) { try PythonScanner.scan(undeclared).get() }
+    }
+
+    @Test func otherCodingDeclarations() throws {
+        #expect(try Self.scan("# coding=utf-8\nimport os\n").imports.count == 1)
+        #expect(try Self.scan("# vim: set fileencoding=UTF_8 :\nimport os\n").imports.count == 1)
+        // A declaration after a code line is just a comment.
+        #expect(try Self.scan("import os\n\n# coding: koi8-r\n").imports.count == 1)
+        guard case .failure(let error) = PythonScanner.scan(Array("# coding: koi8-r\nimport os\n".utf8)) else {
+            Issue.record("expected an unsupported-encoding error")
+            return
+        }
+        #expect(error.line == 1)
+        #expect(error.message.contains("koi8-r"))
+    }
+
     @Test func syntaxErrorsAreReportedWithLine() {
         guard case .failure(let error) = PythonScanner.scan(Array("import os\nclass A:\n    '''never closed\n".utf8)) else {
             Issue.record("expected a failure")

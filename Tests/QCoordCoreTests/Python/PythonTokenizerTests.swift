@@ -242,6 +242,13 @@ import Testing
         #expect(Self.error(Array("x = 1\ny".utf8) + [0] + Array(" = 2\n".utf8))?.line == 2)
     }
 
+    @Test func charactersNotAllowedInIdentifiers() {
+        #expect(Self.error("€ = 2\n") == PythonSyntaxError(line: 1, message: "invalid character '€' (U+20AC)"))
+        #expect(Self.error("x = 1\ny\u{A0}= 2\n") == PythonSyntaxError(line: 2, message: "invalid non-printable character U+00A0"))
+        #expect(Self.error("a = “b”\n")?.message == "invalid character '“' (U+201C)")
+        #expect(Self.error("_ñ = x\u{301}\n") == nil) // combining mark continues a name
+    }
+
     @Test func deepNestingIsAnErrorNotACrash() {
         let error = Self.error("x = " + String(repeating: "(", count: 100_000) + "\n")
         #expect(error?.line == 1)
