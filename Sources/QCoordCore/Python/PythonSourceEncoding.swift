@@ -2,8 +2,8 @@
 ///
 /// Python decodes a file with the encoding named in a coding comment on its first or second
 /// line. UTF-8 (the default) and Latin-1 are supported here; Latin-1 is transcoded to
-/// UTF-8 before tokenizing. Any other declared encoding is reported as an error rather than
-/// misread.
+/// UTF-8 before tokenizing. A file declaring any other encoding is read only if it is pure
+/// ASCII; otherwise it is reported as an error rather than misread.
 enum PythonSourceEncoding {
     /// The source as UTF-8 bytes, transcoded when it declares Latin-1.
     static func utf8Source(_ bytes: [UInt8]) -> Result<[UInt8], PythonSyntaxError> {
@@ -24,6 +24,9 @@ enum PythonSourceEncoding {
             }
             return .success(out)
         default:
+            // Every encoding Python accepts for source files is ASCII-compatible, so a file
+            // that is pure ASCII reads the same whatever it declares.
+            if !bytes.contains(where: { $0 >= 0x80 }) { return .success(bytes) }
             return .failure(PythonSyntaxError(
                 line: line,
                 message: "unsupported source encoding '\(name)': only UTF-8 and Latin-1 files can be scanned"))
