@@ -66,10 +66,10 @@ struct PythonModuleParser {
         return kind == .newline || kind == .endMarker || isOp(k, 0x3B)
     }
 
-    /// Whether the statement at `k` starts with a keyword that introduces a compound
-    /// statement (its line may end in a block, or carry one-line bodies after ':').
-    func isCompoundKeyword(_ k: Int) -> Bool {
-        switch keyword(k) {
+    /// Whether a statement starting with `keyword` is a compound statement (its line may end
+    /// in a block, or carry one-line bodies after ':').
+    static func isCompound(_ keyword: PythonKeyword?) -> Bool {
+        switch keyword {
         case .if, .elif, .else, .while, .for, .try, .except, .finally, .with, .def, .async, .class:
             return true
         default:
@@ -138,15 +138,14 @@ struct PythonModuleParser {
             case .indent:
                 skipBlock()
             default:
-                if isOp(i, 0x40) { // '@' decorators of a top-level def/class
-                    skipLineAndBlock()
-                } else if keyword(i) == .import {
+                let kw = keyword(i)
+                if kw == .import {
                     parseImport(into: &module.imports)
-                } else if keyword(i) == .from {
+                } else if kw == .from {
                     parseFromImport(into: &module.imports)
-                } else if keyword(i) == .class {
+                } else if kw == .class {
                     if let cls = parseClass() { module.classes.append(cls) }
-                } else if isCompoundKeyword(i) {
+                } else if isOp(i, 0x40) || Self.isCompound(kw) { // '@': decorators of a top-level def/class
                     skipLineAndBlock()
                 } else {
                     skipSimpleStatement()
@@ -372,10 +371,10 @@ struct PythonModuleParser {
                     decorators.append(normalizedText(from: start, to: end))
                     i = end
                     if tok(i).kind == .newline { i += 1 }
-                } else if keyword(i) == .def || (keyword(i) == .async && keyword(i + 1) == .def) {
+                } else if let kw = keyword(i), kw == .def || (kw == .async && keyword(i + 1) == .def) {
                     if let method = parseFunction(decorators: decorators) { cls.methods.append(method) }
                     decorators = []
-                } else if isCompoundKeyword(i) {
+                } else if Self.isCompound(keyword(i)) {
                     skipLineAndBlock()
                     decorators = []
                 } else {

@@ -309,8 +309,10 @@ public struct PythonTokenizer {
         if altCol != altIndents[level] {
             return fail("inconsistent use of tabs and spaces in indentation", line: line)
         }
-        indents.removeLast(dedents)
-        altIndents.removeLast(dedents)
+        for _ in 0..<dedents {
+            indents.removeLast()
+            altIndents.removeLast()
+        }
         pendingDedents = dedents - 1
         return token(.dedent, p, p)
     }
