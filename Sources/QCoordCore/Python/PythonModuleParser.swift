@@ -244,6 +244,10 @@ struct PythonModuleParser {
         }
         var cls = PythonClass(name: text(tok(i + 1)), line: line)
         i += 2
+        if isOp(i, 0x5B) && !skipTypeParameters() { // Python 3.12 `class A[T](Base):`
+            skipLineAndBlock()
+            return nil
+        }
         if isOp(i, 0x28) {
             guard let bases = parseBases() else {
                 skipLineAndBlock()
@@ -267,6 +271,26 @@ struct PythonModuleParser {
             skipLineAndBlock()
         }
         return cls
+    }
+
+    /// With `i` at the `[` of PEP 695 type parameters, moves past the matching `]`; false
+    /// when the line ends first.
+    mutating func skipTypeParameters() -> Bool {
+        var depth = 0
+        while true {
+            let t = tok(i)
+            if t.kind == .newline || t.kind == .endMarker { return false }
+            i += 1
+            if t.kind == .op && t.end - t.start == 1 {
+                let c = source[t.start]
+                if c == 0x28 || c == 0x5B || c == 0x7B {
+                    depth += 1
+                } else if c == 0x29 || c == 0x5D || c == 0x7D {
+                    depth -= 1
+                    if depth == 0 { return true }
+                }
+            }
+        }
     }
 
     /// With `i` at the `(` of a class header, returns its positional bases and leaves `i`

@@ -100,6 +100,13 @@ import Testing
         #expect(cls.bases.map(\.text) == ["first . Second", "make(1, 2)"])
     }
 
+    @Test func typeParametersBeforeBases() throws {
+        // Python 3.12 generic class syntax.
+        let cls = try Self.onlyClass("class A[T: (int, str), *Ts](Base[T]):\n    pass\n")
+        #expect(cls.name == "A")
+        #expect(cls.bases.map(\.text) == ["Base[T]"])
+    }
+
     @Test func noBasesAndEmptyParentheses() throws {
         let module = try Self.scan("class A:\n    pass\nclass B():\n    pass\n")
         #expect(module.classes.map(\.bases) == [[], []])
