@@ -1,19 +1,20 @@
 /// Extracts a module's top-level imports and classes from Python source without running it,
 /// the same statements Avocado's safeloader reads from the module's AST.
 public enum PythonScanner {
-    /// Scans one module. Fails only with tokenizer-level errors (the source would not
-    /// compile); statements the scanner does not understand are skipped, never fatal.
-    public static func scan(_ original: [UInt8]) -> Result<PythonModule, PythonSyntaxError> {
-        let source: [UInt8]
-        switch PythonSourceEncoding.utf8Source(original) {
+    /// Scans one module given as the file's bytes (UTF-8, or Latin-1 when a PEP 263 coding
+    /// line says so; a leading BOM is skipped). Fails only with tokenizer-level errors (the
+    /// file would not compile); statements the scanner does not understand are skipped.
+    public static func scan(_ source: [UInt8]) -> Result<PythonModule, PythonSyntaxError> {
+        let utf8: [UInt8]
+        switch PythonSourceEncoding.utf8Source(source) {
         case .failure(let error): return .failure(error)
-        case .success(let utf8): source = utf8
+        case .success(let decoded): utf8 = decoded
         }
-        switch PythonTokenizer.tokenize(source, includeTrivia: false) {
+        switch PythonTokenizer.tokenize(utf8, includeTrivia: false) {
         case .failure(let error):
             return .failure(error)
         case .success(let tokens):
-            let module = source.withUnsafeBufferPointer { buffer -> PythonModule in
+            let module = utf8.withUnsafeBufferPointer { buffer -> PythonModule in
                 guard let base = buffer.baseAddress else { return PythonModule() }
                 var parser = PythonModuleParser(source: buffer, base: base, tokens: tokens)
                 return parser.parseModule()

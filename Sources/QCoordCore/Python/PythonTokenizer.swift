@@ -4,6 +4,10 @@
 /// It never traps on malformed input: every problem CPython's tokenizer would reject (and
 /// a few of its early parser checks, such as mismatched brackets) is returned as a
 /// `PythonSyntaxError` with a 1-based line. After an error, `next()` keeps returning it.
+///
+/// The bytes must be UTF-8 (a leading BOM is skipped); PEP 263 coding lines are applied by
+/// `PythonScanner`, not here. f-strings are one STRING token; their replacement fields are
+/// followed with Python 3.12 rules, a superset of 3.11's (nested strings may reuse the quote).
 public struct PythonTokenizer {
     /// CPython's limits (MAXLEVEL, MAXINDENT); they also bound our own stacks.
     static let maxBracketDepth = 200

@@ -93,3 +93,21 @@ if let corpus = ProcessInfo.processInfo.environment["SCANNER_BENCH_CORPUS"],
     print(String(format: "corpus %@: %d files (%d scanned without error), %.1f MB in %.2f ms CPU → %.0f MB/s",
                  corpus, sources.count, ok, mb, seconds * 1000, mb / seconds))
 }
+
+// A realistic test module: 300 copies of the first file (a QEMU-style Avocado test).
+if let first = CommandLine.arguments.dropFirst().first, let data = FileManager.default.contents(atPath: first) {
+    let one = [UInt8](data)
+    let copies = Array(repeating: one, count: 300)
+    var tests = 0
+    let seconds = timeBest {
+        tests = 0
+        for file in copies {
+            if case .success(let module) = PythonScanner.scan(file) {
+                tests += module.classes.reduce(0) { $0 + $1.methods.filter { $0.name.hasPrefix("test") }.count }
+            }
+        }
+    }
+    let mb = Double(one.count * copies.count) / 1_048_576
+    print(String(format: "300 copies of %@ (%d bytes, %d test methods in all): %.2f ms CPU → %.0f MB/s",
+                 (first as NSString).lastPathComponent, one.count, tests, seconds * 1000, mb / seconds))
+}
