@@ -77,6 +77,33 @@ struct PythonModuleParser {
         }
     }
 
+    // MARK: - Block structure
+
+    /// The indentation errors CPython's parser reports, checked over the whole file: an
+    /// indented block must follow exactly the lines that end with ':' (at bracket depth 0 a
+    /// logical line can only end with ':' when it opens a block).
+    func blockStructureError() -> PythonSyntaxError? {
+        var k = 0
+        let n = tokens.count
+        while k < n {
+            let t = tokens[k]
+            if t.kind == .newline && k > 0 && isOp(k - 1, 0x3A) {
+                let next = tok(k + 1)
+                if next.kind != .indent {
+                    var after = k + 1
+                    while tok(after).kind == .dedent { after += 1 }
+                    // At the end of the file CPython reports the line of the ':' itself.
+                    let line = tok(after).kind == .endMarker ? t.line : next.line
+                    return PythonSyntaxError(line: line, message: "expected an indented block after the ':' on line \(t.line)")
+                }
+            } else if t.kind == .indent && !(k >= 2 && tokens[k - 1].kind == .newline && isOp(k - 2, 0x3A)) {
+                return PythonSyntaxError(line: t.line, message: "unexpected indent")
+            }
+            k += 1
+        }
+        return nil
+    }
+
     // MARK: - Skipping
 
     /// Skips from `i` past the end of the logical line, then past an indented block if one follows.

@@ -14,12 +14,12 @@ public enum PythonScanner {
         case .failure(let error):
             return .failure(error)
         case .success(let tokens):
-            let module = utf8.withUnsafeBufferPointer { buffer -> PythonModule in
-                guard let base = buffer.baseAddress else { return PythonModule() }
+            return utf8.withUnsafeBufferPointer { buffer -> Result<PythonModule, PythonSyntaxError> in
+                guard let base = buffer.baseAddress else { return .success(PythonModule()) }
                 var parser = PythonModuleParser(source: buffer, base: base, tokens: tokens)
-                return parser.parseModule()
+                if let error = parser.blockStructureError() { return .failure(error) }
+                return .success(parser.parseModule())
             }
-            return .success(module)
         }
     }
 

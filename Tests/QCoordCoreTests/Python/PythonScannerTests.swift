@@ -346,8 +346,29 @@ import Testing
         #expect(error.description.hasPrefix("line 3: unterminated triple-quoted string literal"))
     }
 
+    /// Cases and lines checked against CPython 3.11's `ast.parse`.
+    @Test(arguments: [
+        ("if x:\n", 1, "expected an indented block"),
+        ("if x:\ny = 1\n", 2, "expected an indented block"),
+        ("if x:\n# c\n\ny = 1\n", 4, "expected an indented block"),
+        ("class A:\n    def f(self):\n    pass\n", 3, "expected an indented block"),
+        ("class A:\n    def f(self):\n", 2, "expected an indented block"),
+        ("if x:", 1, "expected an indented block"),
+        ("  x = 1\n", 1, "unexpected indent"),
+        ("x = 1\n    y = 2\n", 2, "unexpected indent"),
+        ("class A:\n    x = 1\n        y = 2\n", 3, "unexpected indent"),
+    ])
+    func indentationErrors(source: String, line: Int, message: String) {
+        guard case .failure(let error) = PythonScanner.scan(Array(source.utf8)) else {
+            Issue.record("expected \(message) for \(source.debugDescription)")
+            return
+        }
+        #expect(error.line == line)
+        #expect(error.message.hasPrefix(message))
+    }
+
     @Test func malformedStatementsAreSkippedNotFatal() throws {
-        let module = try Self.scan("class\nclass :\nclass A(\n B\n) x\nfrom import y\nimport\nfrom . import\nclass Ok: pass\n")
+        let module = try Self.scan("class\nclass (x)\nclass A(\n B\n) x\nfrom import y\nimport\nfrom . import\nclass Ok: pass\n")
         #expect(module.classes.map(\.name) == ["Ok"])
         #expect(module.imports.isEmpty)
     }
