@@ -34,7 +34,7 @@ public struct JobSummary: Sendable, Hashable {
     /// Sum of the tests' times (results.json `time`, results.xml `time`).
     public var testTime: Double { tests.reduce(0) { $0 + $1.timeElapsed } }
 
-    public var exitCode: ExitCode { .forJob(counts, jobInterrupted: interruption != nil) }
+    public var exitCode: JobExitCode { .forJob(counts, jobInterrupted: interruption != nil) }
 
     public var jobLog: String { jobDir + "/job.log" }
 }
