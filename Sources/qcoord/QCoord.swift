@@ -6,6 +6,6 @@ struct QCoord: AsyncParsableCommand {
         commandName: "qcoord",
         abstract: "Run QEMU-style Avocado tests on many hosts at once and merge one job report.",
         version: "0.1.0",
-        subcommands: []
+        subcommands: [Run.self]
     )
 }

@@ -89,6 +89,8 @@ public actor Coordinator {
                         let acts = await self.receive(event, from: host)
                         await self.perform(acts)
                     }
+                    // Ended by our own cancellation (the job is done): not a lost host.
+                    if Task.isCancelled { return }
                     await self.perform(await self.receive(.lost(reason: "the agent's event stream ended"), from: host))
                 }
             }
@@ -153,8 +155,9 @@ public actor Coordinator {
         for (index, host) in scheduler.running.sorted(by: { $0.key < $1.key }) {
             let reason = "Test interrupted: it did not stop within \(Self.seconds(config.interruptGrace)) s of being cancelled"
             log.error("host \(host): \(tests[index].name): \(reason)")
-            finish(index, host: host, status: .interrupted, reason: reason,
-                   time: states[index].startedMono.map { JobClock.monotonic() - $0 } ?? 0, whiteboard: nil)
+            // Dispatch is stopped, so the freed slot gets no new test.
+            _ = finish(index, host: host, status: .interrupted, reason: reason,
+                       time: states[index].startedMono.map { JobClock.monotonic() - $0 } ?? 0, whiteboard: nil)
         }
         checkDone()
         return []
@@ -205,11 +208,13 @@ public actor Coordinator {
                 return []
             case .finished(let f):
                 guard let index = runningIndex(f.taskID, on: host) else { return [] }
-                finish(index, host: host, status: f.status, reason: f.failReason, time: f.timeS, whiteboard: f.whiteboard)
-                var actions = assign(scheduler.handle(.taskFinished(test: index, host: host)))
+                var actions: [Action] = []
                 if config.failfast && (f.status == .fail || f.status == .error) && interruption == nil {
+                    // Stop first, so the slot this test frees gets nothing new.
                     actions += interrupt(reason: "Interrupting job (failfast).", cancelRunning: false)
                 }
+                actions += assign(finish(index, host: host, status: f.status, reason: f.failReason,
+                                         time: f.timeS, whiteboard: f.whiteboard))
                 checkDone()
                 return actions
             }
@@ -237,7 +242,7 @@ public actor Coordinator {
         let reason = lostReason.map { $0 + "; no other host can run this test" } ?? noHostReason
         for index in scheduler.drainPending() {
             if let host = states[index].attempts.last?.host {
-                finish(index, host: host, status: .error, reason: reason, time: 0, whiteboard: nil, addAttempt: false)
+                _ = finish(index, host: host, status: .error, reason: reason, time: 0, whiteboard: nil, addAttempt: false)
             } else {
                 finishNeverRun(index, status: .error, reason: reason)
             }
@@ -271,8 +276,9 @@ public actor Coordinator {
         return index
     }
 
+    /// Records a test's final result; returns what the freed slot should run next.
     private func finish(_ index: Int, host: String, status: TestStatus, reason: String?, time: Double,
-                        whiteboard: String?, addAttempt: Bool = true) {
+                        whiteboard: String?, addAttempt: Bool = true) -> [Assignment] {
         var state = states[index]
         if addAttempt { state.attempts.append(.init(host: host, status: status, failReason: reason, time: time)) }
         let endMono = JobClock.monotonic(), endEpoch = JobClock.epoch()
@@ -288,13 +294,13 @@ public actor Coordinator {
             ran: true)
         states[index] = state
         results[index] = result
-        if scheduler.running[index] != nil { _ = scheduler.handle(.taskFinished(test: index, host: host)) }
         do { try recorder.record(result) } catch { log.error("\(error)") }
         if !state.printedStart {
             console.out(HumanRenderer.started(uid: index + 1, total: total, name: tests[index].name))
             states[index].printedStart = true
         }
         console.out(HumanRenderer.finished(result, total: total))
+        return scheduler.running[index] == host ? scheduler.handle(.taskFinished(test: index, host: host)) : []
     }
 
     private func finishNeverRun(_ index: Int, status: TestStatus, reason: String) {

@@ -22,6 +22,7 @@ public final class JobRecorder: Sendable {
     public func record(_ result: TestResult) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         var bytes = Array(try encoder.encode(result))
         bytes.append(0x0A)
         let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -33,7 +34,9 @@ public final class JobRecorder: Sendable {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         var byUID: [Int: TestResult] = [:]
         for line in data.split(separator: 0x0A) where !line.isEmpty {
-            let r = try JSONDecoder().decode(TestResult.self, from: Data(line))
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            let r = try decoder.decode(TestResult.self, from: Data(line))
             byUID[r.uid] = r
         }
         return byUID.keys.sorted().compactMap { byUID[$0] }

@@ -28,10 +28,11 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
     public static let idleLimit: Double = 30
 
     /// Starts the agent with `python` (a path, or a name looked up on PATH), sends `hello` and
-    /// waits for `ready`.
+    /// waits for `ready`. `agentScript` replaces the embedded agent (tests drive scripted agents).
     public static func start(host: String = "local", python: String, hello: CoordinatorMessage.Hello,
-                             log: JobLog, readyTimeout: Duration = .seconds(60)) async throws -> LocalAgentLink {
-        let script = try AgentCache.materialize()
+                             log: JobLog, readyTimeout: Duration = .seconds(60),
+                             agentScript: String? = nil) async throws -> LocalAgentLink {
+        let script = try agentScript ?? AgentCache.materialize()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [python, "-u", script]
