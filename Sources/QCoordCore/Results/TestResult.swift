@@ -73,11 +73,6 @@ public struct TestResult: Sendable, Hashable, Codable {
             self.failReason = failReason
             self.time = time
         }
-
-        enum CodingKeys: String, CodingKey {
-            case host, status, time
-            case failReason = "fail_reason"
-        }
     }
 
     /// `<uid>-<name>` with the uid zero-padded to the width of `total` (Avocado's test id).
