@@ -3,7 +3,8 @@ import QCoordCore
 /// results.json: Avocado 113's shape (keys sorted, indent 4) plus qcoord's per-test extras
 /// (`host`, `arch`, `qemu_bin`, `attempts`). Tests that never ran are listed too.
 public enum ResultsJSONRenderer {
-    public static func render(_ job: JobSummary) -> String {
+    /// - Parameter extras: false leaves out qcoord's per-test fields (exactly Avocado's file then).
+    public static func render(_ job: JobSummary, extras: Bool = true) -> String {
         let counts = job.counts
         let top: [String: PythonJSON] = [
             "cancel": .int(counts[.cancel]),
@@ -15,7 +16,7 @@ public enum ResultsJSONRenderer {
             "pass": .int(counts[.pass]),
             "skip": .int(counts[.skip]),
             "start": .string(job.start),
-            "tests": .array(job.tests.map(test)),
+            "tests": .array(job.tests.map { test($0, extras: extras) }),
             "time": .double(job.testTime),
             "total": .int(job.tests.count),
             "warn": .int(counts[.warn]),
@@ -23,8 +24,8 @@ public enum ResultsJSONRenderer {
         return PythonJSON.object(top).rendered()
     }
 
-    static func test(_ t: TestResult) -> PythonJSON {
-        .object([
+    static func test(_ t: TestResult, extras: Bool) -> PythonJSON {
+        var fields: [String: PythonJSON] = [
             "actual_time_end": .double(t.actualTimeEnd),
             "actual_time_start": .double(t.actualTimeStart),
             "fail_reason": .string(t.failReasonText),
@@ -38,6 +39,9 @@ public enum ResultsJSONRenderer {
             "time_end": .double(t.timeEnd),
             "time_start": .double(t.timeStart),
             "whiteboard": .string(t.whiteboard),
+        ]
+        guard extras else { return .object(fields) }
+        fields.merge([
             "host": t.host.map(PythonJSON.string) ?? .null,
             "arch": t.arch.map(PythonJSON.string) ?? .null,
             "qemu_bin": t.qemuBin.map(PythonJSON.string) ?? .null,
@@ -49,7 +53,8 @@ public enum ResultsJSONRenderer {
                     "time": .double(a.time),
                 ])
             }),
-        ])
+        ]) { old, _ in old }
+        return .object(fields)
     }
 
     static func tags(_ tags: Tags) -> PythonJSON {
