@@ -32,6 +32,8 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
     public static func start(host: String = "local", python: String, hello: CoordinatorMessage.Hello,
                              log: JobLog, readyTimeout: Duration = .seconds(60),
                              agentScript: String? = nil) async throws -> LocalAgentLink {
+        // Writing to a dead agent must fail with EPIPE rather than kill the whole process.
+        signal(SIGPIPE, SIG_IGN)
         let script = try agentScript ?? AgentCache.materialize()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

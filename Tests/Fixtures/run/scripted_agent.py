@@ -24,7 +24,6 @@ def heartbeat():
 def run(task):
     tid = task["task_id"]
     name = task["name"]
-    send({"type": "started", "task_id": tid, "qemu_bin": None, "arch": task.get("arch"), "pid": os.getpid()})
     if name == "malformed":
         with lock:
             sys.stdout.write("this is not json\n"); sys.stdout.flush()
@@ -42,6 +41,8 @@ def run(task):
     uri = task["uri"] if os.path.isabs(task["uri"]) else os.path.join(task.get("workdir") or ".", task["uri"])
     p = subprocess.Popen([uri], stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     procs[tid] = p
+    # Only now: a cancel that follows "started" must find the process.
+    send({"type": "started", "task_id": tid, "qemu_bin": None, "arch": task.get("arch"), "pid": p.pid})
     try:
         out, err = p.communicate(timeout=task.get("timeout_s"))
         status = "PASS" if p.returncode == 0 else "FAIL"
