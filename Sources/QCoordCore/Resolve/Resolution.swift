@@ -30,11 +30,14 @@ public struct ReferenceReport: Sendable, Hashable {
     public var origin: String
     /// Every loader tried, in order, up to the one that resolved it.
     public var attempts: [LoaderAttempt]
+    /// Where this reference's tests sit in `Resolution.entries`.
+    public var entries: Range<Int>
 
-    public init(reference: String, origin: String, attempts: [LoaderAttempt]) {
+    public init(reference: String, origin: String, attempts: [LoaderAttempt], entries: Range<Int> = 0..<0) {
         self.reference = reference
         self.origin = origin
         self.attempts = attempts
+        self.entries = entries
     }
 
     /// The loader that produced tests, nil when none did.

@@ -19,7 +19,8 @@ public struct TestResolver: Sendable {
     public var scanner: Scanner
 
     public init(tree: any SourceTree, loaders: [LoaderSpec] = LoaderSpec.defaultLoaders,
-                workingDirectory: String, importPaths: [String] = [], scanner: @escaping Scanner) {
+                workingDirectory: String, importPaths: [String] = [],
+                scanner: @escaping Scanner = { PythonScanner.scan($0) }) {
         self.tree = tree
         self.loaders = loaders
         self.workingDirectory = workingDirectory
@@ -56,8 +57,10 @@ private struct ResolutionRun {
             var resolvedAny = false
             for path in paths {
                 let (tests, attempts) = resolveOne(path)
-                resolution.reports.append(ReferenceReport(reference: path, origin: reference, attempts: attempts))
+                let start = resolution.entries.count
                 resolution.entries += tests
+                resolution.reports.append(ReferenceReport(reference: path, origin: reference, attempts: attempts,
+                                                          entries: start..<resolution.entries.count))
                 resolvedAny = resolvedAny || !tests.isEmpty
             }
             if !resolvedAny && !isDirectory {
