@@ -64,9 +64,15 @@ final class SafeLoader {
     /// Reads and scans a module once. `displayPath` is the path shown in diagnostics.
     func module(at path: String, displayPath: String? = nil) -> Result<ScannedModule, Failure> {
         if let cached = modules[path] { return cached }
-        let result = loadModule(at: path, displayPath: displayPath ?? path)
+        let result = loadModule(at: path, displayPath: displayPath ?? shownPath(path))
         modules[path] = result
         return result
+    }
+
+    /// A path under the working directory is shown relative to it, as the user would type it.
+    private func shownPath(_ path: String) -> String {
+        let prefix = workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }
 
     private func loadModule(at path: String, displayPath: String) -> Result<ScannedModule, Failure> {
