@@ -263,7 +263,8 @@ public actor Coordinator {
             let timeout = config.params["timeout"].flatMap(Double.init) ?? config.timeout
             let task = CoordinatorMessage.RunTask(
                 taskID: id, kind: test.kind, name: test.name, uri: test.uri, args: test.runner ?? [],
-                arch: test.arch, params: [:], env: [:], timeoutS: timeout, workdir: config.workdir)
+                arch: test.arch, params: [:], env: [:], timeoutS: timeout, workdir: config.workdir,
+                tags: test.tags.isEmpty ? nil : test.tags)
             return .run(host: a.host, task)
         }
     }

@@ -131,7 +131,7 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
     /// Writes one message line; a dead agent (EPIPE) is reported by the reader, not here.
     func send(_ message: CoordinatorMessage) async {
         let bytes: [UInt8]
-        do { bytes = try InterimWire.encodeLine(message) } catch {
+        do { bytes = try AgentWire.encodeLine(message) } catch {
             reportLost("cannot encode a message for the agent: \(error)")
             return
         }
@@ -153,7 +153,7 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
                               ready: AsyncStream<Result<HostCapabilities, RunError>>.Continuation) {
         let host = self.host
         let outThread = Thread { [self] in
-            var splitter = InterimLineSplitter(limit: AgentProtocol.maxLineBytes)
+            var splitter = LineSplitter()
             var isReady = false
             var buffer = [UInt8](repeating: 0, count: 65536)
             readLoop: while true {
@@ -161,18 +161,17 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
                 lock.withLock { lastSeen = JobClock.monotonic() }
-                for piece in splitter.feed(buffer[0..<n]) {
-                    guard case .line(let line) = piece else {
-                        reportLost("the agent sent a line longer than \(AgentProtocol.maxLineBytes) bytes")
-                        ready.yield(.failure(.agentStart(host: host, reason: "oversized line from the agent")))
-                        kill(process.processIdentifier, SIGKILL)
-                        break readLoop
+                for piece in splitter.push(buffer[0..<n]) {
+                    // A malformed or oversized line is an infrastructure error of this host, never a crash.
+                    let decoded = piece.flatMap { line -> Result<AgentMessage?, AgentWireError> in
+                        line.isEmpty ? .success(nil) : AgentWire.decodeAgentMessage(line).map(Optional.some)
                     }
-                    if line.isEmpty { continue }
                     let message: AgentMessage
-                    do { message = try InterimWire.decodeLine(line) } catch {
-                        // A malformed line is an infrastructure error of this host, never a crash.
-                        reportLost("\(error)")
+                    switch decoded {
+                    case .success(nil): continue
+                    case .success(let m?): message = m
+                    case .failure(let error):
+                        reportLost("host \(host): \(error)")
                         ready.yield(.failure(.agentStart(host: host, reason: "\(error)")))
                         kill(process.processIdentifier, SIGKILL)
                         break readLoop
@@ -198,14 +197,15 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
         outThread.start()
 
         let errThread = Thread {
-            var splitter = InterimLineSplitter(limit: 64 * 1024)
+            var splitter = LineSplitter(maxLineBytes: 64 * 1024)
             var buffer = [UInt8](repeating: 0, count: 16384)
             while true {
                 let n = buffer.withUnsafeMutableBytes { read(stderr, $0.baseAddress, $0.count) }
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
-                for case .line(let line) in splitter.feed(buffer[0..<n]) {
-                    log.log("AGENT", "[\(host) stderr] " + String(decoding: line, as: UTF8.self))
+                for piece in splitter.push(buffer[0..<n]) {
+                    let text = (try? piece.get()).map { String(decoding: $0, as: UTF8.self) } ?? "(overlong line dropped)"
+                    log.log("AGENT", "[\(host) stderr] " + text)
                 }
             }
         }

@@ -18,7 +18,7 @@ extension QCoord {
             """
         )
 
-        @OptionGroup var selection: TestSelectionOptions
+        @OptionGroup var resolve: ResolveOptions
 
         @Option(name: [.customShort("p"), .customLong("test-parameter")], parsing: .singleValue,
                 help: ArgumentHelp("A test parameter (repeatable), e.g. '-p qemu_bin=/usr/bin/qemu-system-x86_64'.", valueName: "K=V"))
@@ -77,36 +77,47 @@ extension QCoord {
             let cwd = FileManager.default.currentDirectoryPath
             let console = Console(out: { Self.write(1, $0) }, err: { Self.write(2, $0) })
 
-            let resolution = selection.resolveTests(environment: environment, workdir: cwd)
-            switch resolution {
-            case .nothingResolved(let refs):
-                let joined = refs.joined(separator: " ")
-                console.err("No tests found for given test references: \(joined)\nTry 'qcoord list -V \(joined)' for details\n")
+            let (references, filter) = resolve.selection(environment: environment)
+            guard !references.isEmpty else {
+                console.err(Self.noSuite)
                 throw ExitCode(JobExitCode.jobFailed.rawValue)
-            case .filteredOut:
-                console.err("Test Suite could not be created. No test references provided nor any other arguments resolved into tests\n")
-                throw ExitCode(JobExitCode.jobFailed.rawValue)
-            case .tests(let tests, let refs):
-                var params: [String: String] = [:]
-                for p in parameters { if let (k, v) = Self.splitPair(p) { params[k] = v } }
-                var extraEnv: [String: String] = [:]
-                for e in env { if let (k, v) = Self.splitPair(e) { extraEnv[k] = v } }
-                let config = RunConfiguration(
-                    params: params, env: RunConfiguration.testEnvironment(from: environment, extra: extraEnv),
-                    timeout: timeout, jobTimeout: jobTimeout, failfast: failfast, workdir: cwd)
-                let home = environment["HOME"] ?? NSHomeDirectory()
-                let request = JobRequest(
-                    tests: tests, references: refs,
-                    resultsBase: Self.absolute(jobResultsDir ?? home + "/qcoord/job-results", cwd: cwd),
-                    python: python, slots: maxParallelTasks ?? ProcessInfo.processInfo.activeProcessorCount,
-                    configuration: config,
-                    jsonPath: json.map { Self.absolute($0, cwd: cwd) }, xunitPath: xunit.map { Self.absolute($0, cwd: cwd) },
-                    tapPath: tap.map { Self.absolute($0, cwd: cwd) },
-                    cmdline: CommandLine.arguments, args: argsRecord(params: params))
-                let code = await JobRunner.runLocal(request, console: console, interrupts: Self.interrupts())
-                if code != .success { throw ExitCode(code.rawValue) }
             }
+            for warning in filter.warnings { console.err("warning: \(warning)\n") }
+            let resolver = TestResolver(tree: LocalSourceTree(), loaders: try resolve.loaderSpecs(), workingDirectory: cwd)
+            let resolution = resolver.resolve(references)
+            // As Avocado: any reference nothing resolves fails the job before it starts.
+            let missing = resolution.missing
+            guard missing.isEmpty, !resolution.tests.isEmpty else {
+                let refs = (missing.isEmpty ? references : missing).joined(separator: " ")
+                console.err("No tests found for given test references: \(refs)\nTry 'qcoord list -V \(refs)' for details\n")
+                throw ExitCode(JobExitCode.jobFailed.rawValue)
+            }
+            let tests = filter.isActive ? filter.apply(resolution.tests) : resolution.tests
+            guard !tests.isEmpty else {
+                console.err(Self.noSuite)
+                throw ExitCode(JobExitCode.jobFailed.rawValue)
+            }
+            var params: [String: String] = [:]
+            for p in parameters { if let (k, v) = Self.splitPair(p) { params[k] = v } }
+            var extraEnv: [String: String] = [:]
+            for e in env { if let (k, v) = Self.splitPair(e) { extraEnv[k] = v } }
+            let config = RunConfiguration(
+                params: params, env: RunConfiguration.testEnvironment(from: environment, extra: extraEnv),
+                timeout: timeout, jobTimeout: jobTimeout, failfast: failfast, workdir: cwd)
+            let home = environment["HOME"] ?? NSHomeDirectory()
+            let request = JobRequest(
+                tests: tests, references: references,
+                resultsBase: Self.absolute(jobResultsDir ?? home + "/qcoord/job-results", cwd: cwd),
+                python: python, slots: maxParallelTasks ?? ProcessInfo.processInfo.activeProcessorCount,
+                configuration: config,
+                jsonPath: json.map { Self.absolute($0, cwd: cwd) }, xunitPath: xunit.map { Self.absolute($0, cwd: cwd) },
+                tapPath: tap.map { Self.absolute($0, cwd: cwd) },
+                cmdline: CommandLine.arguments, args: argsRecord(params: params))
+            let code = await JobRunner.runLocal(request, console: console, interrupts: Self.interrupts())
+            if code != .success { throw ExitCode(code.rawValue) }
         }
+
+        static let noSuite = "Test Suite could not be created. No test references provided nor any other arguments resolved into tests\n"
 
         func argsRecord(params: [String: String]) -> [String: String] {
             var args: [String: String] = ["failfast": String(failfast), "python": python]

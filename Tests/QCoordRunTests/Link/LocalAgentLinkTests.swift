@@ -50,7 +50,7 @@ import QCoordCore
         #expect(after.contains { if case .lost = $0 { return true }; return false })
     }
 
-    @Test(arguments: [("malformed", "malformed line"), ("oversized", "longer than"), ("crash", "closed its output")])
+    @Test(arguments: [("malformed", "malformed protocol line"), ("oversized", "exceeds the limit"), ("crash", "closed its output")])
     func misbehavingAgentIsALostHostNotACrash(name: String, reasonPart: String) async throws {
         let (link, dir) = try await start()
         defer { try? FileManager.default.removeItem(atPath: dir) }
