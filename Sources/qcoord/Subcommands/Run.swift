@@ -108,7 +108,8 @@ extension QCoord {
             let request = JobRequest(
                 tests: tests, references: references,
                 resultsBase: Self.absolute(jobResultsDir ?? home + "/qcoord/job-results", cwd: cwd),
-                python: python, slots: maxParallelTasks ?? ProcessInfo.processInfo.activeProcessorCount,
+                // Absolute: the agent runs tests from other directories.
+                python: python.contains("/") ? Self.absolute(python, cwd: cwd) : python, slots: maxParallelTasks ?? ProcessInfo.processInfo.activeProcessorCount,
                 configuration: config,
                 jsonPath: json.map { Self.absolute($0, cwd: cwd) }, xunitPath: xunit.map { Self.absolute($0, cwd: cwd) },
                 tapPath: tap.map { Self.absolute($0, cwd: cwd) },
