@@ -257,7 +257,14 @@ public actor Coordinator {
             states[a.test].host = a.host
             states[a.test].startedMono = nil
             states[a.test].sawDebugLog = false
-            write { try directory.makeTestDirectory(states[a.test].testDir) }
+            write {
+                let dir = states[a.test].testDir
+                try directory.makeTestDirectory(dir)
+                // As Avocado: stdout and stderr exist even when the test printed nothing.
+                for stream in ["stdout", "stderr"] {
+                    try directory.writeTestFile(testDir: dir, name: stream, offset: 0, bytes: [])
+                }
+            }
             let id = taskID(a.test)
             taskIndex[id] = a.test
             let timeout = config.params["timeout"].flatMap(Double.init) ?? config.timeout
