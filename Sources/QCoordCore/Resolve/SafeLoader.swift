@@ -197,14 +197,32 @@ final class SafeLoader {
         return path
     }
 
-    /// `ImportedSymbol.get_importable_spec`.
+    private struct ImportableKey: Hashable {
+        var importer: String
+        var modulePath: String
+        var symbol: String
+        var symbolIsModule: Bool
+        var generation: Int
+    }
+
+    private var importables: [ImportableKey: (base: String, spec: ModuleSpec?)] = [:]
+
+    /// `ImportedSymbol.get_importable_spec`, memoised while no new directory joins the search.
     func importableSpec(_ symbol: ImportedSymbol, symbolIsModule: Bool) -> ModuleSpec? {
-        let fullName = symbolIsModule ? "\(symbol.modulePath).\(symbol.symbol)" : symbol.modulePath
-        var trimmed = Substring(fullName)
-        while trimmed.first == "." { trimmed.removeFirst() }
-        while trimmed.last == "." { trimmed.removeLast() }
-        let components = trimmed.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        let base = relativeBase(of: symbol)
+        let key = ImportableKey(importer: symbol.importerPath, modulePath: symbol.modulePath, symbol: symbol.symbol,
+                                symbolIsModule: symbolIsModule, generation: pathGeneration)
+        if let cached = importables[key] {
+            if searchedDirectories.first != cached.base { noteSearched(cached.base) }
+            if pathGeneration == key.generation { return cached.spec }
+        }
+        let spec = lookUpSpec(symbol, symbolIsModule: symbolIsModule)
+        importables[ImportableKey(importer: key.importer, modulePath: key.modulePath, symbol: key.symbol,
+                                  symbolIsModule: symbolIsModule, generation: pathGeneration)]
+            = (searchedDirectories[0], spec)
+        return spec
+    }
+
+    private func noteSearched(_ base: String) {
         if let index = searchedDirectories.firstIndex(of: base) {
             if index != 0 {
                 searchedDirectories.remove(at: index)
@@ -214,6 +232,15 @@ final class SafeLoader {
             searchedDirectories.insert(base, at: 0)
             pathGeneration += 1
         }
+    }
+
+    private func lookUpSpec(_ symbol: ImportedSymbol, symbolIsModule: Bool) -> ModuleSpec? {
+        let fullName = symbolIsModule ? "\(symbol.modulePath).\(symbol.symbol)" : symbol.modulePath
+        var trimmed = Substring(fullName)
+        while trimmed.first == "." { trimmed.removeFirst() }
+        while trimmed.last == "." { trimmed.removeLast() }
+        let components = trimmed.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        noteSearched(relativeBase(of: symbol))
         var paths = searchedDirectories + importPaths
         var spec: ModuleSpec?
         for (index, component) in components.enumerated() {
