@@ -40,6 +40,13 @@ final class SafeLoader {
     private var examined: [ExamKey: Result<ClassExam, Failure>] = [:]
     private var inProgress: Set<ExamKey> = []
     private var specs: [SpecKey: ModuleSpec?] = [:]
+    /// Avocado inserts the importer's directory at the front of `sys.path` on every lookup
+    /// and never takes it out, so a module found once from one directory stays findable from
+    /// every file examined later (`from avocado_qemu import …` inside `common/base.py` works
+    /// because the test beside `avocado_qemu/` was looked at first). Most recent first.
+    private var searchedDirectories: [String] = []
+    /// Bumped when a directory joins `searchedDirectories`: examinations are memoised per generation.
+    private var pathGeneration = 0
     /// Every scan error met, by path, so `-V` can list them once.
     private(set) var parseErrors: [String: ParseError] = [:]
 
@@ -190,14 +197,51 @@ final class SafeLoader {
         return path
     }
 
-    /// `ImportedSymbol.get_importable_spec`.
+    private struct ImportableKey: Hashable {
+        var importer: String
+        var modulePath: String
+        var symbol: String
+        var symbolIsModule: Bool
+        var generation: Int
+    }
+
+    private var importables: [ImportableKey: (base: String, spec: ModuleSpec?)] = [:]
+
+    /// `ImportedSymbol.get_importable_spec`, memoised while no new directory joins the search.
     func importableSpec(_ symbol: ImportedSymbol, symbolIsModule: Bool) -> ModuleSpec? {
+        let key = ImportableKey(importer: symbol.importerPath, modulePath: symbol.modulePath, symbol: symbol.symbol,
+                                symbolIsModule: symbolIsModule, generation: pathGeneration)
+        if let cached = importables[key] {
+            if searchedDirectories.first != cached.base { noteSearched(cached.base) }
+            if pathGeneration == key.generation { return cached.spec }
+        }
+        let spec = lookUpSpec(symbol, symbolIsModule: symbolIsModule)
+        importables[ImportableKey(importer: key.importer, modulePath: key.modulePath, symbol: key.symbol,
+                                  symbolIsModule: symbolIsModule, generation: pathGeneration)]
+            = (searchedDirectories[0], spec)
+        return spec
+    }
+
+    private func noteSearched(_ base: String) {
+        if let index = searchedDirectories.firstIndex(of: base) {
+            if index != 0 {
+                searchedDirectories.remove(at: index)
+                searchedDirectories.insert(base, at: 0)
+            }
+        } else {
+            searchedDirectories.insert(base, at: 0)
+            pathGeneration += 1
+        }
+    }
+
+    private func lookUpSpec(_ symbol: ImportedSymbol, symbolIsModule: Bool) -> ModuleSpec? {
         let fullName = symbolIsModule ? "\(symbol.modulePath).\(symbol.symbol)" : symbol.modulePath
         var trimmed = Substring(fullName)
         while trimmed.first == "." { trimmed.removeFirst() }
         while trimmed.last == "." { trimmed.removeLast() }
         let components = trimmed.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        var paths = [relativeBase(of: symbol)] + importPaths
+        noteSearched(relativeBase(of: symbol))
+        var paths = searchedDirectories + importPaths
         var spec: ModuleSpec?
         for (index, component) in components.enumerated() {
             if index > 0 { paths = paths.map { PathName.join($0, components[index - 1]) } }
@@ -248,6 +292,7 @@ final class SafeLoader {
         var path: String?
         var className: String
         var match: Bool
+        var generation: Int
     }
 
     private func tags(_ directives: [String]) throws(Failure) -> [String: Set<String>] {
@@ -351,7 +396,7 @@ final class SafeLoader {
 
     /// `_examine_class`: the test methods a class (looked up by name in a module) provides.
     private func examineClass(target: Target, path: String?, className: String, match: Bool) throws(Failure) -> ClassExam {
-        let key = ExamKey(target: target, path: path, className: className, match: match)
+        let key = ExamKey(target: target, path: path, className: className, match: match, generation: pathGeneration)
         if let cached = examined[key] { return try cached.get() }
         // The same examination inside itself never ends in Avocado: it dies of RecursionError.
         if inProgress.contains(key) {

@@ -17,22 +17,29 @@ struct ListRenderer {
             .map { ($0.element, loaderOf[$0.offset]) }
     }
 
-    /// Columns padded to their widest cell, joined by one space, trailing blanks removed.
+    /// Columns padded to their widest cell (in code points, as Python's `len`), joined by one
+    /// space, trailing blanks removed. Built as bytes: listings run to thousands of lines.
     static func table(_ rows: [[String]]) -> String {
         guard let columns = rows.map(\.count).max() else { return "" }
         var widths = [Int](repeating: 0, count: columns)
-        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-        var out = ""
-        for row in rows {
-            var line = ""
+        var lengths = rows.map { row in row.map { cell in cell.unicodeScalars.count } }
+        for row in lengths { for (i, length) in row.enumerated() { widths[i] = max(widths[i], length) } }
+        var out: [UInt8] = []
+        out.reserveCapacity(rows.count * (widths.reduce(0, +) + columns))
+        for (r, row) in rows.enumerated() {
+            let lineStart = out.count
             for (i, cell) in row.enumerated() {
-                if i > 0 { line += " " }
-                line += cell + String(repeating: " ", count: widths[i] - cell.count)
+                if i > 0 { out.append(0x20) }
+                out.append(contentsOf: cell.utf8)
+                if i < row.count - 1 {
+                    out.append(contentsOf: repeatElement(0x20, count: widths[i] - lengths[r][i]))
+                }
             }
-            while line.last == " " { line.removeLast() }
-            out += line + "\n"
+            while out.count > lineStart, out.last == 0x20 { out.removeLast() }
+            out.append(0x0A)
         }
-        return out
+        lengths.removeAll()
+        return String(decoding: out, as: UTF8.self)
     }
 
     func plain() -> String {
