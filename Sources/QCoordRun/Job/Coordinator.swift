@@ -343,6 +343,8 @@ public actor Coordinator {
         write { try directory.writeTestFile(testDir: dir, name: "debug.log", offset: 0, bytes: Array(text.utf8)) }
     }
 
+    /// Test files are written from the actor: they are small appends to local disk, and doing
+    /// them here keeps the order of an agent's chunks without another queue.
     private func write(_ body: () throws -> Void) {
         do { try body() } catch { log.error("\(error)") }
     }
