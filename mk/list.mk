@@ -16,6 +16,8 @@ $(BENCH_CORPUS)/.generated: scripts/gen-bench-corpus.py
 	@touch $@
 
 # Release `qcoord list` against `avocado list`, each the median of BENCH_RUNS runs.
+# A statically linked Swift runtime halves start-up (no dynamic symbol binding), and the
+# binary can be copied to a host without Swift.
 bench-list: setup $(BENCH_CORPUS)/.generated
-	$(SWIFT) build -c release --product qcoord $(BUILD_FLAGS)
+	$(SWIFT) build -c release --static-swift-stdlib --product qcoord $(BUILD_FLAGS)
 	python3 scripts/bench-list.py $(CURDIR)/$(RELEASE_DIR)/qcoord $(CURDIR)/$(VENV113)/bin/avocado $(BENCH_CORPUS) $(BENCH_RUNS)

@@ -3,18 +3,25 @@ import QCoordCore
 /// The text and JSON forms of `qcoord list`, modelled on `avocado list`.
 struct ListRenderer {
     let resolution: Resolution
-    /// The entries shown: tests the filter keeps, MISSING entries where they stood.
-    let shown: [(entry: TestCase, loader: String)]
+    /// Indices in `resolution.entries` of what is shown: tests the filter keeps, MISSING
+    /// entries where they stood.
+    let shownIndices: [Int]
 
     init(resolution: Resolution, filter: TagFilter) {
         self.resolution = resolution
+        shownIndices = resolution.entries.indices.filter { index in
+            let entry = resolution.entries[index]
+            return entry.kind == .missing || filter.matches(entry.tags)
+        }
+    }
+
+    /// The shown entries with the loader that resolved each (verbose output only).
+    var shown: [(entry: TestCase, loader: String)] {
         var loaderOf = [String](repeating: "", count: resolution.entries.count)
         for report in resolution.reports {
             for index in report.entries { loaderOf[index] = report.resolvedBy ?? "" }
         }
-        shown = resolution.entries.enumerated()
-            .filter { $0.element.kind == .missing || filter.matches($0.element.tags) }
-            .map { ($0.element, loaderOf[$0.offset]) }
+        return shownIndices.map { (resolution.entries[$0], loaderOf[$0]) }
     }
 
     /// Columns padded to their widest cell (in code points, as Python's `len`), joined by one
@@ -43,7 +50,7 @@ struct ListRenderer {
     }
 
     func plain() -> String {
-        Self.table(shown.map { [$0.entry.kind.rawValue, $0.entry.name] })
+        Self.table(shownIndices.map { [resolution.entries[$0].kind.rawValue, resolution.entries[$0].name] })
     }
 
     func verbose() -> String {
@@ -81,8 +88,9 @@ struct ListRenderer {
 
     /// `[{"type": …, "id": …, "uri": …, "tags": {…}, "arch": …}]`, one test per line.
     func json() -> String {
-        if shown.isEmpty { return "[]\n" }
-        let objects = shown.map { (entry, _) -> String in
+        if shownIndices.isEmpty { return "[]\n" }
+        let objects = shownIndices.map { index -> String in
+            let entry = resolution.entries[index]
             let tags = entry.tags.keys.map { key -> String in
                 let values = entry.tags[key] ?? []
                 let value = values.isEmpty ? "null" : "[" + values.sorted().map(Self.quote).joined(separator: ", ") + "]"
