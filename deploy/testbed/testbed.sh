@@ -75,6 +75,9 @@ set -e
 mount --make-rprivate /
 for bin in /usr/bin/qemu-system-* /usr/local/bin/qemu-system-*; do
     [ -e "\$bin" ] || continue
+    # A symlink (qemu-system-ppc64le -> qemu-system-ppc64) follows its target; binding over
+    # it would hide the target instead.
+    [ -L "\$bin" ] && continue
     name=\${bin##*/qemu-system-}
     case " $2 " in *" \$name "*) continue ;; esac
     mount --bind "$1/hidden" "\$bin"

@@ -60,11 +60,15 @@ public enum InventoryLoader {
         var hosts: [InventoryHost] = []
         var firstLine: [String: Int] = [:]
         for (index, item) in list.enumerated() {
-            let fields = try reader.mapping(item, key: "hosts", context: "host #\(index + 1)", allowed: hostKeys)
-            guard let nameField = fields.first(where: { $0.key == "name" }) else {
-                throw reader.error(item, "host #\(index + 1): missing 'name'")
+            var context = "host #\(index + 1)"
+            if case .mapping(let mapping) = item, let given = mapping["name"]?.scalar?.string, !given.isEmpty {
+                context = "host '\(given)'"
             }
-            let name = try reader.string(nameField.value, key: "name", context: "host #\(index + 1)")
+            let fields = try reader.mapping(item, key: "hosts", context: context, allowed: hostKeys)
+            guard let nameField = fields.first(where: { $0.key == "name" }) else {
+                throw reader.error(item, "\(context): missing 'name'")
+            }
+            let name = try reader.string(nameField.value, key: "name", context: context)
             guard !name.isEmpty else { throw reader.error(nameField.value, "host #\(index + 1): 'name' is empty") }
             if let first = firstLine[name] {
                 throw reader.error(nameField.value, "duplicate host name '\(name)' (first at line \(first))")

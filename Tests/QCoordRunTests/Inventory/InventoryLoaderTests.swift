@@ -42,7 +42,7 @@ struct InventoryLoaderTests {
 
     @Test(arguments: [
         ("hosts:\n  - name: a\n    slot: 2\n",
-         "hosts.yaml:3: host #1: unknown key 'slot' (known: address, env, identity, labels, name, port, python, qemu_bin, qemu_dirs, qemu_path_search, slots, user, workdir)"),
+         "hosts.yaml:3: host 'a': unknown key 'slot' (known: address, env, identity, labels, name, port, python, qemu_bin, qemu_dirs, qemu_path_search, slots, user, workdir)"),
         ("hosts:\n  - name: a\n  - name: b\n    port: ssh\n",
          "hosts.yaml:4: host 'b': 'port' must be an integer from 1 to 65535, not 'ssh'"),
         ("hosts:\n  - name: a\n    port: 0\n", "hosts.yaml:3: host 'a': 'port' must be an integer from 1 to 65535, not '0'"),
