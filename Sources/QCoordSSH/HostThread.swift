@@ -36,8 +36,9 @@ public final class HostThread: SerialExecutor, @unchecked Sendable {
         }
         wakeRead = fds[0]
         wakeWrite = fds[1]
+        // The thread holds the executor until `stop()`: jobs may be enqueued as long as the
+        // session lives, whoever else still holds a reference.
         let thread = Thread { [self] in self.runLoop() }
-        thread.name = "qcoord-ssh-\(name)"
         thread.start()
     }
 
@@ -98,6 +99,12 @@ public final class HostThread: SerialExecutor, @unchecked Sendable {
     }
 
     private func runLoop() {
+        // Linux caps thread names at 15 bytes; "qc-ssh-h2" shows up in top and gdb.
+        // (Glibc does not export pthread_setname_np; the kernel takes it from here too.)
+        if let comm = fopen("/proc/thread-self/comm", "w") {
+            fputs(String("qc-ssh-\(name)".utf8.prefix(15)) ?? "qc-ssh", comm)
+            fclose(comm)
+        }
         condition.lock()
         threadID = pthread_self()
         condition.unlock()

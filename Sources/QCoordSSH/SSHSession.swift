@@ -132,6 +132,17 @@ public actor SSHSession {
         return ssh_is_connected(handle) != 0
     }
 
+    /// Sends an SSH_MSG_IGNORE. libssh has no ServerAliveInterval; with TCP_USER_TIMEOUT set,
+    /// unacknowledged data is what makes a cut link fail fast instead of hanging, so a caller
+    /// that hears nothing for a while sends this and then sees `.connectionLost`.
+    public func probe() throws {
+        let session = try liveHandle()
+        if ssh_send_ignore(session, "qcoord") != SSH_OK || ssh_is_connected(session) == 0 {
+            throw SSHError.connectionLost(host: label, detail: Self.errorText(session))
+        }
+        startPumpIfNeeded()
+    }
+
     func liveHandle() throws -> OpaquePointer {
         guard let handle else { throw SSHError.closed(host: label) }
         return handle

@@ -170,3 +170,35 @@ struct SSHLoopbackTests {
         #expect(session.label.port == sshd.port)
     }
 }
+
+extension SSHLoopbackTests {
+    static func hostThreadCount() -> Int {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        return tasks.filter { task in
+            ((try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)) ?? "").hasPrefix("qc-ssh-")
+        }.count
+    }
+
+    @Test func sessionsReleaseTheirThreadsWhenDropped() async throws {
+        let sshd = try SSHDFixture()
+        defer { sshd.stop() }
+        let before = Self.hostThreadCount()
+        for _ in 0..<3 {
+            let session = try await SSHSession.connect(sshd.options())
+            let channel = try await session.openChannel(command: "cat")
+            try await channel.send(Array("x\n".utf8))
+            _ = try await session.exec("true")
+            _ = try await session.sftp().stat("/")
+            #expect(Self.hostThreadCount() > before)
+            _ = channel
+        }
+        _ = try? await SSHSession.connect(SSHConnectOptions(host: "127.0.0.1", port: try SSHDFixture.freePort(),
+                                                            configFile: .none, useAgent: false, homeDirectory: sshd.home))
+        var remaining = Self.hostThreadCount()
+        for _ in 0..<100 where remaining > before {
+            try await Task.sleep(for: .milliseconds(20))
+            remaining = Self.hostThreadCount()
+        }
+        #expect(remaining == before)
+    }
+}
