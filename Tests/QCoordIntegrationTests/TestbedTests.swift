@@ -66,4 +66,39 @@ struct TestbedTests {
             #expect(times.count == 5)
         }
     }
+
+    /// A cut link (the host's veth down) is noticed within seconds, not when TCP gives up:
+    /// TCP_USER_TIMEOUT plus unacknowledged data.
+    @Test func cutLinkFailsTheChannelFast() async throws {
+        let mode = (try? String(contentsOfFile: state + "/mode", encoding: .utf8)) ?? ""
+        try #require(mode.contains("netns"), "only in namespace mode")
+        let prefix = ProcessInfo.processInfo.environment["QCOORD_TESTBED_PREFIX"] ?? "qctb"
+        let inventory = try InventoryLoader.load(path: state + "/inventory.yaml")
+        var options = options(try #require(inventory.host(named: "h1")))
+        options.tcpUserTimeout = .seconds(2)
+        let session = try await SSHSession.connect(options)
+        let channel = try await session.openChannel(command: "cat")
+        try Self.ip(["link", "set", "\(prefix)v1", "down"])
+        defer { try? Self.ip(["link", "set", "\(prefix)v1", "up"]) }
+        let start = ContinuousClock.now
+        try await channel.send(Array("are you there\n".utf8))
+        try? await session.probe()
+        let error = try await #require(throws: SSHError.self) { try await channel.exitStatus() }
+        let elapsed = ContinuousClock.now - start
+        print("testbed: cut link noticed after \(elapsed): \(error)")
+        guard case .connectionLost = error else {
+            Issue.record("wrong error: \(error)")
+            return
+        }
+        #expect(elapsed < .seconds(15))
+    }
+
+    static func ip(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+        process.arguments = arguments
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "ip \(arguments.joined(separator: " ")) failed")
+    }
 }
