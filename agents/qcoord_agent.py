@@ -1,2 +1,1379 @@
 #!/usr/bin/env python3
-"""qcoord agent (placeholder until the agent lands)."""
+"""qcoord agent: runs tests on one host for one job, speaking protocol v1 on stdin/stdout.
+
+The coordinator starts this file as a local subprocess or over SSH (`python3 -u -`).
+Every line on stdin and stdout is one JSON object with a "type" field; stderr is free
+for diagnostics.  The full specification is docs/protocol.md.
+
+Python >= 3.8, standard library only: test hosts are x86_64, aarch64, s390x, ppc64le,
+riscv64 machines that have python3 and nothing else we can count on.
+"""
+
+import ast
+import base64
+import json
+import os
+import platform
+import re
+import selectors
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+
+PROTOCOL_VERSION = 1
+# Raw bytes per `output` / `file` chunk before base64 (keeps every line < 70 KiB).
+CHUNK_BYTES = 48 * 1024
+# Longest line accepted from the coordinator (params and env travel in `run`).
+MAX_INPUT_LINE = 16 << 20
+HEARTBEAT_S = 1.0
+# Seconds between SIGTERM and SIGKILL of a task's process group.
+KILL_GRACE_S = float(os.environ.get("QCOORD_KILL_GRACE_S", "3"))
+PROBE_TIMEOUT_S = 5.0
+# Files of one test larger than this are cut (the rest is dropped, a note is appended).
+MAX_FILE_BYTES = 64 << 20
+MAX_TASK_FILE_BYTES = 256 << 20
+TIMEOUT_REASON = "Test interrupted: Timeout reached"
+
+STATUSES = ("PASS", "ERROR", "FAIL", "SKIP", "WARN", "INTERRUPTED", "CANCEL")
+KINDS = ("INSTRUMENTED", "PyUNITTEST", "SIMPLE", "TAP", "EXTERNAL")
+
+# uname -m (and other spellings) -> QEMU target name.
+ARCH_ALIASES = {
+    "x86_64": "x86_64", "amd64": "x86_64", "x64": "x86_64",
+    "i386": "i386", "i486": "i386", "i586": "i386", "i686": "i386", "x86": "i386",
+    "aarch64": "aarch64", "arm64": "aarch64", "aarch64_be": "aarch64", "arm64be": "aarch64",
+    "armv7l": "arm", "armv7": "arm", "armv6l": "arm", "armv5tel": "arm", "arm": "arm", "armhf": "arm",
+    "ppc64le": "ppc64", "ppc64": "ppc64", "powerpc64": "ppc64", "powerpc64le": "ppc64",
+    "ppc": "ppc", "powerpc": "ppc", "ppcle": "ppc",
+    "s390x": "s390x", "s390": "s390x",
+    "riscv64": "riscv64", "riscv32": "riscv32",
+    "mips64el": "mips64el", "mips64": "mips64", "mipsel": "mipsel", "mips": "mips",
+    "loongarch64": "loongarch64", "sparc64": "sparc64", "sparc": "sparc",
+}
+
+
+def normalize_arch(name):
+    """Maps a uname / tag spelling of an architecture to QEMU's target name."""
+    if not name:
+        return name
+    key = str(name).strip().lower()
+    return ARCH_ALIASES.get(key, key)
+
+
+def log(msg):
+    """Diagnostics go to stderr; stdout belongs to the protocol."""
+    try:
+        sys.stderr.write("qcoord-agent: %s\n" % msg)
+        sys.stderr.flush()
+    except Exception:
+        pass
+
+
+def last_line(text, default="unknown error"):
+    for line in reversed(str(text).strip().splitlines()):
+        if line.strip():
+            return line.strip()
+    return default
+
+
+def b64(data):
+    return base64.b64encode(data).decode("ascii")
+
+
+# --------------------------------------------------------------------------------------
+# Linux process hygiene: no child may outlive the agent.
+
+_libc = None
+if sys.platform.startswith("linux"):
+    try:
+        import ctypes
+        import ctypes.util
+        _libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    except Exception:  # pragma: no cover - exotic libc
+        _libc = None
+
+PR_SET_PDEATHSIG = 1
+
+
+def _make_child_setup(parent_pid):
+    """Runs in each forked child before exec: die with SIGKILL when the spawning thread dies."""
+    def setup():
+        if _libc is not None:
+            _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        # The parent may have died between fork and prctl: then nobody would kill us.
+        if os.getppid() != parent_pid:
+            os._exit(1)
+    return setup
+
+
+class Guardian:
+    """A forked watchdog that kills every registered process group once the agent is gone.
+
+    PR_SET_PDEATHSIG only reaches the direct child, and is not inherited by the QEMU a
+    test starts; when the agent is SIGKILLed nothing in it can run.  So a process forked
+    at startup (before any thread exists) keeps the list of live process groups, read
+    from a pipe only the agent writes; EOF on that pipe means the agent exited or died,
+    and the guardian then SIGTERMs and SIGKILLs every group still listed.
+    """
+
+    def __init__(self):
+        self.fd = None
+        self.lock = threading.Lock()
+
+    def start(self):
+        if not hasattr(os, "fork"):
+            return
+        try:
+            r, w = os.pipe()
+            pid = os.fork()
+        except OSError as e:
+            log("guardian not started: %s" % e)
+            return
+        if pid == 0:  # pragma: no cover - runs in the forked child
+            try:
+                os.close(w)
+                self._serve(r)
+            finally:
+                os._exit(0)
+        os.close(r)
+        self.fd = w
+        # Reap the guardian if it ever exits before us, without blocking anything.
+        threading.Thread(target=self._reap, args=(pid,), daemon=True).start()
+
+    @staticmethod
+    def _reap(pid):
+        try:
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
+
+    @staticmethod
+    def _serve(r):  # pragma: no cover - runs in the forked child
+        os.setsid()
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGPIPE):
+            signal.signal(sig, signal.SIG_IGN)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        groups = set()
+        base_dir = None
+        buf = b""
+        while True:
+            try:
+                data = os.read(r, 4096)
+            except InterruptedError:
+                continue
+            except OSError:
+                break
+            if not data:
+                break
+            buf += data
+            while b"\n" in buf:
+                line, buf = buf.split(b"\n", 1)
+                op = line[:1]
+                try:
+                    pgid = int(line[1:]) if op in (b"+", b"-") else 0
+                except ValueError:
+                    continue
+                if op == b"d":
+                    base_dir = line[1:].decode("utf-8", "surrogateescape")
+                    continue
+                if op == b"+":
+                    groups.add(pgid)
+                elif op == b"-":
+                    groups.discard(pgid)
+        kill_groups(groups, grace=KILL_GRACE_S)
+        if base_dir:
+            shutil.rmtree(base_dir, ignore_errors=True)
+
+    def _send(self, text):
+        if self.fd is None:
+            return
+        with self.lock:
+            try:
+                os.write(self.fd, text.encode("utf-8", "surrogateescape"))
+            except OSError:
+                pass
+
+    def register(self, pgid):
+        self._send("+%d\n" % pgid)
+
+    def unregister(self, pgid):
+        self._send("-%d\n" % pgid)
+
+    def remove_on_exit(self, path):
+        """The agent's temp dir: removed by the guardian too, in case the agent is SIGKILLed."""
+        if "\n" not in path:
+            self._send("d%s\n" % path)
+
+
+def killpg(pgid, sig):
+    try:
+        os.killpg(pgid, sig)
+        return True
+    except (ProcessLookupError, PermissionError):
+        return False
+    except OSError:
+        return False
+
+
+def group_alive(pgid):
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except OSError:
+        return False
+
+
+def kill_groups(groups, grace):
+    """SIGTERM every group, wait up to `grace` for them to vanish, SIGKILL the rest."""
+    groups = [g for g in groups if killpg(g, signal.SIGTERM)]
+    deadline = time.monotonic() + grace
+    while groups and time.monotonic() < deadline:
+        time.sleep(0.05)
+        groups = [g for g in groups if group_alive(g)]
+    for g in groups:
+        killpg(g, signal.SIGKILL)
+
+
+# --------------------------------------------------------------------------------------
+# Output channel
+
+
+class Channel:
+    """Writes protocol messages to stdout, one JSON object per line, from any thread."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.lock = threading.Lock()
+        self.broken = False
+
+    def send(self, msg):
+        line = json.dumps(msg, separators=(",", ":"), ensure_ascii=True).encode("ascii") + b"\n"
+        with self.lock:
+            if self.broken:
+                return False
+            try:
+                self.stream.write(line)
+                self.stream.flush()
+                return True
+            except (OSError, ValueError):
+                self.broken = True
+                return False
+
+    def output(self, task_id, stream, data):
+        for i in range(0, len(data), CHUNK_BYTES):
+            self.send({"type": "output", "task_id": task_id, "stream": stream,
+                       "data_b64": b64(data[i:i + CHUNK_BYTES])})
+
+    def error(self, message, task_id=None):
+        msg = {"type": "error", "message": message}
+        if task_id is not None:
+            msg["task_id"] = task_id
+        self.send(msg)
+
+
+# --------------------------------------------------------------------------------------
+# Host probing
+
+
+def run_quiet(argv, timeout, env=None):
+    """Runs argv; returns (returncode, stdout text) or (None, error text)."""
+    try:
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=timeout, env=env,
+                           start_new_session=True)
+        return p.returncode, p.stdout.decode("utf-8", "replace")
+    except subprocess.TimeoutExpired:
+        return None, "timed out after %gs" % timeout
+    except OSError as e:
+        return None, str(e)
+
+
+def is_executable_file(path):
+    return os.path.isfile(path) and os.access(path, os.X_OK)
+
+
+QEMU_NAME = re.compile(r"^qemu-system-([A-Za-z0-9_]+)$")
+
+
+def qemu_version(path):
+    rc, out = run_quiet([path, "--version"], PROBE_TIMEOUT_S)
+    if rc != 0:
+        return None
+    first = out.strip().splitlines()[0] if out.strip() else ""
+    m = re.search(r"version\s+(.+)$", first)
+    return (m.group(1).strip() if m else first.strip()) or None
+
+
+def parallel_map(fn, items, width=8):
+    """Calls fn on every item on up to `width` threads; returns results in order."""
+    results = [None] * len(items)
+    lock = threading.Lock()
+    nxt = [0]
+
+    def worker():
+        while True:
+            with lock:
+                i = nxt[0]
+                nxt[0] += 1
+            if i >= len(items):
+                return
+            try:
+                results[i] = fn(items[i])
+            except Exception:
+                results[i] = None
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(min(width, len(items)))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def search_path_dirs():
+    return [d for d in os.environ.get("PATH", "").split(os.pathsep) if d]
+
+
+def probe_qemu(search):
+    """Every usable qemu-system-* binary: arch -> {path, version}. Configured dirs first."""
+    dirs = list(search.get("dirs") or [])
+    if search.get("path_search", True):
+        dirs += search_path_dirs()
+    candidates = []  # (arch, path) in priority order
+    for arch, path in sorted((search.get("overrides") or {}).items()):
+        candidates.append((normalize_arch(arch), os.path.expanduser(path)))
+    seen = set()
+    for d in dirs:
+        d = os.path.expanduser(d)
+        try:
+            names = sorted(os.listdir(d))
+        except OSError:
+            continue
+        for name in names:
+            m = QEMU_NAME.match(name)
+            if not m:
+                continue
+            path = os.path.join(d, name)
+            real = os.path.realpath(path)
+            if (m.group(1), real) in seen:
+                continue
+            seen.add((m.group(1), real))
+            candidates.append((m.group(1), path))
+    usable = [c for c in candidates if is_executable_file(c[1])]
+    versions = parallel_map(lambda c: qemu_version(c[1]), usable)
+    found = {}
+    for (arch, path), version in zip(usable, versions):
+        if version is not None and arch not in found:
+            found[arch] = {"path": os.path.abspath(path), "version": version}
+    return found
+
+
+def kvm_usable():
+    try:
+        fd = os.open("/dev/kvm", os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
+        os.close(fd)
+        return True
+    except OSError:
+        return False
+
+
+def cpu_count():
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+class Avocado:
+    """An Avocado installation on this host: its python, bin dir and version."""
+
+    def __init__(self, python, bindir, version):
+        self.python = python
+        self.bindir = bindir
+        self.version = version
+        try:
+            self.major = int(version.split(".")[0])
+        except ValueError:
+            self.major = 0
+
+    def tool(self, name, module_fallback):
+        path = os.path.join(self.bindir, name) if self.bindir else None
+        if path and is_executable_file(path):
+            return [path]
+        return [self.python] + module_fallback
+
+
+def shebang_python(script):
+    try:
+        with open(script, "rb") as f:
+            first = f.readline(4096)
+    except OSError:
+        return None
+    if not first.startswith(b"#!"):
+        return None
+    parts = first[2:].decode("utf-8", "replace").split()
+    if not parts:
+        return None
+    if os.path.basename(parts[0]) == "env" and len(parts) > 1:
+        return shutil.which(parts[1])
+    return parts[0]
+
+
+def avocado_version(python):
+    rc, out = run_quiet([python, "-c", "from avocado.core.version import VERSION; print(VERSION)"],
+                        PROBE_TIMEOUT_S * 2)
+    if rc != 0:
+        return None
+    return last_line(out, "") or None
+
+
+def find_avocado(configured_python):
+    """The host's Avocado: the configured python/venv, PATH, ~/.local/bin, this python."""
+    candidates = []  # (python, bindir)
+    if configured_python:
+        p = os.path.expanduser(configured_python)
+        if os.path.isdir(p):
+            p = os.path.join(p, "bin", "python3") if os.path.exists(os.path.join(p, "bin", "python3")) \
+                else os.path.join(p, "bin", "python")
+        candidates.append((p, os.path.dirname(p)))
+    scripts = []
+    which = shutil.which("avocado")
+    if which:
+        scripts.append(which)
+    local = os.path.expanduser("~/.local/bin/avocado")
+    if is_executable_file(local):
+        scripts.append(local)
+    for script in scripts:
+        py = shebang_python(script)
+        if py:
+            candidates.append((py, os.path.dirname(script)))
+    candidates.append((sys.executable, os.path.dirname(sys.executable)))
+    tried = set()
+    for python, bindir in candidates:
+        if not python or python in tried:
+            continue
+        tried.add(python)
+        version = avocado_version(python)
+        if version:
+            if not is_executable_file(os.path.join(bindir, "avocado")):
+                bindir = os.path.dirname(python)
+            return Avocado(python, bindir, version)
+    return None
+
+
+# --------------------------------------------------------------------------------------
+# QEMU binary choice (ARCHITECTURE.md "Choosing the QEMU binary")
+
+
+def source_tree_dirs(start):
+    """The test file's dir and its parents, each also with its build/ subdir."""
+    out = []
+    d = os.path.abspath(start)
+    while True:
+        out.append(d)
+        out.append(os.path.join(d, "build"))
+        parent = os.path.dirname(d)
+        if parent == d:
+            return out
+        d = parent
+
+
+# --------------------------------------------------------------------------------------
+# Result parsing
+
+
+class TapParser:
+    """Incremental TAP parser: feed() stdout bytes, then status()."""
+
+    PLAN = re.compile(r"^1\.\.(\d+)\s*(#\s*(.*))?$")
+    RESULT = re.compile(r"^(not\s+)?ok\b\s*(\d+)?\s*(.*)$")
+    DIRECTIVE = re.compile(r"#\s*(SKIP|TODO)\S*\s*(.*)$", re.IGNORECASE)
+
+    def __init__(self):
+        self.buf = b""
+        self.plan = None
+        self.plan_reason = ""
+        self.count = 0
+        self.skipped = 0
+        self.failures = []
+        self.bailout = None
+
+    def feed(self, data):
+        self.buf += data
+        while b"\n" in self.buf:
+            line, self.buf = self.buf.split(b"\n", 1)
+            self._line(line)
+        if len(self.buf) > (1 << 20):  # an endless line cannot be TAP; keep memory bounded
+            self.buf = b""
+
+    def close(self):
+        if self.buf:
+            self._line(self.buf)
+            self.buf = b""
+
+    def _line(self, raw):
+        line = raw.decode("utf-8", "replace").rstrip("\r").strip()
+        if self.bailout is not None:
+            return
+        if line.startswith("Bail out!"):
+            self.bailout = line[len("Bail out!"):].strip()
+            return
+        m = self.PLAN.match(line)
+        if m:
+            self.plan = int(m.group(1))
+            self.plan_reason = (m.group(3) or "").strip()
+            return
+        m = self.RESULT.match(line)
+        if not m:
+            return
+        self.count += 1
+        desc = m.group(3) or ""
+        d = self.DIRECTIVE.search(desc)
+        directive = d.group(1).upper() if d else None
+        if directive == "SKIP":
+            self.skipped += 1
+        if m.group(1) and directive != "TODO":
+            self.failures.append(("not ok %s %s" % (m.group(2) or self.count, desc)).strip())
+
+    def status(self, returncode):
+        if self.bailout is not None:
+            return "ERROR", "Bail out! %s" % self.bailout if self.bailout else "Bail out!"
+        if self.failures:
+            return "FAIL", self.failures[0]
+        if self.plan is None:
+            return "ERROR", "TAP output has no plan (1..N)"
+        if self.plan != self.count:
+            return "ERROR", "TAP plan 1..%d but %d test(s) reported" % (self.plan, self.count)
+        if returncode not in (0, None):
+            return "FAIL", "Exited with status %d" % returncode
+        if self.count == 0 or self.skipped == self.count:
+            return "SKIP", self.plan_reason or "all TAP tests skipped"
+        return "PASS", None
+
+
+# Run by the configured python for PyUNITTEST tests: runs one test with the standard
+# library's unittest and writes the outcome as JSON to argv[4].
+UNITTEST_RUNNER = r'''
+import json, sys, traceback, unittest
+d, module, name, out = sys.argv[1:5]
+sys.path.insert(0, d)
+sys.argv = [sys.argv[0]]
+res = {"run": 0, "failures": [], "errors": [], "skipped": [], "unexpected": [], "expected": 0}
+try:
+    suite = unittest.defaultTestLoader.loadTestsFromName(module + "." + name)
+    r = unittest.TextTestRunner(stream=sys.stderr, verbosity=2).run(suite)
+    res["run"] = r.testsRun
+    res["failures"] = [[str(t), tb] for t, tb in r.failures]
+    res["errors"] = [[str(t), tb] for t, tb in r.errors]
+    res["skipped"] = [[str(t), reason] for t, reason in r.skipped]
+    res["unexpected"] = [str(t) for t in r.unexpectedSuccesses]
+    res["expected"] = len(r.expectedFailures)
+except BaseException:
+    res["errors"].append([name, traceback.format_exc()])
+with open(out, "w") as f:
+    json.dump(res, f)
+'''
+
+
+# --------------------------------------------------------------------------------------
+# Tasks
+
+
+class TaskError(Exception):
+    """A task cannot run; ends the task with `status` and this message as fail_reason."""
+
+    def __init__(self, status, reason):
+        Exception.__init__(self, reason)
+        self.status = status
+        self.reason = reason
+
+
+def safe_relative_name(name):
+    """A file name relative to a test's result dir, or None when it could escape it."""
+    if not name or "\x00" in name or "\\" in name:
+        return None
+    if name.startswith("/"):
+        return None
+    parts = [p for p in name.split("/") if p not in ("", ".")]
+    if not parts or any(p == ".." for p in parts):
+        return None
+    return "/".join(parts)
+
+
+class Task:
+    def __init__(self, agent, msg):
+        self.agent = agent
+        self.ch = agent.ch
+        self.id = msg["task_id"]
+        self.msg = msg
+        self.kind = msg.get("kind")
+        self.name = msg.get("name") or msg.get("uri") or ""
+        self.uri = msg.get("uri") or ""
+        self.args = [str(a) for a in (msg.get("args") or [])]
+        self.timeout = msg.get("timeout_s")
+        self.tags = msg.get("tags") if isinstance(msg.get("tags"), dict) else {}
+        self.workdir = msg.get("workdir") or agent.cwd
+        self.params = dict(agent.params)
+        self.params.update({str(k): str(v) for k, v in (msg.get("params") or {}).items()})
+        if self.timeout is None and self.kind != "INSTRUMENTED":
+            # `-p timeout=S` is Avocado's own for INSTRUMENTED tests (it reaches self.params);
+            # other kinds have nobody else to enforce it.
+            try:
+                self.timeout = float(self.params["timeout"]) or None
+            except (KeyError, ValueError):
+                pass
+        self.env_extra = dict(agent.env)
+        self.env_extra.update({str(k): str(v) for k, v in (msg.get("env") or {}).items()})
+        self.lock = threading.Lock()
+        self.proc = None
+        self.pgid = None
+        self.interrupt_reason = None
+        self.term_sent = None
+        self.killed = False
+        self.started_sent = False
+        self.start_time = time.monotonic()
+        self.qemu_bin = None
+        self.arch = None
+        self.dir = None
+        self.whiteboard = None
+        self.thread = threading.Thread(target=self.main, name="task-" + str(self.id), daemon=True)
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def interrupt(self, reason):
+        """Called from other threads (cancel, shutdown): SIGTERM the group; the pump escalates."""
+        with self.lock:
+            if self.interrupt_reason is None:
+                self.interrupt_reason = reason
+            if self.pgid is not None and self.term_sent is None:
+                self.term_sent = time.monotonic()
+                killpg(self.pgid, signal.SIGTERM)
+
+    def main(self):
+        status, reason = "ERROR", None
+        try:
+            status, reason = self.execute()
+        except TaskError as e:
+            status, reason = e.status, e.reason
+        except Exception:
+            log("task %s crashed:\n%s" % (self.id, traceback.format_exc()))
+            status, reason = "ERROR", last_line(traceback.format_exc())
+        finally:
+            self.reap_group()
+        if self.interrupt_reason is not None and status != "CANCEL":
+            status, reason = "INTERRUPTED", self.interrupt_reason
+        self.send_started(None)
+        try:
+            self.send_files()
+        except Exception:
+            log("task %s: sending files failed:\n%s" % (self.id, traceback.format_exc()))
+        msg = {"type": "finished", "task_id": self.id, "status": status,
+               "fail_reason": reason, "time_s": round(time.monotonic() - self.start_time, 6)}
+        if self.whiteboard is not None:
+            msg["whiteboard"] = self.whiteboard
+        # Forget the task before reporting it, so the coordinator may reuse its id at once.
+        self.agent.task_done(self)
+        self.ch.send(msg)
+        if self.dir:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def send_started(self, pid):
+        if self.started_sent:
+            return
+        self.started_sent = True
+        self.ch.send({"type": "started", "task_id": self.id, "qemu_bin": self.qemu_bin,
+                      "arch": self.arch, "pid": pid})
+
+    # -- preparation --------------------------------------------------------------------
+
+    def abs_uri(self):
+        uri = os.path.expanduser(self.uri)
+        return uri if os.path.isabs(uri) else os.path.normpath(os.path.join(self.workdir, uri))
+
+    def test_part(self):
+        """`Class.method` from `file.py:Class.method`."""
+        if self.name.startswith(self.uri + ":"):
+            return self.name[len(self.uri) + 1:]
+        if ":" in self.name:
+            return self.name.rsplit(":", 1)[1]
+        raise TaskError("ERROR", "test name %r has no ':Class.method' part" % self.name)
+
+    def choose_qemu(self):
+        """Sets self.arch / self.qemu_bin; returns the list of places searched."""
+        host = self.agent.host_arch
+        explicit_arch = self.params.get("arch") or self.msg.get("arch")
+        self.arch = normalize_arch(explicit_arch or host)
+        overrides = self.agent.search.get("overrides") or {}
+        explicit = self.params.get("qemu_bin") or overrides.get(self.arch)
+        if explicit:
+            self.qemu_bin = os.path.expanduser(explicit)
+            return []
+        name = "qemu-system-" + self.arch
+        dirs = [os.path.expanduser(d) for d in (self.agent.search.get("dirs") or [])]
+        dirs.append(self.workdir)
+        uri = self.abs_uri()
+        dirs += source_tree_dirs(os.path.dirname(uri) if os.path.isfile(uri) else self.workdir)
+        if self.agent.search.get("path_search", True):
+            dirs += search_path_dirs()
+        seen = []
+        for d in dirs:
+            if d in seen:
+                continue
+            seen.append(d)
+            path = os.path.join(d, name)
+            if is_executable_file(path):
+                self.qemu_bin = os.path.abspath(path)
+                return seen
+        return seen
+
+    def needs_qemu(self):
+        return (self.kind == "INSTRUMENTED" or bool(self.params.get("arch"))
+                or bool(self.msg.get("arch")) or bool(self.params.get("qemu_bin")))
+
+    def make_dir(self):
+        # Short: the path must leave room for UNIX socket names below it (108 bytes).
+        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", str(self.id))[:16]
+        self.dir = tempfile.mkdtemp(prefix="task-%s-" % safe, dir=self.agent.base_dir)
+        self.results = os.path.join(self.dir, "results")
+        self.wd = os.path.join(self.dir, "wd")
+        self.tmp = os.path.join(self.dir, "tmp")
+        os.makedirs(os.path.join(self.results, "data"))
+        os.makedirs(self.wd)
+        os.makedirs(self.tmp)
+
+    def environment(self):
+        env = dict(os.environ)
+        env.update(self.env_extra)
+        if self.qemu_bin:
+            env["QEMU_TEST_QEMU_BINARY"] = self.qemu_bin
+        env["AVOCADO_TEST_OUTPUTDIR"] = os.path.join(self.results, "data")
+        env["AVOCADO_TEST_LOGDIR"] = self.results
+        env["PYTHONUNBUFFERED"] = "1"
+        if "TMPDIR" not in self.env_extra:
+            # What a test (or a test killed before its tearDown) leaves in TMPDIR goes
+            # away with the task.
+            env["TMPDIR"] = self.tmp
+        return env
+
+    def test_params(self):
+        p = dict(self.params)
+        if self.qemu_bin:
+            p["qemu_bin"] = self.qemu_bin
+        if self.arch:
+            p["arch"] = self.arch
+        return p
+
+    # -- execution ----------------------------------------------------------------------
+
+    def execute(self):
+        if self.kind not in KINDS:
+            raise TaskError("ERROR", "cannot run tests of kind %r" % self.kind)
+        self.make_dir()
+        searched = self.choose_qemu()
+        if self.qemu_bin and not is_executable_file(self.qemu_bin):
+            if self.needs_qemu():
+                raise TaskError("CANCEL", "qemu binary %s for %s on host %s is not an executable file"
+                                % (self.qemu_bin, self.arch, self.agent.hostname))
+            self.qemu_bin = None
+        if not self.qemu_bin and self.needs_qemu():
+            raise TaskError("CANCEL", "no qemu-system-%s on host %s (searched: %s)"
+                            % (self.arch, self.agent.hostname, ", ".join(searched)))
+        if not self.needs_qemu() and not self.qemu_bin:
+            self.arch = None
+        runner = getattr(self, "run_" + self.kind.lower())
+        return runner()
+
+    def spawn(self, argv, cwd, env, on_stdout=None, on_stderr=None):
+        """Runs argv in its own process group, pumping its output; returns the exit code.
+
+        Enforces the task's timeout and cancellation: SIGTERM to the whole group, then
+        SIGKILL after KILL_GRACE_S (a QEMU in replay mode ignores SIGTERM).
+        """
+        if on_stdout is None:
+            on_stdout = lambda data: self.ch.output(self.id, "stdout", data)  # noqa: E731
+        if on_stderr is None:
+            on_stderr = lambda data: self.ch.output(self.id, "stderr", data)  # noqa: E731
+        with self.agent.spawn_lock:
+            if self.agent.stopping:
+                raise TaskError("INTERRUPTED", "Test interrupted: agent shutting down")
+            try:
+                # PR_SET_PDEATHSIG needs a preexec_fn, which forces a full fork() of this
+                # threaded process (~4 ms instead of a vfork's ~0.3 ms). The guardian already
+                # kills every group when the agent dies, so the extra belt is worn only by
+                # tasks that may start a QEMU, where a test costs seconds anyway.
+                setup = _make_child_setup(os.getpid()) if self.needs_qemu() and _libc is not None else None
+                proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        start_new_session=True, close_fds=True, preexec_fn=setup)
+            except OSError as e:
+                raise TaskError("ERROR", "cannot start %s: %s" % (argv[0], e))
+            self.agent.guardian.register(proc.pid)
+        with self.lock:
+            self.proc = proc
+            self.pgid = proc.pid
+            if self.interrupt_reason is not None:
+                self.term_sent = time.monotonic()
+                killpg(self.pgid, signal.SIGTERM)
+        self.send_started(proc.pid)
+        deadline = None
+        if self.timeout:
+            deadline = self.start_time + float(self.timeout)
+        sel = selectors.DefaultSelector()
+        handlers = {proc.stdout.fileno(): on_stdout, proc.stderr.fileno(): on_stderr}
+        for f in (proc.stdout, proc.stderr):
+            sel.register(f.fileno(), selectors.EVENT_READ)
+        open_fds = set(handlers)
+        rc = None
+        try:
+            while open_fds or rc is None:
+                now = time.monotonic()
+                if deadline is not None and now >= deadline:
+                    self.interrupt(TIMEOUT_REASON)
+                with self.lock:
+                    if self.term_sent is not None and not self.killed and now - self.term_sent >= KILL_GRACE_S:
+                        self.killed = True
+                        killpg(self.pgid, signal.SIGKILL)
+                wait = 0.1
+                if deadline is not None and self.term_sent is None:
+                    wait = max(0.0, min(wait, deadline - now))
+                if rc is None:
+                    rc = proc.poll()
+                    if rc is not None and open_fds:
+                        # The test is done but something it started still holds its
+                        # stdout/stderr open: that leftover dies with the group.
+                        killpg(self.pgid, signal.SIGKILL)
+                if open_fds:
+                    for key, _ in sel.select(wait):
+                        fd = key.fd
+                        try:
+                            data = os.read(fd, CHUNK_BYTES)
+                        except InterruptedError:
+                            continue
+                        except OSError:
+                            data = b""
+                        if not data:
+                            sel.unregister(fd)
+                            open_fds.discard(fd)
+                            continue
+                        handlers[fd](data)
+                elif rc is None:
+                    try:
+                        rc = proc.wait(wait if wait > 0 else 0.01)
+                    except subprocess.TimeoutExpired:
+                        pass
+        finally:
+            sel.close()
+            proc.stdout.close()
+            proc.stderr.close()
+        return rc
+
+    def reap_group(self):
+        """Kills whatever is left of the task's process group (a QEMU a test forgot)."""
+        with self.lock:
+            pgid = self.pgid
+            proc = self.proc
+        if pgid is None:
+            return
+        killpg(pgid, signal.SIGKILL)
+        if proc is not None and proc.returncode is None:
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                pass
+        self.agent.guardian.unregister(pgid)
+
+    @staticmethod
+    def exit_reason(rc):
+        if rc is None:
+            return "did not exit"
+        if rc < 0:
+            try:
+                return "Killed by signal %s" % signal.Signals(-rc).name
+            except ValueError:
+                return "Killed by signal %d" % -rc
+        return "Exited with status %d" % rc
+
+    def run_simple(self):
+        path = self.abs_uri()
+        if not os.path.exists(path):
+            raise TaskError("ERROR", "test file %s not found on host %s" % (path, self.agent.hostname))
+        argv = [path] + self.args
+        rc = self.spawn(argv, self.workdir, self.environment())
+        if rc == 0:
+            return "PASS", None
+        return "FAIL", self.exit_reason(rc)
+
+    def run_external(self):
+        if not self.args:
+            raise TaskError("ERROR", "EXTERNAL test %s has no runner" % self.name)
+        argv = self.args + [self.uri]
+        rc = self.spawn(argv, self.workdir, self.environment())
+        if rc == 0:
+            return "PASS", None
+        return "FAIL", self.exit_reason(rc)
+
+    def run_tap(self):
+        path = self.abs_uri()
+        if not os.path.exists(path):
+            raise TaskError("ERROR", "test file %s not found on host %s" % (path, self.agent.hostname))
+        tap = TapParser()
+
+        def on_stdout(data):
+            self.ch.output(self.id, "stdout", data)
+            tap.feed(data)
+
+        rc = self.spawn([path] + self.args, self.workdir, self.environment(), on_stdout=on_stdout)
+        tap.close()
+        return tap.status(rc)
+
+    def python(self):
+        configured = self.agent.search.get("python")
+        if configured:
+            p = os.path.expanduser(configured)
+            if os.path.isdir(p):
+                p = os.path.join(p, "bin", "python3")
+            return p
+        return sys.executable or "python3"
+
+    def run_pyunittest(self):
+        path = self.abs_uri()
+        if not os.path.isfile(path):
+            raise TaskError("ERROR", "test file %s not found on host %s" % (path, self.agent.hostname))
+        d, base = os.path.split(path)
+        module = base[:-3] if base.endswith(".py") else base
+        out = os.path.join(self.dir, "unittest.json")
+        argv = [self.python(), "-c", UNITTEST_RUNNER, d, module, self.test_part(), out]
+        rc = self.spawn(argv, d, self.environment())
+        try:
+            with open(out) as f:
+                res = json.load(f)
+        except (OSError, ValueError):
+            return "ERROR", "unittest runner ended without a result (%s)" % self.exit_reason(rc)
+        if res["errors"]:
+            return "ERROR", last_line(res["errors"][0][1])
+        if res["failures"]:
+            return "FAIL", last_line(res["failures"][0][1])
+        if res["unexpected"]:
+            return "FAIL", "unexpected success: %s" % res["unexpected"][0]
+        if res["run"] == 0:
+            return "ERROR", "no test named %s in %s" % (self.test_part(), path)
+        if len(res["skipped"]) == res["run"]:
+            return "SKIP", res["skipped"][0][1]
+        return "PASS", None
+
+    def run_instrumented(self):
+        avocado = self.agent.avocado
+        if avocado is None:
+            return "ERROR", ("Avocado is not installed on host %s: install it with "
+                             "`pip install avocado-framework` (or `qcoord deploy --with-avocado`), "
+                             "or point qcoord at a python/venv that has it (--python)"
+                             % self.agent.hostname)
+        path = self.abs_uri()
+        if not os.path.isfile(path):
+            raise TaskError("ERROR", "test file %s not found on host %s" % (path, self.agent.hostname))
+        # avocado_qemu-style tests look for ./qemu-system-ARCH in their working directory.
+        if self.qemu_bin and self.arch:
+            link = os.path.join(self.wd, "qemu-system-" + self.arch)
+            if not os.path.lexists(link):
+                os.symlink(self.qemu_bin, link)
+        if avocado.major >= 91:
+            return self.run_instrumented_nrunner(avocado, path)
+        return self.run_instrumented_legacy(avocado, path)
+
+    def run_instrumented_nrunner(self, avocado, path):
+        """Avocado >= 91: its own per-test runner; params travel as a variant."""
+        params = self.test_params()
+        variant = {"paths": ["/"], "variant_id": None,
+                   "variant": [["/", [["/", k, v] for k, v in sorted(params.items())]]]}
+        argv = avocado.tool("avocado-runner-avocado-instrumented",
+                            ["-m", "avocado.plugins.runners.avocado_instrumented"])
+        argv += ["runnable-run", "-k", "avocado-instrumented", "-u", "%s:%s" % (path, self.test_part()),
+                 "variant=json:" + json.dumps(variant), "output_dir=" + self.results]
+        if self.tags:
+            # avocado_qemu-style tests read single `arch:` / `machine:` / `cpu:` tags from self.tags.
+            argv.append("tags=json:" + json.dumps(self.tags, sort_keys=True))
+        debug_log = open(os.path.join(self.results, "debug.log"), "ab")
+        state = {"buf": b"", "finished": None}
+
+        def handle(line):
+            line = line.strip()
+            if not line:
+                return
+            try:
+                msg = ast.literal_eval(line.decode("utf-8", "replace"))
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                self.ch.output(self.id, "stdout", line + b"\n")
+                return
+            if not isinstance(msg, dict):
+                return
+            kind = msg.get("type")
+            data = msg.get("log")
+            if isinstance(data, str):
+                data = data.encode("utf-8", "replace")
+            if msg.get("status") == "finished":
+                state["finished"] = msg
+            elif kind == "log" and data is not None:
+                debug_log.write(data + b"\n")
+            elif kind in ("stdout", "stderr") and data is not None:
+                self.ch.output(self.id, kind, data)
+            elif kind == "whiteboard" and data is not None:
+                self.whiteboard = data.decode("utf-8", "replace")
+
+        def on_stdout(data):
+            state["buf"] += data
+            while b"\n" in state["buf"]:
+                line, state["buf"] = state["buf"].split(b"\n", 1)
+                handle(line)
+            if len(state["buf"]) > (64 << 20):
+                state["buf"] = b""
+
+        stderr_tail = bytearray()
+
+        def on_stderr(data):
+            self.ch.output(self.id, "stderr", data)
+            stderr_tail.extend(data)
+            del stderr_tail[:-4096]
+
+        try:
+            rc = self.spawn(argv, self.wd, self.environment(), on_stdout=on_stdout, on_stderr=on_stderr)
+            handle(state["buf"])
+        finally:
+            debug_log.close()
+        if self.whiteboard is not None:
+            with open(os.path.join(self.results, "whiteboard"), "w") as f:
+                f.write(self.whiteboard)
+        fin = state["finished"]
+        if fin is None:
+            return "ERROR", "avocado runner ended without a result (%s): %s" % (
+                self.exit_reason(rc), last_line(stderr_tail.decode("utf-8", "replace"), "no output"))
+        result = str(fin.get("result", "error")).upper()
+        if result not in STATUSES:
+            result = "ERROR"
+        reason = fin.get("fail_reason")
+        if result == "PASS":
+            reason = None
+        return result, (str(reason) if reason is not None else None)
+
+    def run_instrumented_legacy(self, avocado, path):
+        """Avocado < 91 (QEMU 7.x pins 88.1): its nrunner ignores -p, the legacy runner honours it."""
+        jobs = os.path.join(self.dir, "job-results")
+        out_json = os.path.join(self.dir, "results.json")
+        argv = avocado.tool("avocado", ["-m", "avocado"])
+        port = free_port()
+        argv += ["run", "--test-runner=runner", "--disable-sysinfo", "--job-results-dir", jobs,
+                 "--json", out_json, "--disable-xunit-job-result", "--disable-tap-job-result",
+                 # Unused by the legacy runner, but never the shared fixed 127.0.0.1:8888.
+                 "--nrunner-status-server-uri", "127.0.0.1:%d" % port,
+                 "--nrunner-status-server-listen", "127.0.0.1:%d" % port]
+        for k, v in sorted(self.test_params().items()):
+            argv += ["-p", "%s=%s" % (k, v)]
+        argv += ["--", "%s:%s" % (path, self.test_part())]
+        ui = bytearray()
+
+        def keep(data):
+            ui.extend(data)
+            del ui[:-8192]
+
+        rc = self.spawn(argv, self.wd, self.environment(), on_stdout=keep, on_stderr=keep)
+        try:
+            with open(out_json) as f:
+                res = json.load(f)
+            test = res["tests"][0]
+        except (OSError, ValueError, KeyError, IndexError):
+            return "ERROR", "avocado %s ended without a result (%s): %s" % (
+                avocado.version, self.exit_reason(rc), last_line(ui.decode("utf-8", "replace"), "no output"))
+        logdir = test.get("logdir")
+        if logdir and os.path.isdir(logdir):
+            for stream in ("stdout", "stderr"):
+                try:
+                    with open(os.path.join(logdir, stream), "rb") as f:
+                        while True:
+                            data = f.read(CHUNK_BYTES)
+                            if not data:
+                                break
+                            self.ch.output(self.id, stream, data)
+                except OSError:
+                    pass
+            for name in os.listdir(logdir):
+                src = os.path.join(logdir, name)
+                if name in ("stdout", "stderr") or os.path.islink(src):
+                    continue
+                dst = os.path.join(self.results, name)
+                if os.path.isdir(src):
+                    shutil.copytree(src, dst, symlinks=True, dirs_exist_ok=True)
+                else:
+                    shutil.copyfile(src, dst)
+        wb = test.get("whiteboard")
+        if wb:
+            self.whiteboard = wb
+        status = str(test.get("status") or "ERROR").upper()
+        if status not in STATUSES:
+            status = "ERROR"
+        reason = test.get("fail_reason")
+        if status == "PASS":
+            reason = None
+        return status, (str(reason) if reason not in (None, "None") else None)
+
+    # -- files --------------------------------------------------------------------------
+
+    def send_files(self):
+        """Sends every regular file under the result dir as `file` chunks, names relative."""
+        if not self.dir or not os.path.isdir(self.results):
+            return
+        total = 0
+        for root, dirs, files in os.walk(self.results, followlinks=False):
+            dirs.sort()
+            for fname in sorted(files):
+                full = os.path.join(root, fname)
+                if os.path.islink(full) or not os.path.isfile(full):
+                    continue
+                name = safe_relative_name(os.path.relpath(full, self.results).replace(os.sep, "/"))
+                if name is None:
+                    continue
+                total = self.send_file(name, full, total)
+
+    def send_file(self, name, full, total):
+        """Sends one file in chunks; returns the task's running byte total."""
+        try:
+            f = open(full, "rb")
+        except OSError:
+            return total
+        with f:
+            size = os.fstat(f.fileno()).st_size
+            limit = max(0, min(size, MAX_FILE_BYTES, MAX_TASK_FILE_BYTES - total))
+            offset = 0
+            while True:
+                data = f.read(min(CHUNK_BYTES, limit - offset)) if offset < limit else b""
+                last = not data or offset + len(data) >= limit
+                if last and limit < size:
+                    data += b"\n[qcoord: file cut at %d of %d bytes]\n" % (offset + len(data), size)
+                self.ch.send({"type": "file", "task_id": self.id, "name": name, "offset": offset,
+                              "data_b64": b64(data), "last": last})
+                offset += len(data)
+                if last:
+                    return total + offset
+
+
+def free_port():
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+    finally:
+        s.close()
+
+
+# --------------------------------------------------------------------------------------
+# The agent
+
+
+class Agent:
+    def __init__(self, stdin, stdout):
+        self.stdin = stdin
+        self.ch = Channel(stdout)
+        self.guardian = Guardian()
+        self.tasks = {}
+        self.tasks_lock = threading.Lock()
+        self.spawn_lock = threading.Lock()
+        self.stopping = False
+        self.hello = None
+        self.params = {}
+        self.env = {}
+        self.search = {}
+        self.avocado = None
+        self.cwd = os.getcwd()
+        self.hostname = socket.gethostname()
+        self.host_arch = normalize_arch(platform.machine())
+        self.base_dir = None
+        self.heartbeat_stop = threading.Event()
+
+    # -- main loop ----------------------------------------------------------------------
+
+    def serve(self):
+        self.guardian.start()
+        try:
+            while True:
+                line = self.stdin.readline(MAX_INPUT_LINE + 1)
+                if not line:
+                    break
+                if len(line) > MAX_INPUT_LINE and not line.endswith(b"\n"):
+                    self.ch.error("input line longer than %d bytes ignored" % MAX_INPUT_LINE)
+                    while line and not line.endswith(b"\n"):
+                        line = self.stdin.readline(MAX_INPUT_LINE + 1)
+                    continue
+                if not line.strip():
+                    continue
+                if self.handle_line(line) == "exit":
+                    break
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.shutdown()
+
+    def handle_line(self, line):
+        try:
+            msg = json.loads(line.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as e:
+            self.ch.error("malformed input line (%s): %r" % (e, line[:200]))
+            return None
+        if not isinstance(msg, dict) or not isinstance(msg.get("type"), str):
+            self.ch.error("input line is not a JSON object with a \"type\": %r" % line[:200])
+            return None
+        kind = msg["type"]
+        try:
+            if kind == "hello":
+                return self.on_hello(msg)
+            if self.hello is None:
+                self.ch.error("expected hello before %r" % kind)
+                return None
+            if kind == "run":
+                self.on_run(msg)
+            elif kind == "cancel":
+                self.on_cancel(msg)
+            elif kind == "shutdown":
+                return "exit"
+            else:
+                self.ch.error("unknown message type %r" % kind)
+        except Exception:
+            log(traceback.format_exc())
+            self.ch.error("cannot handle %r: %s" % (kind, last_line(traceback.format_exc())))
+        return None
+
+    def on_hello(self, msg):
+        if self.hello is not None:
+            self.ch.error("duplicate hello ignored")
+            return None
+        version = msg.get("version")
+        if version != PROTOCOL_VERSION:
+            self.ch.error("protocol version mismatch: this agent speaks version %d, the coordinator "
+                          "sent %r; use the agent embedded in the same qcoord build" % (PROTOCOL_VERSION, version))
+            return "exit"
+        self.hello = msg
+        self.params = {str(k): str(v) for k, v in (msg.get("params") or {}).items()}
+        self.env = {str(k): str(v) for k, v in (msg.get("env") or {}).items()}
+        search = msg.get("qemu_search") or {}
+        self.search = {
+            "dirs": [str(d) for d in (search.get("dirs") or [])],
+            "path_search": search.get("path_search", True) is not False,
+            "overrides": {normalize_arch(k): str(v) for k, v in (search.get("overrides") or {}).items()},
+            "python": search.get("python"),
+        }
+        job = re.sub(r"[^A-Za-z0-9_.-]", "_", str(msg.get("job_id") or "job"))[:12]
+        self.base_dir = tempfile.mkdtemp(prefix="qcoord-%s-" % job)
+        self.guardian.remove_on_exit(self.base_dir)
+        found = {}
+
+        def probe_avocado():
+            found["avocado"] = find_avocado(self.search.get("python"))
+
+        t = threading.Thread(target=probe_avocado, daemon=True)
+        t.start()
+        qemu = probe_qemu(self.search)
+        t.join()
+        self.avocado = found.get("avocado")
+        self.ch.send({
+            "type": "ready", "version": PROTOCOL_VERSION, "host": self.hostname,
+            "arch": self.host_arch, "cpus": cpu_count(), "kvm": kvm_usable(),
+            "python": platform.python_version(),
+            "avocado": self.avocado.version if self.avocado else None,
+            "qemu": qemu,
+        })
+        threading.Thread(target=self.heartbeat, name="heartbeat", daemon=True).start()
+        return None
+
+    def heartbeat(self):
+        while not self.heartbeat_stop.wait(HEARTBEAT_S):
+            if not self.ch.send({"type": "heartbeat"}):
+                return
+
+    def on_run(self, msg):
+        task_id = msg.get("task_id")
+        if not isinstance(task_id, str) or not task_id:
+            self.ch.error("run without a task_id ignored")
+            return
+        with self.tasks_lock:
+            if task_id in self.tasks:
+                self.ch.error("task %s is already running; duplicate run ignored" % task_id, task_id)
+                return
+            try:
+                task = Task(self, msg)
+            except Exception:
+                # Fields of the wrong shape: the task still gets its started/finished pair.
+                log("bad run message:\n%s" % traceback.format_exc())
+                reason = "invalid run message: %s" % last_line(traceback.format_exc())
+                self.ch.send({"type": "started", "task_id": task_id, "qemu_bin": None, "arch": None, "pid": None})
+                self.ch.send({"type": "finished", "task_id": task_id, "status": "ERROR",
+                              "fail_reason": reason, "time_s": 0.0})
+                return
+            self.tasks[task_id] = task
+        problem = None
+        if not isinstance(msg.get("uri"), str) or not msg.get("uri"):
+            problem = "run message without a uri"
+        elif msg.get("timeout_s") is not None and not isinstance(msg.get("timeout_s"), (int, float)):
+            problem = "timeout_s must be a number"
+        if problem:
+            task.kind = None
+            task.execute = lambda: ("ERROR", problem)  # reported like any task error
+        task.thread.start()
+
+    def on_cancel(self, msg):
+        with self.tasks_lock:
+            task = self.tasks.get(msg.get("task_id"))
+        if task is None:
+            return  # already finished: the finished message is on its way
+        task.interrupt("Test interrupted: cancelled by the coordinator")
+
+    def task_done(self, task):
+        with self.tasks_lock:
+            self.tasks.pop(task.id, None)
+
+    def shutdown(self):
+        """Stops every task (SIGTERM, then SIGKILL) and cleans up; used on EOF and shutdown."""
+        with self.spawn_lock:
+            self.stopping = True
+        with self.tasks_lock:
+            tasks = list(self.tasks.values())
+        for task in tasks:
+            task.interrupt("Test interrupted: agent shutting down")
+        deadline = time.monotonic() + KILL_GRACE_S + 2
+        for task in tasks:
+            task.thread.join(max(0.0, deadline - time.monotonic()))
+        # Only groups of tasks still running: a finished task's pgid may belong to someone else by now.
+        groups = [t.pgid for t in tasks if t.pgid is not None and t.thread.is_alive()]
+        for g in groups:
+            killpg(g, signal.SIGKILL)
+        self.heartbeat_stop.set()
+        if self.base_dir:
+            shutil.rmtree(self.base_dir, ignore_errors=True)
+
+
+def _raise_exit(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def main():
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            signal.signal(sig, _raise_exit)
+        except (ValueError, OSError):
+            pass
+    agent = Agent(sys.stdin.buffer, sys.stdout.buffer)
+    try:
+        agent.serve()
+    except SystemExit:
+        agent.shutdown()
+    sys.stdout.flush()
+    # Daemon threads may still be blocked in reads of dead pipes: leave without joining.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -28,5 +28,8 @@ make_venv() {  # dir version
     "$PY" -m venv "$dir"
     "$dir/bin/pip" install -q --disable-pip-version-check "avocado-framework==$version" ${3:-}
 }
-make_venv build/venv-avocado113 113.0 "vermin"
+make_venv build/venv-avocado113 113.0 "vermin jsonschema"
+# jsonschema validates results.json in make check; add it to venvs made before it was listed.
+build/venv-avocado113/bin/python -c "import jsonschema" 2>/dev/null \
+    || build/venv-avocado113/bin/pip install -q --disable-pip-version-check jsonschema
 make_venv build/venv-avocado88 88.1

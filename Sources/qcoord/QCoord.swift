@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct QCoord: AsyncParsableCommand {
@@ -6,6 +7,26 @@ struct QCoord: AsyncParsableCommand {
         commandName: "qcoord",
         abstract: "Run QEMU-style Avocado tests on many hosts at once and merge one job report.",
         version: "0.1.0",
-        subcommands: []
+        subcommands: [List.self, Run.self]
     )
+
+    /// As Avocado, a usage error exits 2 (ArgumentParser's default is 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                let message = fullMessage(for: error)
+                FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+                exit(withError: ExitCode(2))
+            }
+            exit(withError: error)
+        }
+    }
 }

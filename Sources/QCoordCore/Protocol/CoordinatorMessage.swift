@@ -68,10 +68,13 @@ public enum CoordinatorMessage: Sendable, Hashable {
         public var env: [String: String]
         public var timeoutS: Double?
         public var workdir: String?
+        /// The test's tags, handed to Avocado's runner so `self.tags` (single `machine:` /
+        /// `cpu:` tags of avocado_qemu-style tests) matches what `avocado run` would give.
+        public var tags: Tags?
 
         public init(taskID: String, kind: TestKind, name: String, uri: String, args: [String] = [],
                     arch: String? = nil, params: [String: String] = [:], env: [String: String] = [:],
-                    timeoutS: Double? = nil, workdir: String? = nil) {
+                    timeoutS: Double? = nil, workdir: String? = nil, tags: Tags? = nil) {
             self.taskID = taskID
             self.kind = kind
             self.name = name
@@ -82,10 +85,11 @@ public enum CoordinatorMessage: Sendable, Hashable {
             self.env = env
             self.timeoutS = timeoutS
             self.workdir = workdir
+            self.tags = tags
         }
 
         enum CodingKeys: String, CodingKey {
-            case kind, name, uri, args, arch, params, env, workdir
+            case kind, name, uri, args, arch, params, env, workdir, tags
             case taskID = "task_id"
             case timeoutS = "timeout_s"
         }

@@ -1,0 +1,374 @@
+/// A tokenizer for Python 3 source given as UTF-8 bytes, following CPython's tokenizer rules
+/// for the parts a static scanner relies on: logical lines, INDENT/DEDENT, brackets, strings.
+///
+/// It never traps on malformed input: every problem CPython's tokenizer would reject (and
+/// a few of its early parser checks, such as mismatched brackets) is returned as a
+/// `PythonSyntaxError` with a 1-based line. After an error, `next()` keeps returning it.
+public struct PythonTokenizer: Sendable {
+    /// CPython's limits (MAXLEVEL, MAXINDENT); they also bound our own stacks.
+    static let maxBracketDepth = 200
+    static let maxIndentDepth = 100
+    /// Nested f-string frames (literal / expression / format spec) allowed before giving up.
+    static let maxFStringFrames = 200
+
+    public let bytes: [UInt8]
+    /// Emit `.comment` and `.nl` tokens; the scanner does not need them.
+    public let includeTrivia: Bool
+
+    var pos: Int
+    var line = 1
+    private var indents: [Int] = [0]
+    /// Indentation measured with a tab size of 1: CPython compares both to detect
+    /// inconsistent mixes of tabs and spaces (TabError).
+    private var altIndents: [Int] = [0]
+    private var brackets: [OpenBracket] = []
+    private var atLineStart = true
+    /// Whether the current logical line has produced a real token yet (for NEWLINE vs NL).
+    var lineHasTokens = false
+    private var pendingDedents = 0
+    private var finished = false
+    private var failure: PythonSyntaxError?
+    private var validated = false
+
+    private struct OpenBracket: Sendable {
+        var byte: UInt8
+        var line: Int
+    }
+
+    public init(_ bytes: [UInt8], includeTrivia: Bool = true) {
+        self.bytes = bytes
+        self.includeTrivia = includeTrivia
+        // A UTF-8 byte order mark at file start is not part of the source.
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+            pos = 3
+        } else {
+            pos = 0
+        }
+    }
+
+    public init(_ bytes: some Collection<UInt8>, includeTrivia: Bool = true) {
+        self.init(Array(bytes), includeTrivia: includeTrivia)
+    }
+
+    /// Tokenizes the whole source, stopping at the first error.
+    public static func tokenize(_ bytes: [UInt8], includeTrivia: Bool = true) -> Result<[PythonToken], PythonSyntaxError> {
+        var tokenizer = PythonTokenizer(bytes, includeTrivia: includeTrivia)
+        var tokens: [PythonToken] = []
+        tokens.reserveCapacity(bytes.count / 5 + 8)
+        while true {
+            switch tokenizer.next() {
+            case .failure(let error):
+                return .failure(error)
+            case .success(let token):
+                tokens.append(token)
+                if token.kind == .endMarker { return .success(tokens) }
+            }
+        }
+    }
+
+    // MARK: - Byte access
+
+    /// The byte at `i`, or 0 past the end. NUL bytes inside the source are rejected up front,
+    /// so 0 is an unambiguous end-of-input sentinel.
+    @inline(__always)
+    func at(_ i: Int) -> UInt8 {
+        i < bytes.count ? bytes[i] : 0
+    }
+
+    @inline(__always)
+    private static func isIdentifierStart(_ b: UInt8) -> Bool {
+        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == 0x5F || b >= 0x80
+    }
+
+    @inline(__always)
+    static func isIdentifierContinue(_ b: UInt8) -> Bool {
+        isIdentifierStart(b) || (b >= 0x30 && b <= 0x39)
+    }
+
+    @inline(__always)
+    private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+
+    // MARK: - Errors
+
+    mutating func fail(_ message: String, line: Int) -> Result<PythonToken, PythonSyntaxError> {
+        let error = PythonSyntaxError(line: line, message: message)
+        failure = error
+        return .failure(error)
+    }
+
+    func token(_ kind: PythonToken.Kind, _ start: Int, _ end: Int, line: Int? = nil) -> Result<PythonToken, PythonSyntaxError> {
+        .success(PythonToken(kind: kind, start: start, end: end, line: line ?? self.line))
+    }
+
+    // MARK: - Tokens
+
+    /// The next token; `.endMarker` once the input is exhausted (repeatedly).
+    public mutating func next() -> Result<PythonToken, PythonSyntaxError> {
+        if let failure { return .failure(failure) }
+        if !validated {
+            validated = true
+            if let error = Self.validateUTF8(bytes, from: pos) {
+                failure = error
+                return .failure(error)
+            }
+        }
+        if pendingDedents > 0 {
+            pendingDedents -= 1
+            return token(.dedent, pos, pos)
+        }
+        while true {
+            if atLineStart && brackets.isEmpty {
+                atLineStart = false
+                if let result = measureIndentation() { return result }
+            }
+            // Whitespace between tokens.
+            var b = at(pos)
+            while b == 0x20 || b == 0x09 || b == 0x0C {
+                pos += 1
+                b = at(pos)
+            }
+            let start = pos
+            if pos >= bytes.count {
+                return endOfInput()
+            }
+            switch b {
+            case 0x23: // '#'
+                var p = pos + 1
+                while p < bytes.count, bytes[p] != 0x0A, bytes[p] != 0x0D { p += 1 }
+                pos = p
+                if includeTrivia { return token(.comment, start, p) }
+                continue
+            case 0x0A, 0x0D:
+                let tokenLine = line
+                consumeNewline()
+                if !brackets.isEmpty || !lineHasTokens {
+                    if brackets.isEmpty { atLineStart = true }
+                    if includeTrivia { return token(.nl, start, pos, line: tokenLine) }
+                    continue
+                }
+                lineHasTokens = false
+                atLineStart = true
+                return token(.newline, start, pos, line: tokenLine)
+            case 0x5C: // '\\' line continuation
+                let next = at(pos + 1)
+                if next == 0x0A || next == 0x0D {
+                    pos += 1
+                    consumeNewline()
+                    if pos >= bytes.count {
+                        return fail("unexpected EOF while parsing (line continuation at end of file)", line: line - 1)
+                    }
+                    continue
+                }
+                if pos + 1 >= bytes.count {
+                    return fail("unexpected EOF while parsing (line continuation at end of file)", line: line)
+                }
+                return fail("unexpected character after line continuation character", line: line)
+            case 0x22, 0x27: // '"', '\''
+                lineHasTokens = true
+                return scanString(start: start, prefixLength: 0)
+            default:
+                break
+            }
+            lineHasTokens = true
+            if Self.isIdentifierStart(b) {
+                var p = pos + 1
+                while Self.isIdentifierContinue(at(p)) { p += 1 }
+                let q = at(p)
+                if (q == 0x22 || q == 0x27) && p - pos <= 2 && PythonStringPrefix(bytes, start: pos, end: p) != nil {
+                    return scanString(start: start, prefixLength: p - pos)
+                }
+                pos = p
+                return token(.name, start, p)
+            }
+            if Self.isDigit(b) || (b == 0x2E && Self.isDigit(at(pos + 1))) {
+                pos = scanNumber(from: pos)
+                return token(.number, start, pos)
+            }
+            return scanOperator(start: start)
+        }
+    }
+
+    /// Consumes one line break (`\n`, `\r\n` or a lone `\r`) at `pos`.
+    @inline(__always)
+    mutating func consumeNewline() {
+        if at(pos) == 0x0D && at(pos + 1) == 0x0A {
+            pos += 2
+        } else {
+            pos += 1
+        }
+        line += 1
+    }
+
+    private mutating func endOfInput() -> Result<PythonToken, PythonSyntaxError> {
+        if let open = brackets.last {
+            return fail("'\(Character(Unicode.Scalar(open.byte)))' was never closed (end of file inside brackets)", line: open.line)
+        }
+        if lineHasTokens {
+            // CPython ends an unterminated last line with an implicit NEWLINE.
+            lineHasTokens = false
+            return token(.newline, pos, pos)
+        }
+        if indents.count > 1 {
+            indents.removeLast()
+            altIndents.removeLast()
+            return token(.dedent, pos, pos)
+        }
+        finished = true
+        return token(.endMarker, pos, pos)
+    }
+
+    /// Handles the indentation of a new logical line; returns INDENT / DEDENT / an error,
+    /// or nil when the line is blank or keeps the current level.
+    private mutating func measureIndentation() -> Result<PythonToken, PythonSyntaxError>? {
+        var col = 0
+        var altCol = 0
+        var p = pos
+        loop: while true {
+            switch at(p) {
+            case 0x20:
+                col += 1
+                altCol += 1
+            case 0x09:
+                col = (col / 8 + 1) * 8
+                altCol += 1
+            case 0x0C: // form feed resets the column, as in CPython
+                col = 0
+                altCol = 0
+            default:
+                break loop
+            }
+            p += 1
+        }
+        pos = p
+        let b = at(p)
+        // Blank and comment-only lines never change the indentation.
+        if b == 0x23 || b == 0x0A || b == 0x0D || p >= bytes.count { return nil }
+        // A line made only of a continuation backslash is not a statement start either.
+        if b == 0x5C { return nil }
+        let top = indents.count - 1
+        if col == indents[top] {
+            if altCol != altIndents[top] {
+                return fail("inconsistent use of tabs and spaces in indentation", line: line)
+            }
+            return nil
+        }
+        if col > indents[top] {
+            if indents.count >= Self.maxIndentDepth {
+                return fail("too many levels of indentation", line: line)
+            }
+            if altCol <= altIndents[top] {
+                return fail("inconsistent use of tabs and spaces in indentation", line: line)
+            }
+            indents.append(col)
+            altIndents.append(altCol)
+            return token(.indent, p, p)
+        }
+        var dedents = 0
+        var level = top
+        while level > 0 && col < indents[level] {
+            level -= 1
+            dedents += 1
+        }
+        if col != indents[level] {
+            return fail("unindent does not match any outer indentation level", line: line)
+        }
+        if altCol != altIndents[level] {
+            return fail("inconsistent use of tabs and spaces in indentation", line: line)
+        }
+        indents.removeLast(dedents)
+        altIndents.removeLast(dedents)
+        pendingDedents = dedents - 1
+        return token(.dedent, p, p)
+    }
+
+    private func scanNumber(from start: Int) -> Int {
+        var p = start
+        let first = at(p)
+        if first == 0x30 {
+            let x = at(p + 1) | 0x20
+            if x == 0x78 || x == 0x6F || x == 0x62 { // 0x 0o 0b
+                p += 2
+                while true {
+                    let c = at(p)
+                    let l = c | 0x20
+                    if Self.isDigit(c) || c == 0x5F || (l >= 0x61 && l <= 0x66) { p += 1 } else { break }
+                }
+                return p
+            }
+        }
+        while Self.isDigit(at(p)) || at(p) == 0x5F { p += 1 }
+        if at(p) == 0x2E {
+            p += 1
+            while Self.isDigit(at(p)) || at(p) == 0x5F { p += 1 }
+        }
+        if at(p) | 0x20 == 0x65 { // exponent
+            let s = at(p + 1)
+            if Self.isDigit(s) {
+                p += 1
+            } else if (s == 0x2B || s == 0x2D) && Self.isDigit(at(p + 2)) {
+                p += 2
+            }
+            if p > start, Self.isDigit(at(p)) {
+                while Self.isDigit(at(p)) || at(p) == 0x5F { p += 1 }
+            }
+        }
+        if at(p) | 0x20 == 0x6A { p += 1 } // imaginary
+        return p
+    }
+
+    private mutating func scanOperator(start: Int) -> Result<PythonToken, PythonSyntaxError> {
+        let c = at(start)
+        let d = at(start + 1)
+        let e = at(start + 2)
+        let length: Int
+        switch c {
+        case 0x28, 0x5B, 0x7B: // ( [ {
+            if brackets.count >= Self.maxBracketDepth {
+                return fail("too many nested parentheses", line: line)
+            }
+            brackets.append(OpenBracket(byte: c, line: line))
+            length = 1
+        case 0x29, 0x5D, 0x7D: // ) ] }
+            let close = Character(Unicode.Scalar(c))
+            guard let open = brackets.popLast() else {
+                return fail("unmatched '\(close)'", line: line)
+            }
+            let expected: UInt8 = open.byte == 0x28 ? 0x29 : open.byte + 2 // '[' → ']', '{' → '}'
+            if c != expected {
+                let opening = Character(Unicode.Scalar(open.byte))
+                let suffix = open.line == line ? "" : " on line \(open.line)"
+                return fail("closing parenthesis '\(close)' does not match opening parenthesis '\(opening)'\(suffix)", line: line)
+            }
+            length = 1
+        case 0x2C, 0x3B, 0x7E: // , ; ~
+            length = 1
+        case 0x2E: // . or ...
+            length = (d == 0x2E && e == 0x2E) ? 3 : 1
+        case 0x2A, 0x2F, 0x3C, 0x3E: // * / < > (doubled forms and augmented assignment)
+            if d == c {
+                length = e == 0x3D ? 3 : 2
+            } else {
+                length = d == 0x3D ? 2 : 1
+            }
+        case 0x2D: // - -= ->
+            length = (d == 0x3D || d == 0x3E) ? 2 : 1
+        case 0x3A, 0x3D, 0x2B, 0x25, 0x26, 0x7C, 0x5E, 0x40: // : = + % & | ^ @
+            length = d == 0x3D ? 2 : 1
+        case 0x21: // '!' exists only as '!='
+            guard d == 0x3D else { return fail("invalid syntax: '!' is only valid in '!='", line: line) }
+            length = 2
+        default:
+            return fail(invalidCharacterMessage(at: start), line: line)
+        }
+        pos = start + length
+        return token(.op, start, pos)
+    }
+
+    private func invalidCharacterMessage(at p: Int) -> String {
+        let b = at(p)
+        if b < 0x20 || b == 0x7F {
+            return "invalid non-printable character U+\(String(b, radix: 16, uppercase: true))"
+        }
+        return "invalid character '\(Character(Unicode.Scalar(b)))'"
+    }
+}

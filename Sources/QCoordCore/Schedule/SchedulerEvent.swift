@@ -1,0 +1,24 @@
+/// What the Scheduler is told: hosts coming and going, tasks ending, a stop.
+public enum SchedulerEvent: Sendable, Hashable {
+    /// A host's agent is ready with this many slots.
+    case hostUp(host: String, slots: Int)
+    /// A host is gone (agent crashed, connection lost): its running tests go back to the queue.
+    case hostLost(host: String)
+    /// A test ended on a host (any status): its slot is free again.
+    case taskFinished(test: Int, host: String)
+    /// Dispatch nothing more (failfast, job timeout, Ctrl-C); running tests keep running.
+    case stop
+}
+
+/// "Run test `test` on `host`": `attempt` counts from 1 (a test re-queued after a lost host is run again).
+public struct Assignment: Sendable, Hashable {
+    public var test: Int
+    public var host: String
+    public var attempt: Int
+
+    public init(test: Int, host: String, attempt: Int) {
+        self.test = test
+        self.host = host
+        self.attempt = attempt
+    }
+}

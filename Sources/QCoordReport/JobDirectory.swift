@@ -1,0 +1,208 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import QCoordCore
+
+/// One job's results directory: `<base>/job-%Y-%m-%dT%H.%M-<id prefix>/` and its `latest` link.
+///
+/// Everything is created 0700 / 0600: logs may hold secrets from the test environment.
+/// Files named by an agent are written only inside that test's directory, never through a symlink.
+public struct JobDirectory: Sendable {
+    public let base: String
+    public let path: String
+    public let jobID: String
+    /// `job-2026-11-22T01.45-f212b83`.
+    public let name: String
+
+    /// Creates the directory (with more id characters if the name is taken) and points `latest` at it.
+    public static func create(base: String, jobID: String, date: Date) throws -> JobDirectory {
+        try makeDirectories(base)
+        let stamp = formatLocal(date, "%Y-%m-%dT%H.%M")
+        var length = 7
+        while true {
+            let name = "job-\(stamp)-\(jobID.prefix(length))"
+            let path = base + "/" + name
+            if mkdir(path, 0o700) == 0 {
+                let dir = JobDirectory(base: base, path: path, jobID: jobID, name: name)
+                try dir.updateLatest()
+                try dir.writeText("id", jobID + "\n")
+                try dir.makeDirectories(path + "/jobdata")
+                try dir.makeDirectories(path + "/test-results")
+                return dir
+            }
+            let e = errno
+            guard e == EEXIST, length < jobID.count else { throw ReportError.cannotCreate(path: path, errno: e) }
+            length += 1
+        }
+    }
+
+    init(base: String, path: String, jobID: String, name: String) {
+        self.base = base
+        self.path = path
+        self.jobID = jobID
+        self.name = name
+    }
+
+    public var jobLog: String { path + "/job.log" }
+
+    /// `test-results/<uid>-<name with <>:"/\|?*; → _>` (uid zero-padded to the total's width).
+    public func testDirectory(uid: Int, name: String, total: Int) -> String {
+        path + "/test-results/" + SafePath.testDirectoryName(TestResult.testID(uid: uid, name: name, total: total))
+    }
+
+    /// Creates a test's directory and its `data/`.
+    public func makeTestDirectory(_ dir: String) throws {
+        try makeDirectories(dir + "/data")
+    }
+
+    /// Writes `bytes` at `offset` of the file `name` (relative, agent-supplied) in `testDir`;
+    /// `offset == 0` starts the file afresh. Refuses names leaving the directory and symlinks.
+    public func writeTestFile(testDir: String, name: String, offset: Int, bytes: [UInt8]) throws {
+        guard let parts = SafePath.components(name) else {
+            throw ReportError.unsafeName(test: testDir, name: name)
+        }
+        var dirfd = open(testDir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard dirfd >= 0 else { throw ReportError.cannotWrite(path: testDir, errno: errno) }
+        for part in parts.dropLast() {
+            _ = mkdirat(dirfd, part, 0o700)
+            // O_NOFOLLOW on every component: a symlink planted by a test cannot redirect writes.
+            let next = openat(dirfd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            let e = errno
+            close(dirfd)
+            guard next >= 0 else {
+                throw e == ELOOP || e == ENOTDIR ? ReportError.unsafeName(test: testDir, name: name)
+                    : ReportError.cannotWrite(path: testDir + "/" + name, errno: e)
+            }
+            dirfd = next
+        }
+        defer { close(dirfd) }
+        let flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (offset == 0 ? O_TRUNC : 0)
+        let fd = openat(dirfd, parts[parts.count - 1], flags, 0o600)
+        guard fd >= 0 else {
+            let e = errno
+            throw e == ELOOP ? ReportError.unsafeName(test: testDir, name: name)
+                : ReportError.cannotWrite(path: testDir + "/" + name, errno: e)
+        }
+        defer { close(fd) }
+        try Self.writeAll(fd: fd, bytes: bytes, offset: offset, path: testDir + "/" + name)
+    }
+
+    /// Appends to a file of the test directory (stdout, stderr, debug.log written by qcoord).
+    public func appendTestFile(testDir: String, name: String, bytes: [UInt8]) throws {
+        guard let parts = SafePath.components(name), parts.count == 1 else {
+            throw ReportError.unsafeName(test: testDir, name: name)
+        }
+        let fd = open(testDir + "/" + name, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ReportError.cannotWrite(path: testDir + "/" + name, errno: errno) }
+        defer { close(fd) }
+        try Self.writeAll(fd: fd, bytes: bytes, offset: nil, path: testDir + "/" + name)
+    }
+
+    /// Writes a file relative to the job directory (qcoord's own names only).
+    public func writeText(_ relative: String, _ text: String) throws {
+        let target = path + "/" + relative
+        let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ReportError.cannotWrite(path: target, errno: errno) }
+        defer { close(fd) }
+        try Self.writeAll(fd: fd, bytes: Array(text.utf8), offset: nil, path: target)
+    }
+
+    /// jobdata/: args (JSON), cmdline, pwd, test_references — as Avocado keeps them.
+    public func writeJobData(args: [String: String], cmdline: [String], pwd: String, references: [String]) throws {
+        try writeText("jobdata/args.json", PythonJSON.object(args.mapValues(PythonJSON.string)).rendered())
+        try writeText("jobdata/cmdline", pythonList(cmdline))
+        try writeText("jobdata/pwd", pwd)
+        try writeText("jobdata/test_references", pythonList(references))
+    }
+
+    /// results.json, results.xml, results.tap, results.html; plus copies where the user asked
+    /// (`--json`, `--xunit`, `--tap`; "-" means stdout is not supported here, the CLI handles it).
+    public func writeReport(_ job: JobSummary, logs: [Int: String], json: String? = nil,
+                            xunit: String? = nil, tap: String? = nil) throws {
+        let jsonText = ResultsJSONRenderer.render(job)
+        let xmlText = ResultsXMLRenderer.render(job, logs: logs)
+        let tapText = ResultsTAPRenderer.render(job)
+        try writeText("results.json", jsonText)
+        try writeText("results.xml", xmlText)
+        try writeText("results.tap", tapText)
+        try writeText("results.html", ResultsHTMLRenderer.render(job))
+        for (target, text) in [(json, jsonText), (xunit, xmlText), (tap, tapText)] {
+            guard let target else { continue }
+            do {
+                try text.write(toFile: target, atomically: true, encoding: .utf8)
+            } catch {
+                throw ReportError.cannotWrite(path: target, errno: EIO)
+            }
+        }
+    }
+
+    /// `latest` → this job, replaced atomically (a rename over the old link).
+    func updateLatest() throws {
+        let tmp = base + "/.latest-\(jobID.prefix(12))"
+        unlink(tmp)
+        guard symlink(name, tmp) == 0 else { throw ReportError.cannotCreate(path: tmp, errno: errno) }
+        guard rename(tmp, base + "/latest") == 0 else { throw ReportError.cannotCreate(path: base + "/latest", errno: errno) }
+    }
+
+    func makeDirectories(_ dir: String) throws {
+        try Self.makeDirectories(dir)
+    }
+
+    static func makeDirectories(_ dir: String) throws {
+        var current = dir.hasPrefix("/") ? "" : "."
+        for part in dir.split(separator: "/") {
+            current += "/" + part
+            if mkdir(current, 0o700) != 0 && errno != EEXIST {
+                throw ReportError.cannotCreate(path: current, errno: errno)
+            }
+        }
+    }
+
+    static func writeAll(fd: Int32, bytes: [UInt8], offset: Int?, path: String) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes[done...].withUnsafeBytes { buf -> Int in
+                if let offset { return pwrite(fd, buf.baseAddress, buf.count, off_t(offset + done)) }
+                return write(fd, buf.baseAddress, buf.count)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ReportError.cannotWrite(path: path, errno: errno)
+            }
+            done += n
+        }
+    }
+
+    /// Python's `repr` of a list of strings, as Avocado writes cmdline and test_references.
+    func pythonList(_ items: [String]) -> String {
+        "[" + items.map { "'" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'" }
+            .joined(separator: ", ") + "]"
+    }
+
+    /// strftime in local time.
+    public static func formatLocal(_ date: Date, _ format: String) -> String {
+        var t = time_t(date.timeIntervalSince1970.rounded(.down))
+        var tmValue = tm()
+        localtime_r(&t, &tmValue)
+        var buffer = [Int8](repeating: 0, count: 64)
+        let n = strftime(&buffer, buffer.count, format, &tmValue)
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// `2026-11-22 01:45:03.430670`, Avocado's results.json `start`.
+    public static func startText(_ date: Date) -> String {
+        let seconds = date.timeIntervalSince1970
+        let micros = Int(((seconds - seconds.rounded(.down)) * 1_000_000).rounded(.down))
+        return formatLocal(date, "%Y-%m-%d %H:%M:%S") + "." + zeroPadded(micros, width: 6)
+    }
+
+    /// `2026-11-22T01:45:11.881234`, results.xml's timestamp.
+    public static func isoText(_ date: Date) -> String {
+        let seconds = date.timeIntervalSince1970
+        let micros = Int(((seconds - seconds.rounded(.down)) * 1_000_000).rounded(.down))
+        return formatLocal(date, "%Y-%m-%dT%H:%M:%S") + "." + zeroPadded(micros, width: 6)
+    }
+}
+
+func errnoText(_ e: Int32) -> String { String(cString: strerror(e)) }

@@ -1,0 +1,68 @@
+import QCoordCore
+
+/// results.json: Avocado 113's shape (keys sorted, indent 4) plus qcoord's per-test extras
+/// (`host`, `arch`, `qemu_bin`, `attempts`). Tests that never ran are listed too.
+public enum ResultsJSONRenderer {
+    /// - Parameter extras: false leaves out qcoord's per-test fields (exactly Avocado's file then).
+    public static func render(_ job: JobSummary, extras: Bool = true) -> String {
+        let counts = job.counts
+        let top: [String: PythonJSON] = [
+            "cancel": .int(counts[.cancel]),
+            "debuglog": .string(job.jobLog),
+            "errors": .int(counts[.error]),
+            "failures": .int(counts[.fail]),
+            "interrupt": .int(counts[.interrupted]),
+            "job_id": .string(job.jobID),
+            "pass": .int(counts[.pass]),
+            "skip": .int(counts[.skip]),
+            "start": .string(job.start),
+            "tests": .array(job.tests.map { test($0, extras: extras) }),
+            "time": .double(job.testTime),
+            "total": .int(job.tests.count),
+            "warn": .int(counts[.warn]),
+        ]
+        return PythonJSON.object(top).rendered()
+    }
+
+    static func test(_ t: TestResult, extras: Bool) -> PythonJSON {
+        var fields: [String: PythonJSON] = [
+            "actual_time_end": .double(t.actualTimeEnd),
+            "actual_time_start": .double(t.actualTimeStart),
+            "fail_reason": .string(t.failReasonText),
+            "id": .string(t.id),
+            "logdir": .string(t.logdir),
+            "logfile": .string(t.logfile),
+            "name": .string(t.name),
+            "status": .string(t.status.rawValue),
+            "tags": tags(t.tags),
+            "time_elapsed": .double(t.timeElapsed),
+            "time_end": .double(t.timeEnd),
+            "time_start": .double(t.timeStart),
+            "whiteboard": .string(t.whiteboard),
+        ]
+        guard extras else { return .object(fields) }
+        fields.merge([
+            "host": t.host.map(PythonJSON.string) ?? .null,
+            "arch": t.arch.map(PythonJSON.string) ?? .null,
+            "qemu_bin": t.qemuBin.map(PythonJSON.string) ?? .null,
+            "attempts": .array(t.attempts.map { a in
+                .object([
+                    "host": .string(a.host),
+                    "status": .string(a.status.rawValue),
+                    "fail_reason": a.failReason.map(PythonJSON.string) ?? .null,
+                    "time": .double(a.time),
+                ])
+            }),
+        ]) { old, _ in old }
+        return .object(fields)
+    }
+
+    static func tags(_ tags: Tags) -> PythonJSON {
+        var dict: [String: PythonJSON] = [:]
+        for key in tags.keys {
+            let values = tags[key] ?? []
+            dict[key] = values.isEmpty ? .null : .array(values.sorted().map(PythonJSON.string))
+        }
+        return .object(dict)
+    }
+}

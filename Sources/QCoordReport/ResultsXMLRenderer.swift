@@ -1,0 +1,93 @@
+import Foundation
+import QCoordCore
+
+/// results.xml: one JUnit `<testsuite>` as Avocado's xunit plugin writes it.
+///
+/// When a test's arch is known its classname is `<arch>.<Class>`, so the same test run on two
+/// arches gives two distinct JUnit cases (a dotted classname is ordinary JUnit: package.Class).
+public enum ResultsXMLRenderer {
+    /// Avocado cuts `<system-out>` at this many characters.
+    public static let systemOutLimit = 100_000
+
+    /// - Parameter logs: a test's log text by uid (its debug.log), for failed tests' `<system-out>`.
+    public static func render(_ job: JobSummary, logs: [Int: String] = [:]) -> String {
+        let counts = job.counts
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out += "<testsuite name=\(attr(job.jobName)) tests=\"\(job.tests.count)\""
+        out += " errors=\"\(counts[.error] + counts[.interrupted])\" failures=\"\(counts[.fail])\""
+        out += " skipped=\"\(counts[.skip] + counts[.cancel])\" time=\"\(fixed(job.testTime, 3))\""
+        out += " timestamp=\(attr(job.timestamp))>\n"
+        for t in job.tests {
+            out += "\t<testcase classname=\(attr(classname(t))) name=\(attr(t.name)) time=\"\(fixed(t.timeElapsed, 3))\""
+            switch t.status {
+            case .pass, .warn:
+                out += "/>\n"
+                continue
+            case .skip, .cancel:
+                out += ">\n\t\t<skipped/>\n"
+            case .fail, .error, .interrupted:
+                let element = t.status == .fail ? "failure" : "error"
+                out += ">\n\t\t<\(element) type=\(attr(failType(t.status))) message=\(attr(t.failReasonText))>"
+                out += cdata(t.failReasonText) + "</\(element)>\n"
+                let log = String((logs[t.uid] ?? "").prefix(systemOutLimit))
+                out += "\t\t<system-out>" + cdata(log) + "</system-out>\n"
+            }
+            out += "\t</testcase>\n"
+        }
+        out += "</testsuite>\n"
+        return out
+    }
+
+    /// `<arch>.<Class>`, or Avocado's `<unknown>` for tests without a class.
+    public static func classname(_ t: TestResult) -> String {
+        let cls = t.className ?? "<unknown>"
+        guard let arch = t.arch, !arch.isEmpty else { return cls }
+        return "\(arch).\(cls)"
+    }
+
+    static func failType(_ status: TestStatus) -> String {
+        switch status {
+        case .fail: "TestFail"
+        case .interrupted: "TestInterruptedError"
+        default: "TestError"
+        }
+    }
+
+    /// A quoted attribute value, escaped as minidom does (newlines kept).
+    static func attr(_ s: String) -> String {
+        var out = "\""
+        for ch in xmlSafe(s) {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(ch)
+            }
+        }
+        return out + "\""
+    }
+
+    /// CDATA cannot contain `]]>`: split it across two sections.
+    static func cdata(_ s: String) -> String {
+        "<![CDATA[" + xmlSafe(s).replacingOccurrences(of: "]]>", with: "]]]]><![CDATA[>") + "]]>"
+    }
+
+    /// Drops characters XML 1.0 forbids (most C0 controls), which test output often contains.
+    static func xmlSafe(_ s: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            let v = u.value
+            if v == 0x9 || v == 0xA || v == 0xD || (0x20...0xD7FF).contains(v) || (0xE000...0xFFFD).contains(v)
+                || (0x10000...0x10FFFF).contains(v) {
+                scalars.append(u)
+            }
+        }
+        return String(scalars)
+    }
+}
+
+/// `value` with `digits` decimals; C's printf rounds the exact binary value as Python's `%.Nf` does.
+func fixed(_ value: Double, _ digits: Int) -> String {
+    String(format: "%.\(digits)f", value)
+}

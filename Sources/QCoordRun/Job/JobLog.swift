@@ -1,0 +1,32 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The job's job.log: timestamped lines, appended from any thread (agent stderr readers,
+/// the coordinator), so each line is one `write(2)` on an O_APPEND descriptor.
+public final class JobLog: Sendable {
+    private let fd: Int32
+
+    public init(path: String) {
+        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+    }
+
+    deinit { if fd >= 0 { close(fd) } }
+
+    public func log(_ level: String, _ message: String) {
+        guard fd >= 0 else { return }
+        let now = Date()
+        let ms = Int((now.timeIntervalSince1970 * 1000).rounded(.down)) % 1000
+        let stamp = JobClock.localText(now, "%Y-%m-%d %H:%M:%S") + "," + String(format: "%03d", ms)
+        var text = ""
+        for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
+            text += "\(stamp) qcoord \(level.padding(toLength: 5, withPad: " ", startingAt: 0))| \(line)\n"
+        }
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    }
+
+    public func info(_ message: String) { log("INFO", message) }
+    public func error(_ message: String) { log("ERROR", message) }
+}

@@ -1,0 +1,44 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import QCoordCore
+
+/// The job's journal: every final test result appended to `jobdata/journal.jsonl` as it
+/// arrives, one JSON object per line, so a crashed or killed job still leaves its results.
+public final class JobRecorder: Sendable {
+    public let path: String
+    private let fd: Int32
+
+    public init(path: String) throws {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw RunError.journal(path: path, reason: String(cString: strerror(errno))) }
+    }
+
+    deinit { close(fd) }
+
+    /// Appends one result; one `write(2)` per line, so lines never interleave.
+    public func record(_ result: TestResult) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        var bytes = Array(try encoder.encode(result))
+        bytes.append(0x0A)
+        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard n == bytes.count else { throw RunError.journal(path: path, reason: String(cString: strerror(errno))) }
+    }
+
+    /// Reads a journal back (the last line for a uid wins).
+    public static func read(path: String) throws -> [TestResult] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        var byUID: [Int: TestResult] = [:]
+        for line in data.split(separator: 0x0A) where !line.isEmpty {
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            let r = try decoder.decode(TestResult.self, from: Data(line))
+            byUID[r.uid] = r
+        }
+        return byUID.keys.sorted().compactMap { byUID[$0] }
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import QCoordCore
+import QCoordReport
+
+/// Everything `qcoord run` decided before the job starts.
+public struct JobRequest: Sendable {
+    public var tests: [TestCase]
+    /// As the user gave them (jobdata/test_references).
+    public var references: [String]
+    /// `--job-results-dir` (default `~/qcoord/job-results`).
+    public var resultsBase: String
+    /// The local agent's interpreter (`--python`, default `python3` on PATH).
+    public var python: String
+    /// `--max-parallel-tasks`: the local host's slots.
+    public var slots: Int
+    public var configuration: RunConfiguration
+    public var qemuSearch: CoordinatorMessage.QemuSearch
+    public var jsonPath: String?
+    public var xunitPath: String?
+    public var tapPath: String?
+    /// The command line (jobdata/cmdline) and the parsed options (jobdata/args.json).
+    public var cmdline: [String]
+    public var args: [String: String]
+
+    public init(tests: [TestCase], references: [String], resultsBase: String, python: String, slots: Int,
+                configuration: RunConfiguration, qemuSearch: CoordinatorMessage.QemuSearch = .init(),
+                jsonPath: String? = nil, xunitPath: String? = nil, tapPath: String? = nil,
+                cmdline: [String] = [], args: [String: String] = [:]) {
+        self.tests = tests
+        self.references = references
+        self.resultsBase = resultsBase
+        self.python = python
+        self.slots = slots
+        self.configuration = configuration
+        self.qemuSearch = qemuSearch
+        self.jsonPath = jsonPath
+        self.xunitPath = xunitPath
+        self.tapPath = tapPath
+        self.cmdline = cmdline
+        self.args = args
+    }
+}
+
+/// Runs a job on the local host through the local agent and writes its report.
+public enum JobRunner {
+    /// The whole job: job directory, agent, coordinator, report, human output. Returns Avocado's exit bits.
+    /// - Parameter interrupts: one element per Ctrl-C.
+    public static func runLocal(_ request: JobRequest, console: Console,
+                                interrupts: AsyncStream<Void> = AsyncStream { $0.finish() }) async -> JobExitCode {
+        let startDate = Date()
+        let startMono = JobClock.monotonic()
+        let jobID = newJobID()
+        let directory: JobDirectory
+        do {
+            directory = try JobDirectory.create(base: request.resultsBase, jobID: jobID, date: startDate)
+        } catch {
+            console.err("qcoord: \(error)\n")
+            return .jobFailed
+        }
+        let log = JobLog(path: directory.jobLog)
+        log.info("Command line: \(request.cmdline.joined(separator: " "))")
+        log.info("job \(jobID): \(request.tests.count) tests, \(request.slots) local slots")
+        console.out(HumanRenderer.header(jobID: jobID, jobLog: directory.jobLog))
+        do {
+            try directory.writeJobData(args: request.args, cmdline: request.cmdline,
+                                       pwd: request.configuration.workdir, references: request.references)
+        } catch {
+            log.error("\(error)")
+        }
+        let recorder: JobRecorder
+        do {
+            recorder = try JobRecorder(path: directory.path + "/jobdata/journal.jsonl")
+        } catch {
+            console.err("qcoord: \(error)\n")
+            return .internalError
+        }
+
+        var search = request.qemuSearch
+        if search.python == nil, request.python.contains("/") { search.python = request.python }
+        let hello = CoordinatorMessage.Hello(jobID: jobID, env: request.configuration.env,
+                                             params: request.configuration.params, qemuSearch: search)
+        var links: [Coordinator.HostLink] = []
+        var noHostReason = "no host is available"
+        do {
+            let link = try await LocalAgentLink.start(python: request.python, hello: hello, log: log)
+            log.info("host \(link.host): \(link.capabilities.arch), \(link.capabilities.cpus) cpus, "
+                     + "avocado \(link.capabilities.avocado ?? "none"), qemu: "
+                     + link.capabilities.qemu.keys.sorted().joined(separator: " "))
+            links.append(.init(link: link, slots: max(1, request.slots)))
+        } catch {
+            noHostReason = "\(error)"
+            log.error(noHostReason)
+            console.err("qcoord: \(noHostReason)\n")
+        }
+
+        let coordinator = Coordinator(tests: request.tests, links: links, directory: directory, recorder: recorder,
+                                      log: log, config: request.configuration, console: console,
+                                      noHostReason: noHostReason)
+        let interruptWatcher = Task {
+            for await _ in interrupts { await coordinator.userInterrupt() }
+        }
+        let results = await coordinator.run()
+        interruptWatcher.cancel()
+        let interruption = await coordinator.interruptionReason
+        for l in links { await l.link.shutdown(grace: .seconds(5)) }
+
+        let endDate = Date()
+        let summary = JobSummary(
+            jobID: jobID, jobDir: directory.path, jobName: directory.name,
+            start: JobDirectory.startText(startDate), timestamp: JobDirectory.isoText(endDate),
+            jobTime: JobClock.monotonic() - startMono, tests: results, interruption: interruption)
+        var logs: [Int: String] = [:]
+        for t in results where !t.status.isFine {
+            if let data = FileManager.default.contents(atPath: t.logfile) {
+                logs[t.uid] = String(decoding: data.prefix(ResultsXMLRenderer.systemOutLimit * 4), as: UTF8.self)
+            }
+        }
+        var code = summary.exitCode
+        do {
+            try directory.writeReport(summary, logs: logs, json: request.jsonPath, xunit: request.xunitPath, tap: request.tapPath)
+        } catch {
+            console.err("qcoord: \(error)\n")
+            code.insert(.internalError)
+        }
+        log.info("results: \(summary.counts.resultsLine)")
+        console.out(HumanRenderer.footer(summary, htmlPath: directory.path + "/results.html"))
+        let tail = HumanRenderer.stderrSummary(summary)
+        if !tail.isEmpty { console.err(tail) }
+        return code
+    }
+
+    /// 40 random hex characters, like Avocado's job ids.
+    static func newJobID() -> String {
+        var rng = SystemRandomNumberGenerator()
+        return (0..<5).map { _ in
+            let hex = String(rng.next() as UInt64, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined().prefix(40).description
+    }
+}

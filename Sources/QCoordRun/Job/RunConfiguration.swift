@@ -1,0 +1,49 @@
+/// How to run a job's tests: what `qcoord run`'s options say.
+public struct RunConfiguration: Sendable {
+    /// `-p K=V`, sent to every test.
+    public var params: [String: String]
+    /// Forwarded gates and `--env K=V`.
+    public var env: [String: String]
+    /// `--timeout`: a test's limit unless `-p timeout=` says otherwise.
+    public var timeout: Double?
+    /// `--job-timeout`: after this, running tests are interrupted and the rest never run.
+    public var jobTimeout: Double?
+    public var failfast: Bool
+    /// Where relative test references are resolved (the user's working directory).
+    public var workdir: String
+    /// How long interrupted tests get to report before they are ended INTERRUPTED by qcoord.
+    public var interruptGrace: Double
+
+    public init(params: [String: String] = [:], env: [String: String] = [:], timeout: Double? = nil,
+                jobTimeout: Double? = nil, failfast: Bool = false, workdir: String, interruptGrace: Double = 15) {
+        self.params = params
+        self.env = env
+        self.timeout = timeout
+        self.jobTimeout = jobTimeout
+        self.failfast = failfast
+        self.workdir = workdir
+        self.interruptGrace = interruptGrace
+    }
+
+    /// The seed's gates: forwarded to tests when set in qcoord's own environment.
+    public static let forwardedGates = ["AVOCADO_ALLOW_LARGE_STORAGE", "SPEED", "AVOCADO_ALLOW_UNTRUSTED_CODE",
+                                        "AVOCADO_TIMEOUT_EXPECTED", "QEMU_TEST_FLAKY_TESTS"]
+
+    /// The gates set in `environment`, overridden by `extra` (`--env`).
+    public static func testEnvironment(from environment: [String: String], extra: [String: String]) -> [String: String] {
+        var env: [String: String] = [:]
+        for key in forwardedGates { if let v = environment[key] { env[key] = v } }
+        return env.merging(extra) { _, new in new }
+    }
+}
+
+/// Where the human output goes; a test swaps in a recorder.
+public struct Console: Sendable {
+    public var out: @Sendable (String) -> Void
+    public var err: @Sendable (String) -> Void
+
+    public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void) {
+        self.out = out
+        self.err = err
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import QCoordCore
+
+/// What to resolve and how to filter it: shared by `list` and `run`.
+struct ResolveOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp(
+        "Test references: Python files (file.py, or file.py:REGEX to keep the Class.method ids REGEX matches), directories (walked recursively), executables.",
+        discussion: "With no references and no -t, AVOCADO_TESTS (space-separated references) and AVOCADO_TAGS (space-separated -t groups) are read from the environment, as QEMU's 'make check-avocado' does.",
+        valueName: "reference"))
+    var references: [String] = []
+
+    @Option(name: [.customShort("t"), .customLong("filter-by-tags")],
+            help: ArgumentHelp(
+                "Keep tests matching these tags: commas AND, repeated -t OR; 'key:val', '-tag' (lacks tag), 'key:-val'. Attach a value starting with '-': -t=-slow.",
+                valueName: "tags"))
+    var filterByTags: [String] = []
+
+    @Flag(name: .customLong("filter-by-tags-include-empty"),
+          help: "With -t, also keep tests that have no tags at all.")
+    var filterByTagsIncludeEmpty = false
+
+    @Flag(name: .customLong("filter-by-tags-include-empty-key"),
+          help: "With -t, a 'key:val' item holds for a test that has no 'key' tag.")
+    var filterByTagsIncludeEmptyKey = false
+
+    @Option(name: .customLong("loaders"), parsing: .upToNextOption,
+            help: ArgumentHelp(
+                "Loaders in order of precedence: file, file.INSTRUMENTED, file.PyUNITTEST, file.SIMPLE, tap, 'external:RUNNER [ARGS]', 'external.EXTERNAL:RUNNER', @DEFAULT (every default loader not named: file, tap).",
+                valueName: "loader"))
+    var loaders: [String] = []
+
+    /// The parsed `--loaders`, `@DEFAULT` not yet expanded; the defaults when none given.
+    func loaderSpecs() throws -> [LoaderSpec] {
+        if loaders.isEmpty { return LoaderSpec.defaultLoaders }
+        return try loaders.map { text in
+            switch LoaderSpec.parse(text) {
+            case .success(let spec): return spec
+            case .failure(let error): throw ValidationError("'--loaders': \(error)")
+            }
+        }
+    }
+
+    mutating func validate() throws {
+        _ = try loaderSpecs()
+        for value in filterByTags where value.isEmpty {
+            throw ValidationError("'-t/--filter-by-tags' needs a value such as 'arch:x86_64' or '-slow' (attach a leading '-': -t=-slow)")
+        }
+    }
+
+    /// The references and tag groups to use, with the QEMU variables applied when neither
+    /// references nor `-t` were given.
+    func selection(environment: [String: String]) -> (references: [String], filter: TagFilter) {
+        var references = self.references
+        var groups = filterByTags
+        if references.isEmpty && groups.isEmpty {
+            let qemu = QEMUTestSelection(environment: environment)
+            references = qemu.references
+            groups = qemu.tagGroups
+        }
+        return (references, TagFilter(groups: groups, includeEmpty: filterByTagsIncludeEmpty,
+                                      includeEmptyKey: filterByTagsIncludeEmptyKey))
+    }
+}

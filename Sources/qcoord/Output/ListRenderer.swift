@@ -1,0 +1,118 @@
+import QCoordCore
+
+/// The text and JSON forms of `qcoord list`, modelled on `avocado list`.
+struct ListRenderer {
+    let resolution: Resolution
+    /// The entries shown: tests the filter keeps, MISSING entries where they stood.
+    let shown: [(entry: TestCase, loader: String)]
+
+    init(resolution: Resolution, filter: TagFilter) {
+        self.resolution = resolution
+        var loaderOf = [String](repeating: "", count: resolution.entries.count)
+        for report in resolution.reports {
+            for index in report.entries { loaderOf[index] = report.resolvedBy ?? "" }
+        }
+        shown = resolution.entries.enumerated()
+            .filter { $0.element.kind == .missing || filter.matches($0.element.tags) }
+            .map { ($0.element, loaderOf[$0.offset]) }
+    }
+
+    /// Columns padded to their widest cell (in code points, as Python's `len`), joined by one
+    /// space, trailing blanks removed. Built as bytes: listings run to thousands of lines.
+    static func table(_ rows: [[String]]) -> String {
+        guard let columns = rows.map(\.count).max() else { return "" }
+        var widths = [Int](repeating: 0, count: columns)
+        var lengths = rows.map { row in row.map { cell in cell.unicodeScalars.count } }
+        for row in lengths { for (i, length) in row.enumerated() { widths[i] = max(widths[i], length) } }
+        var out: [UInt8] = []
+        out.reserveCapacity(rows.count * (widths.reduce(0, +) + columns))
+        for (r, row) in rows.enumerated() {
+            let lineStart = out.count
+            for (i, cell) in row.enumerated() {
+                if i > 0 { out.append(0x20) }
+                out.append(contentsOf: cell.utf8)
+                if i < row.count - 1 {
+                    out.append(contentsOf: repeatElement(0x20, count: widths[i] - lengths[r][i]))
+                }
+            }
+            while out.count > lineStart, out.last == 0x20 { out.removeLast() }
+            out.append(0x0A)
+        }
+        lengths.removeAll()
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    func plain() -> String {
+        Self.table(shown.map { [$0.entry.kind.rawValue, $0.entry.name] })
+    }
+
+    func verbose() -> String {
+        var rows = [["Type", "Test", "Uri", "Loader", "Tag(s)"]]
+        for (entry, loader) in shown {
+            rows.append([entry.kind.rawValue, entry.name, entry.uri, loader, entry.tags.listDescription])
+        }
+        var out = Self.table(rows)
+
+        let rejected = resolution.unresolved
+        if !rejected.isEmpty {
+            var why = [["Loader", "Reference", "Info"]]
+            for report in rejected {
+                for attempt in report.attempts { why.append([attempt.loader, report.reference, attempt.info]) }
+                if report.attempts.isEmpty { why.append(["-", report.reference, "no loader configured"]) }
+            }
+            out += "\nUNRESOLVED REFERENCES\n=====================\n" + Self.table(why)
+        }
+        if !resolution.parseErrors.isEmpty {
+            out += "\nPARSE ERRORS\n============\n"
+            for error in resolution.parseErrors { out += error.description + "\n" }
+        }
+        out += "\nTEST TYPES SUMMARY\n==================\n"
+        var types: [String: Int] = [:]
+        for (entry, _) in shown { types[entry.kind.rawValue, default: 0] += 1 }
+        for key in types.keys.sorted() { out += "\(key): \(types[key] ?? 0)\n" }
+        var tagCounts: [String: Int] = [:]
+        for (entry, _) in shown { for key in entry.tags.keys { tagCounts[key, default: 0] += 1 } }
+        if !tagCounts.isEmpty {
+            out += "\nTEST TAGS SUMMARY\n=================\n"
+            for key in tagCounts.keys.sorted() { out += "\(key): \(tagCounts[key] ?? 0)\n" }
+        }
+        return out
+    }
+
+    /// `[{"type": …, "id": …, "uri": …, "tags": {…}, "arch": …}]`, one test per line.
+    func json() -> String {
+        if shown.isEmpty { return "[]\n" }
+        let objects = shown.map { (entry, _) -> String in
+            let tags = entry.tags.keys.map { key -> String in
+                let values = entry.tags[key] ?? []
+                let value = values.isEmpty ? "null" : "[" + values.sorted().map(Self.quote).joined(separator: ", ") + "]"
+                return "\(Self.quote(key)): \(value)"
+            }.joined(separator: ", ")
+            let arch = entry.arch.map(Self.quote) ?? "null"
+            return "  {\"type\": \(Self.quote(entry.kind.rawValue)), \"id\": \(Self.quote(entry.name)), "
+                + "\"uri\": \(Self.quote(entry.uri)), \"tags\": {\(tags)}, \"arch\": \(arch)}"
+        }
+        return "[\n" + objects.joined(separator: ",\n") + "\n]\n"
+    }
+
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

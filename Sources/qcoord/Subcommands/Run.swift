@@ -1,0 +1,174 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import QCoordCore
+import QCoordRun
+
+extension QCoord {
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run tests and write an Avocado-compatible job report.",
+            discussion: """
+            With no hosts configured the job runs on this machine, through the same agent remote \
+            hosts use. Exit code: Avocado's bits (1 a test failed or errored, 2 the job failed, \
+            4 internal error, 8 interrupted).
+            """
+        )
+
+        @OptionGroup var resolve: ResolveOptions
+
+        @Option(name: [.customShort("p"), .customLong("test-parameter")], parsing: .singleValue,
+                help: ArgumentHelp("A test parameter (repeatable), e.g. '-p qemu_bin=/usr/bin/qemu-system-x86_64'.", valueName: "K=V"))
+        var parameters: [String] = []
+
+        @Option(help: ArgumentHelp("Tests run at once on the local host (default: its cpu count).", valueName: "N"))
+        var maxParallelTasks: Int?
+
+        @Option(help: ArgumentHelp("A test's time limit in seconds, unless '-p timeout=' sets one.", valueName: "S"))
+        var timeout: Double?
+
+        @Option(help: ArgumentHelp("Interrupt running tests after this many seconds; the rest never run.", valueName: "S"))
+        var jobTimeout: Double?
+
+        @Flag(help: "Stop dispatching tests after the first FAIL or ERROR.")
+        var failfast = false
+
+        @Option(help: ArgumentHelp("Where job directories go (default: ~/qcoord/job-results).", valueName: "DIR"))
+        var jobResultsDir: String?
+
+        @Option(help: ArgumentHelp("Also write results.json here.", valueName: "FILE"))
+        var json: String?
+
+        @Option(help: ArgumentHelp("Also write the JUnit results.xml here.", valueName: "FILE"))
+        var xunit: String?
+
+        @Option(help: ArgumentHelp("Also write results.tap here.", valueName: "FILE"))
+        var tap: String?
+
+        @Option(parsing: .singleValue,
+                help: ArgumentHelp("An environment variable for every test (repeatable).", valueName: "K=V"))
+        var env: [String] = []
+
+        @Option(help: ArgumentHelp("Python for the local agent and its Avocado (e.g. a venv's bin/python; default: python3 on PATH).",
+                                   valueName: "PATH"))
+        var python: String = "python3"
+
+        func validate() throws {
+            for p in parameters where Self.splitPair(p) == nil {
+                throw ValidationError("'-p \(p)': a test parameter is written KEY=VALUE")
+            }
+            for e in env where Self.splitPair(e) == nil {
+                throw ValidationError("'--env \(e)': an environment variable is written KEY=VALUE")
+            }
+            if let n = maxParallelTasks, n < 1 {
+                throw ValidationError("'--max-parallel-tasks' must be at least 1")
+            }
+            if let t = timeout, t <= 0 { throw ValidationError("'--timeout' must be a positive number of seconds") }
+            if let t = jobTimeout, t <= 0 { throw ValidationError("'--job-timeout' must be a positive number of seconds") }
+        }
+
+        func run() async throws {
+            // A dead agent must show up as EPIPE on a write, not kill qcoord.
+            signal(SIGPIPE, SIG_IGN)
+            let environment = ProcessInfo.processInfo.environment
+            let cwd = FileManager.default.currentDirectoryPath
+            let console = Console(out: { Self.write(1, $0) }, err: { Self.write(2, $0) })
+
+            let (references, filter) = resolve.selection(environment: environment)
+            guard !references.isEmpty else {
+                console.err(Self.noSuite)
+                throw ExitCode(JobExitCode.jobFailed.rawValue)
+            }
+            for warning in filter.warnings { console.err("warning: \(warning)\n") }
+            let resolver = TestResolver(tree: LocalSourceTree(), loaders: try resolve.loaderSpecs(), workingDirectory: cwd)
+            let resolution = resolver.resolve(references)
+            // As Avocado: any reference nothing resolves fails the job before it starts.
+            let missing = resolution.missing
+            guard missing.isEmpty, !resolution.tests.isEmpty else {
+                let refs = (missing.isEmpty ? references : missing).joined(separator: " ")
+                console.err("No tests found for given test references: \(refs)\nTry 'qcoord list -V \(refs)' for details\n")
+                throw ExitCode(JobExitCode.jobFailed.rawValue)
+            }
+            let tests = filter.isActive ? filter.apply(resolution.tests) : resolution.tests
+            guard !tests.isEmpty else {
+                console.err(Self.noSuite)
+                throw ExitCode(JobExitCode.jobFailed.rawValue)
+            }
+            var params: [String: String] = [:]
+            for p in parameters { if let (k, v) = Self.splitPair(p) { params[k] = v } }
+            var extraEnv: [String: String] = [:]
+            for e in env { if let (k, v) = Self.splitPair(e) { extraEnv[k] = v } }
+            let config = RunConfiguration(
+                params: params, env: RunConfiguration.testEnvironment(from: environment, extra: extraEnv),
+                timeout: timeout, jobTimeout: jobTimeout, failfast: failfast, workdir: cwd)
+            let home = environment["HOME"] ?? NSHomeDirectory()
+            let request = JobRequest(
+                tests: tests, references: references,
+                resultsBase: Self.absolute(jobResultsDir ?? home + "/qcoord/job-results", cwd: cwd),
+                // Absolute: the agent runs tests from other directories.
+                python: python.contains("/") ? Self.absolute(python, cwd: cwd) : python, slots: maxParallelTasks ?? ProcessInfo.processInfo.activeProcessorCount,
+                configuration: config,
+                jsonPath: json.map { Self.absolute($0, cwd: cwd) }, xunitPath: xunit.map { Self.absolute($0, cwd: cwd) },
+                tapPath: tap.map { Self.absolute($0, cwd: cwd) },
+                cmdline: CommandLine.arguments, args: argsRecord(params: params))
+            let code = await JobRunner.runLocal(request, console: console, interrupts: Self.interrupts())
+            if code != .success { throw ExitCode(code.rawValue) }
+        }
+
+        static let noSuite = "Test Suite could not be created. No test references provided nor any other arguments resolved into tests\n"
+
+        func argsRecord(params: [String: String]) -> [String: String] {
+            var args: [String: String] = ["failfast": String(failfast), "python": python]
+            if let maxParallelTasks { args["max_parallel_tasks"] = String(maxParallelTasks) }
+            if let timeout { args["timeout"] = String(timeout) }
+            if let jobTimeout { args["job_timeout"] = String(jobTimeout) }
+            for (k, v) in params { args["param." + k] = v }
+            return args
+        }
+
+        static func splitPair(_ s: String) -> (String, String)? {
+            guard let eq = s.firstIndex(of: "="), eq != s.startIndex else { return nil }
+            return (String(s[..<eq]), String(s[s.index(after: eq)...]))
+        }
+
+        static func absolute(_ path: String, cwd: String) -> String {
+            if path.hasPrefix("/") { return path }
+            if path == "~" || path.hasPrefix("~/") {
+                return (ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()) + path.dropFirst()
+            }
+            return cwd + "/" + path
+        }
+
+        /// One element per SIGINT, read from a dispatch source (a plain handler may not touch Swift state).
+        static func interrupts() -> AsyncStream<Void> {
+            signal(SIGINT, SIG_IGN)
+            let (stream, sink) = AsyncStream<Void>.makeStream()
+            let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "qcoord.sigint"))
+            source.setEventHandler { sink.yield() }
+            source.resume()
+            let holder = SignalSourceHolder(source: source)
+            sink.onTermination = { _ in holder.source.cancel() }
+            return stream
+        }
+
+        static func write(_ fd: Int32, _ text: String) {
+            let bytes = Array(text.utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
+                offset += n
+            }
+        }
+    }
+}
+
+/// Keeps the SIGINT source alive for as long as the stream is.
+/// @unchecked: the source is only cancelled, and DispatchSource cancellation is thread-safe.
+final class SignalSourceHolder: @unchecked Sendable {
+    let source: any DispatchSourceSignal
+    init(source: any DispatchSourceSignal) { self.source = source }
+}

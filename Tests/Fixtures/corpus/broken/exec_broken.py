@@ -1,0 +1,3 @@
+#!/usr/bin/env python3
+from avocado import Test
+x = "unterminated

@@ -1,0 +1,6 @@
+from avocado import Test
+
+
+class Bad(Test):
+    def test_ÿ(self):
+        pass

@@ -1,0 +1,6 @@
+from avocado import Test
+
+
+class Unbalanced(Test):
+    def test_x(self):
+        call(1, 2

@@ -1,0 +1,8 @@
+from avocado import Test
+
+from class_cycle_y import Y
+
+
+class X(Y):
+    def test_x(self):
+        pass

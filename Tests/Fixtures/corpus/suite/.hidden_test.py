@@ -1,0 +1,6 @@
+from avocado import Test
+
+
+class Hidden(Test):
+    def test_hidden(self):
+        pass

@@ -1,0 +1,6 @@
+from avocado import Test
+
+
+class FirstLevel(Test):
+    def test_first_level(self):
+        pass

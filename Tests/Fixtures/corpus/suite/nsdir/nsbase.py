@@ -1,0 +1,6 @@
+from avocado import Test
+
+
+class NsBase(Test):
+    def test_ns(self):
+        pass

@@ -1,0 +1,6 @@
+from avocado import Test
+
+
+class InPackageInit(Test):
+    def test_in_init(self):
+        pass

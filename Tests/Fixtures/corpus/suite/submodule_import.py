@@ -1,0 +1,6 @@
+import avocado.utils
+
+
+class SubmoduleImported(avocado.Test):
+    def test_submodule(self):
+        pass

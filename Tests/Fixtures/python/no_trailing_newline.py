@@ -1,0 +1,4 @@
+import avocado
+class NoTrailingNewline(avocado.Test):
+    def test(self):
+        pass

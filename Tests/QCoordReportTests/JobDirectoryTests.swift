@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+import QCoordCore
+@testable import QCoordReport
+
+@Suite struct SafePathTests {
+    @Test(arguments: ["/etc/passwd", "../x", "a/../../x", "a/./b", "", "a//b", "a/", "..", ".", "a\0b"])
+    func refusesNamesLeavingTheDirectory(name: String) {
+        #expect(SafePath.components(name) == nil)
+    }
+
+    @Test(arguments: [("debug.log", ["debug.log"]), ("data/sub/f.bin", ["data", "sub", "f.bin"]), ("..hidden", ["..hidden"])])
+    func acceptsPlainRelativeNames(name: String, parts: [String]) {
+        #expect(SafePath.components(name) == parts)
+    }
+
+    @Test func testDirectoryNamesReplaceAvocadosCharacters() {
+        #expect(SafePath.testDirectoryName("1-t/inst.py:Inst.test_pass") == "1-t_inst.py_Inst.test_pass")
+        #expect(SafePath.testDirectoryName(#"a<b>c:d"e/f\g|h?i*j;k"#) == "a_b_c_d_e_f_g_h_i_j_k")
+    }
+}
+
+@Suite struct JobDirectoryTests {
+    func tempBase() throws -> String {
+        let base = NSTemporaryDirectory() + "qcoord-jobdir-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        return base
+    }
+
+    @Test func createsNamedPrivateDirectoryWithLatestAndLongerIdOnClash() throws {
+        let base = try tempBase()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let date = Date(timeIntervalSince1970: 1_795_315_458)
+        let id = "e8f97238f71c35935db6b6b5940ae30103795d9e"
+        let first = try JobDirectory.create(base: base, jobID: id, date: date)
+        let stamp = JobDirectory.formatLocal(date, "%Y-%m-%dT%H.%M")
+        #expect(first.name == "job-\(stamp)-e8f9723")
+        let second = try JobDirectory.create(base: base, jobID: id, date: date)
+        #expect(second.name == "job-\(stamp)-e8f97238")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: base + "/latest") == second.name)
+        #expect(try String(contentsOfFile: first.path + "/id", encoding: .utf8) == id + "\n")
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: first.path)[.posixPermissions] as? Int)
+        #expect(mode == 0o700)
+        var isDir: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: first.path + "/jobdata", isDirectory: &isDir) && isDir.boolValue)
+        #expect(first.testDirectory(uid: 3, name: "t/a.py:C.t", total: 12) == first.path + "/test-results/03-t_a.py_C.t")
+    }
+
+    @Test func writesAgentFilesOnlyInsideTheTestDirectory() throws {
+        let base = try tempBase()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let job = try JobDirectory.create(base: base, jobID: String(repeating: "1", count: 40), date: Date())
+        let dir = job.testDirectory(uid: 1, name: "x", total: 1)
+        try job.makeTestDirectory(dir)
+        try job.writeTestFile(testDir: dir, name: "data/sub/f.txt", offset: 0, bytes: Array("hello".utf8))
+        try job.writeTestFile(testDir: dir, name: "data/sub/f.txt", offset: 5, bytes: Array(" world".utf8))
+        #expect(try String(contentsOfFile: dir + "/data/sub/f.txt", encoding: .utf8) == "hello world")
+
+        #expect(throws: ReportError.self) { try job.writeTestFile(testDir: dir, name: "../escape", offset: 0, bytes: [1]) }
+        #expect(throws: ReportError.self) { try job.writeTestFile(testDir: dir, name: "/tmp/abs", offset: 0, bytes: [1]) }
+        #expect(!FileManager.default.fileExists(atPath: job.path + "/test-results/escape"))
+
+        // A symlink inside the test directory (say, planted by an earlier chunk) is never followed.
+        let outside = base + "/outside"
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link", withDestinationPath: outside)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/flink", withDestinationPath: outside + "/target")
+        #expect(throws: ReportError.self) { try job.writeTestFile(testDir: dir, name: "link/f", offset: 0, bytes: [1]) }
+        #expect(throws: ReportError.self) { try job.writeTestFile(testDir: dir, name: "flink", offset: 0, bytes: [1]) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
+    }
+
+    @Test func writesTheWholeReport() throws {
+        let base = try tempBase()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let job = try JobDirectory.create(base: base, jobID: String(repeating: "2", count: 40), date: Date())
+        try job.writeJobData(args: ["failfast": "false"], cmdline: ["qcoord", "run", "it's"], pwd: "/w", references: ["a.sh"])
+        let summary = JobSummary(jobID: job.jobID, jobDir: job.path, jobName: job.name, start: "s", timestamp: "t", jobTime: 1,
+                                 tests: [TestResult(uid: 1, id: "1-a.sh", name: "a.sh", kind: .simple, status: .pass)])
+        let extraJSON = base + "/copy.json"
+        try job.writeReport(summary, logs: [:], json: extraJSON)
+        for name in ["results.json", "results.xml", "results.tap", "results.html", "jobdata/cmdline", "jobdata/pwd",
+                     "jobdata/test_references", "jobdata/args.json"] {
+            #expect(FileManager.default.fileExists(atPath: job.path + "/" + name), "\(name)")
+        }
+        #expect(try String(contentsOfFile: job.path + "/jobdata/cmdline", encoding: .utf8) == #"['qcoord', 'run', 'it\'s']"#)
+        #expect(try String(contentsOfFile: extraJSON, encoding: .utf8) == ResultsJSONRenderer.render(summary))
+        let html = try String(contentsOfFile: job.path + "/results.html", encoding: .utf8)
+        #expect(html.contains("1-a.sh") && html.contains("PASS 1 |"))
+    }
+}

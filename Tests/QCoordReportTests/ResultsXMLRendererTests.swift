@@ -1,0 +1,81 @@
+import Testing
+import QCoordCore
+@testable import QCoordReport
+
+@Suite struct ResultsXMLRendererTests {
+    static let job = JobSummary(
+        jobID: String(repeating: "f", count: 40), jobDir: "/r/job-x", jobName: "job-2026-11-22T02.44-fffffff",
+        start: "2026-11-22 02:44:18.327111", timestamp: "2026-11-22T02:44:22.768674", jobTime: 2,
+        tests: [
+            TestResult(uid: 1, id: "1-t/inst.py:Inst.test_pass", name: "t/inst.py:Inst.test_pass", kind: .instrumented,
+                       status: .pass, timeElapsed: 0.0207, arch: "x86_64"),
+            TestResult(uid: 2, id: "2-t/inst.py:Inst.test_fail", name: "t/inst.py:Inst.test_fail", kind: .instrumented,
+                       status: .fail, failReason: "bad <thing>\nline \"two\"", timeElapsed: 0.0703),
+            TestResult(uid: 3, id: "3-t/x.sh", name: "t/x.sh", kind: .simple, status: .interrupted,
+                       failReason: "Test interrupted: Timeout reached", timeElapsed: 1.3312),
+            TestResult(uid: 4, id: "4-t/y.sh", name: "t/y.sh", kind: .simple, status: .cancel, failReason: "nope"),
+            TestResult(uid: 5, id: "5-t/z.sh", name: "t/z.sh", kind: .simple, status: .error, failReason: "e",
+                       timeElapsed: 0.0005, arch: "aarch64"),
+        ])
+
+    @Test func rendersAvocadoShapedJUnit() {
+        let xml = ResultsXMLRenderer.render(Self.job, logs: [2: "log ]]> end\u{1}", 3: "slow"])
+        #expect(xml == """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <testsuite name="job-2026-11-22T02.44-fffffff" tests="5" errors="2" failures="1" skipped="1" time="1.423" timestamp="2026-11-22T02:44:22.768674">
+            \t<testcase classname="x86_64.Inst" name="t/inst.py:Inst.test_pass" time="0.021"/>
+            \t<testcase classname="Inst" name="t/inst.py:Inst.test_fail" time="0.070">
+            \t\t<failure type="TestFail" message="bad &lt;thing&gt;
+            line &quot;two&quot;"><![CDATA[bad <thing>
+            line "two"]]></failure>
+            \t\t<system-out><![CDATA[log ]]]]><![CDATA[> end]]></system-out>
+            \t</testcase>
+            \t<testcase classname="&lt;unknown&gt;" name="t/x.sh" time="1.331">
+            \t\t<error type="TestInterruptedError" message="Test interrupted: Timeout reached"><![CDATA[Test interrupted: Timeout reached]]></error>
+            \t\t<system-out><![CDATA[slow]]></system-out>
+            \t</testcase>
+            \t<testcase classname="&lt;unknown&gt;" name="t/y.sh" time="0.000">
+            \t\t<skipped/>
+            \t</testcase>
+            \t<testcase classname="aarch64.&lt;unknown&gt;" name="t/z.sh" time="0.001">
+            \t\t<error type="TestError" message="e"><![CDATA[e]]></error>
+            \t\t<system-out><![CDATA[]]></system-out>
+            \t</testcase>
+            </testsuite>
+
+            """)
+    }
+
+    @Test func systemOutIsCutAt100000Characters() {
+        let xml = ResultsXMLRenderer.render(Self.job, logs: [2: String(repeating: "x", count: 100_050)])
+        #expect(xml.contains("<![CDATA[" + String(repeating: "x", count: 100_000) + "]]></system-out>"))
+    }
+
+    @Test func sameTestOnTwoArchesGetsDistinctClassnames() {
+        let a = TestResult(uid: 1, id: "1-a", name: "f.py:C.test", kind: .instrumented, status: .pass, arch: "x86_64")
+        var b = a
+        b.arch = "aarch64"
+        #expect(ResultsXMLRenderer.classname(a) == "x86_64.C")
+        #expect(ResultsXMLRenderer.classname(b) == "aarch64.C")
+    }
+}
+
+@Suite struct ResultsTAPRendererTests {
+    @Test func rendersOkNotOkAndSkips() {
+        var tests = ResultsXMLRendererTests.job.tests
+        tests.append(TestResult(uid: 6, id: "6-w", name: "w", kind: .simple, status: .warn))
+        tests.append(TestResult(uid: 7, id: "7-s", name: "s", kind: .simple, status: .skip, failReason: "Interrupting job\n(failfast).", ran: false))
+        let job = JobSummary(jobID: "j", jobDir: "/j", jobName: "n", start: "s", timestamp: "t", jobTime: 0, tests: tests)
+        #expect(ResultsTAPRenderer.render(job) == """
+            1..7
+            ok 1 t/inst.py:Inst.test_pass
+            not ok 2 t/inst.py:Inst.test_fail
+            not ok 3 t/x.sh
+            ok 4 t/y.sh  # SKIP nope
+            not ok 5 t/z.sh
+            ok 6 w  # Warnings were printed into warn log
+            ok 7 s  # SKIP Interrupting job (failfast).
+
+            """)
+    }
+}

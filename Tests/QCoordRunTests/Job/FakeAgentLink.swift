@@ -1,0 +1,85 @@
+import Foundation
+import QCoordCore
+@testable import QCoordRun
+
+/// An in-process, scripted agent: each test name maps to what the "agent" does with it.
+final class FakeAgentLink: AgentLink, @unchecked Sendable {
+    // @unchecked: mutable state is guarded by `lock`.
+    enum Behaviour: Sendable {
+        case finish(TestStatus, String?, output: String = "")
+        /// Runs until cancelled, then reports INTERRUPTED.
+        case hang
+        /// Runs until cancelled and ignores the cancel.
+        case ignoreCancel
+        /// The link dies while running this test.
+        case die
+        /// Sends a file chunk with this name, then passes.
+        case file(String)
+    }
+
+    let host: String
+    let capabilities: HostCapabilities
+    let events: AsyncStream<AgentEvent>
+    private let sink: AsyncStream<AgentEvent>.Continuation
+    private let script: @Sendable (String) -> Behaviour
+    private let lock = NSLock()
+    private var running: [String: Behaviour] = [:]
+    private(set) var received: [CoordinatorMessage.RunTask] = []
+    private(set) var cancelled: [String] = []
+
+    init(host: String = "fake", script: @escaping @Sendable (String) -> Behaviour) {
+        self.host = host
+        self.script = script
+        capabilities = HostCapabilities(host: host, arch: "x86_64", cpus: 2, kvm: false, python: "3.11",
+                                        avocado: nil, qemu: [:])
+        (events, sink) = AsyncStream<AgentEvent>.makeStream()
+    }
+
+    var runCount: Int { lock.withLock { received.count } }
+
+    func run(_ task: CoordinatorMessage.RunTask) async {
+        let behaviour = script(task.name)
+        lock.withLock { received.append(task); running[task.taskID] = behaviour }
+        sink.yield(.message(.started(.init(taskID: task.taskID, qemuBin: "/usr/bin/qemu-system-x86_64", arch: "x86_64", pid: 1))))
+        switch behaviour {
+        case .finish(let status, let reason, let output):
+            if !output.isEmpty {
+                sink.yield(.message(.output(.init(taskID: task.taskID, stream: "stdout",
+                                                  dataB64: Data(output.utf8).base64EncodedString()))))
+            }
+            sink.yield(.message(.finished(.init(taskID: task.taskID, status: status, failReason: reason, timeS: 0.25))))
+        case .file(let name):
+            sink.yield(.message(.file(.init(taskID: task.taskID, name: name, offset: 0,
+                                            dataB64: Data("x".utf8).base64EncodedString(), last: true))))
+            sink.yield(.message(.finished(.init(taskID: task.taskID, status: .pass, failReason: nil, timeS: 0.1))))
+        case .hang, .ignoreCancel:
+            break
+        case .die:
+            sink.yield(.lost(reason: "agent crashed"))
+            sink.finish()
+        }
+    }
+
+    func cancel(taskID: String) async {
+        let behaviour = lock.withLock { cancelled.append(taskID); return running[taskID] }
+        if case .hang? = behaviour {
+            sink.yield(.message(.finished(.init(taskID: taskID, status: .interrupted,
+                                                failReason: "Test interrupted: cancelled", timeS: 0.5))))
+        }
+    }
+
+    func shutdown(grace: Duration) async { sink.finish() }
+}
+
+/// Collects console output.
+final class ConsoleRecorder: @unchecked Sendable {
+    // @unchecked: guarded by `lock`.
+    private let lock = NSLock()
+    private var outText = ""
+    private var errText = ""
+    var out: String { lock.withLock { outText } }
+    var err: String { lock.withLock { errText } }
+    var console: Console {
+        Console(out: { s in self.lock.withLock { self.outText += s } }, err: { s in self.lock.withLock { self.errText += s } })
+    }
+}

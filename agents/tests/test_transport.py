@@ -1,0 +1,186 @@
+"""Chunking of output and files, file-name safety, QEMU binary choice, environment, robustness."""
+
+import os
+import shutil
+import tempfile
+import unittest
+
+from tests.driver import EXAMPLES, FIXTURES, AgentProcess
+
+import qcoord_agent
+
+F = os.path.join(EXAMPLES, "failing")
+ENV_DUMP = os.path.join(FIXTURES, "env_dump.sh")
+
+
+class Agent(unittest.TestCase):
+    hello = {"dirs": ["/usr/bin"], "path_search": False}
+
+    def setUp(self):
+        self.agent = AgentProcess()
+        self.addCleanup(self.agent.close)
+        self.agent.hello(**self.hello)
+
+    def env_of(self, task_id):
+        out = self.agent.output(task_id).decode()
+        return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+
+
+class Chunking(Agent):
+    def test_big_binary_output_and_files_travel_in_bounded_chunks(self):
+        self.agent.run("big", "SIMPLE", os.path.join(FIXTURES, "big_output.sh"))
+        fin = self.agent.wait_finished("big")
+        self.assertEqual(fin["status"], "PASS", fin)
+        out = self.agent.output("big")
+        self.assertEqual(len(out), 307200)
+        files = self.agent.files("big")
+        self.assertEqual(files["stdout.copy"], out)  # byte-exact, non-UTF-8 included
+        self.assertEqual(len(files["data/sub/big.bin"]), 204800)
+        self.assertEqual(files["data/empty"], b"")
+        self.assertEqual(files["data/..dots"], b"dots")
+        self.assertNotIn("data/passwd-link", files)  # symlinks never travel
+        for name in files:
+            self.assertEqual(qcoord_agent.safe_relative_name(name), name)
+        chunks = [m for m in self.agent.task_messages("big") if m["type"] in ("output", "file")]
+        import base64
+        self.assertTrue(all(len(base64.b64decode(m["data_b64"])) <= qcoord_agent.CHUNK_BYTES for m in chunks))
+        self.assertGreater(sum(1 for m in chunks if m.get("name") == "data/sub/big.bin"), 4)
+        self.assertLess(max(self.agent.raw_lengths), 70 * 1024)
+
+
+class BinaryChoice(Agent):
+    def started(self, task_id):
+        fin = self.agent.wait_finished(task_id)
+        return fin, self.agent.started(task_id)
+
+    def test_no_binary_cancels_tests_that_need_one(self):
+        uri = os.path.join(F, "needs_sparc64.py")
+        self.agent.run("sparc", "INSTRUMENTED", uri, name=uri + ":Sparc64.test_version", arch="sparc64")
+        self.agent.run("simple-arch", "SIMPLE", ENV_DUMP, params={"arch": "sparc64"})
+        for task_id in ("sparc", "simple-arch"):
+            fin, started = self.started(task_id)
+            self.assertEqual(fin["status"], "CANCEL")
+            self.assertIn("no qemu-system-sparc64 on host", fin["fail_reason"])
+            self.assertIn("searched: /usr/bin", fin["fail_reason"])
+            self.assertIsNone(started["pid"])
+
+    def test_simple_without_arch_runs_without_binary(self):
+        self.agent.run("plain", "SIMPLE", ENV_DUMP, env={"PATH": "/bin:/usr/bin"})
+        fin, started = self.started("plain")
+        self.assertEqual(fin["status"], "PASS")
+
+    def test_explicit_param_and_arch_param(self):
+        self.agent.run("explicit", "SIMPLE", ENV_DUMP, params={"qemu_bin": "/usr/bin/qemu-system-ppc"})
+        self.agent.run("by-arch", "SIMPLE", ENV_DUMP, params={"arch": "arm64"}, arch="x86_64")
+        self.agent.run("by-task-arch", "SIMPLE", ENV_DUMP, arch="riscv64")
+        fin, started = self.started("explicit")
+        self.assertEqual(started["qemu_bin"], "/usr/bin/qemu-system-ppc")
+        self.assertEqual(self.env_of("explicit")["QEMU_TEST_QEMU_BINARY"], "/usr/bin/qemu-system-ppc")
+        fin, started = self.started("by-arch")  # -p arch wins over the tag, and is normalized
+        self.assertEqual((started["arch"], started["qemu_bin"]), ("aarch64", "/usr/bin/qemu-system-aarch64"))
+        fin, started = self.started("by-task-arch")
+        self.assertEqual(started["qemu_bin"], "/usr/bin/qemu-system-riscv64")
+
+
+class SearchOrder(Agent):
+    hello = {"dirs": [], "path_search": False, "overrides": {"ppc": "/usr/bin/qemu-system-ppc64"}}
+
+    def test_workdir_then_source_tree_then_override(self):
+        wd = tempfile.mkdtemp(prefix="qcoord-wd-")
+        self.addCleanup(shutil.rmtree, wd, True)
+        os.symlink("/usr/bin/qemu-system-aarch64", os.path.join(wd, "qemu-system-aarch64"))
+        tree_test = os.path.join(FIXTURES, "tree", "tests", "env_dump.sh")
+        self.agent.run("wd", "SIMPLE", ENV_DUMP, arch="aarch64", workdir=wd)
+        self.agent.run("tree", "SIMPLE", tree_test, arch="x86_64", workdir=wd)
+        self.agent.run("override", "SIMPLE", ENV_DUMP, arch="ppc")
+        self.agent.run("path-off", "SIMPLE", ENV_DUMP, arch="riscv64")
+        self.assertEqual(self.agent.wait_finished("wd")["status"], "PASS")
+        self.assertEqual(self.agent.started("wd")["qemu_bin"], os.path.join(wd, "qemu-system-aarch64"))
+        self.assertEqual(self.env_of("wd")["PWD"], wd)
+        self.assertEqual(self.agent.wait_finished("tree")["status"], "PASS")
+        self.assertEqual(self.agent.started("tree")["qemu_bin"],
+                         os.path.join(FIXTURES, "tree", "build", "qemu-system-x86_64"))
+        self.agent.wait_finished("override")
+        self.assertEqual(self.agent.started("override")["qemu_bin"], "/usr/bin/qemu-system-ppc64")
+        self.assertEqual(self.agent.wait_finished("path-off")["status"], "CANCEL")
+
+
+class Environment(Agent):
+    def test_hello_env_then_run_env(self):
+        a = AgentProcess()
+        self.addCleanup(a.close)
+        a.hello(path_search=False, env={"FROM_HELLO": "h", "SPEED": "slow", "FROM_RUN": "hello"})
+        a.run("env", "SIMPLE", ENV_DUMP, env={"FROM_RUN": "run", "AVOCADO_ALLOW_UNTRUSTED_CODE": "1"})
+        self.assertEqual(a.wait_finished("env")["status"], "PASS")
+        out = a.output("env").decode()
+        for line in ("FROM_HELLO=h", "SPEED=slow", "FROM_RUN=run", "AVOCADO_ALLOW_UNTRUSTED_CODE=1"):
+            self.assertIn(line, out.splitlines())
+
+
+class Robustness(Agent):
+    def test_bad_runs_end_in_error_not_a_crash(self):
+        self.agent.run("kind", "BOGUS", ENV_DUMP)
+        self.agent.run("missing", "SIMPLE", "/nonexistent/test.sh")
+        self.agent.run("nouri", "SIMPLE", "")
+        self.agent.run("badtimeout", "SIMPLE", ENV_DUMP, timeout_s="soon")
+        self.agent.run("noclass", "PyUNITTEST", os.path.join(F, "unittest_statuses.py"))
+        self.agent.run("notexec", "SIMPLE", os.path.join(F, "needs_sparc64.py"))
+        self.agent.run("badparams", "SIMPLE", ENV_DUMP, params=["not", "a", "map"])
+        for task_id, reason in (("badparams", "invalid run message"), ("kind", "BOGUS"), ("missing", "not found"), ("nouri", "uri"),
+                                ("badtimeout", "timeout_s"), ("noclass", "Class.method"),
+                                ("notexec", "cannot start")):
+            fin = self.agent.wait_finished(task_id)
+            self.assertEqual(fin["status"], "ERROR", fin)
+            self.assertIn(reason, fin["fail_reason"])
+        self.agent.run("ok", "SIMPLE", "/bin/true")
+        self.agent.send({"type": "run", "kind": "SIMPLE", "uri": "/bin/true"})  # no task_id
+        self.assertIn("task_id", self.agent.next("error", skip=("heartbeat", "started", "finished"))["message"])
+        self.assertEqual(self.agent.wait_finished("ok")["status"], "PASS")
+
+    def test_duplicate_task_id_is_rejected(self):
+        self.agent.run("dup", "SIMPLE", os.path.join(F, "simple_hang.sh"), timeout_s=1)
+        self.agent.run("dup", "SIMPLE", "/bin/true")
+        err = self.agent.next("error", skip=("heartbeat", "started", "output"))
+        self.assertIn("dup", err["message"])
+        self.assertEqual(self.agent.wait_finished("dup")["status"], "INTERRUPTED")
+
+    def test_no_avocado_is_an_error_with_install_hint(self):
+        a = AgentProcess(env={"HOME": tempfile.gettempdir(), "PATH": "/usr/bin:/bin"})
+        self.addCleanup(a.close)
+        import sys
+        a.hello(python=sys.executable, dirs=["/usr/bin"], path_search=False)
+        uri = os.path.join(EXAMPLES, "tests", "test_qmp.py")
+        a.run("noavocado", "INSTRUMENTED", uri, name=uri + ":X86QMP.test_query_version", arch="x86_64")
+        fin = a.wait_finished("noavocado")
+        self.assertEqual(fin["status"], "ERROR")
+        self.assertIn("pip install avocado-framework", fin["fail_reason"])
+
+
+class ExamplesThroughAgent(Agent):
+    """examples/tests, every test, through the agent with Avocado 113: all PASS."""
+
+    def test_all_examples_pass(self):
+        t = os.path.join(EXAMPLES, "tests")
+        tests = [("SIMPLE", "simple_version.sh", None, None), ("TAP", "tap_targets.sh", None, None),
+                 ("PyUNITTEST", "test_unittest_qemu.py", "MachineHelp.test_machine_help_lists_machines", None),
+                 ("PyUNITTEST", "test_unittest_qemu.py", "MachineHelp.test_version_format", None)]
+        for cls, arch, methods in (("X86QMP", "x86_64", ("test_query_version", "test_query_machines",
+                                                         "test_query_cpu_definitions")),
+                                   ("AArch64VirtQMP", "aarch64", ("test_query_machines", "test_query_cpus",
+                                                                  "test_human_monitor"))):
+            tests += [("INSTRUMENTED", "test_qmp.py", cls + "." + m, arch) for m in methods]
+        tests.append(("INSTRUMENTED", "test_console.py", "OpenBIOSConsole.test_openbios_banner", "ppc"))
+        tags = {"X86QMP": {"arch": ["x86_64"], "qmp": None, "quick": None},
+                "AArch64VirtQMP": {"arch": ["aarch64"], "machine": ["virt"], "qmp": None, "quick": None},
+                "OpenBIOSConsole": {"arch": ["ppc"], "machine": ["g3beige"], "console": None}}
+        for i, (kind, uri, test, arch) in enumerate(tests):
+            name = "%s:%s" % (uri, test) if test else uri
+            self.agent.run(str(i), kind, uri, name=name, arch=arch, workdir=t, timeout_s=30,
+                           tags=tags.get((test or "").split(".")[0], {}))
+        for i, (kind, uri, test, arch) in enumerate(tests):
+            fin = self.agent.wait_finished(str(i), timeout=60)
+            self.assertEqual(fin["status"], "PASS", (uri, test, fin, self.agent.output(str(i), "stderr")[-2000:]))
+
+
+if __name__ == "__main__":
+    unittest.main()

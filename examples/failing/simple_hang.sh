@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "sleeping"
+sleep 60

@@ -1,0 +1,33 @@
+"""A plain unittest test (PyUNITTEST): QEMU's built-in help lists the expected targets."""
+
+import os
+import shutil
+import subprocess
+import unittest
+
+
+def qemu_binary(arch="x86_64"):
+    return os.environ.get("QEMU_TEST_QEMU_BINARY") or shutil.which("qemu-system-" + arch)
+
+
+class MachineHelp(unittest.TestCase):
+    def test_machine_help_lists_machines(self):
+        binary = qemu_binary()
+        if binary is None:
+            self.skipTest("no qemu-system binary")
+        out = subprocess.run([binary, "-machine", "help"], stdout=subprocess.PIPE,
+                             universal_newlines=True, timeout=10, check=True).stdout
+        self.assertIn("Supported machines are:", out)
+        self.assertIn("none", out)
+
+    def test_version_format(self):
+        binary = qemu_binary()
+        if binary is None:
+            self.skipTest("no qemu-system binary")
+        out = subprocess.run([binary, "--version"], stdout=subprocess.PIPE,
+                             universal_newlines=True, timeout=10, check=True).stdout
+        self.assertRegex(out, r"QEMU emulator version \d+\.\d+")
+
+
+if __name__ == "__main__":
+    unittest.main()
