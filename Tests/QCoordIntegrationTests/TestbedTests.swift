@@ -101,4 +101,65 @@ struct TestbedTests {
         process.waitUntilExit()
         try #require(process.terminationStatus == 0, "ip \(arguments.joined(separator: " ")) failed")
     }
+
+    /// The real agent, started over SSH on every host at once: its `ready` reports exactly
+    /// the host's own, disjoint binaries; a SIMPLE test runs; shutdown ends the link.
+    @Test func agentsStartOverSSHAndReportDisjointBinaries() async throws {
+        let inventory = try InventoryLoader.load(path: state + "/inventory.yaml")
+        let dir = NSTemporaryDirectory() + "qcoord-testbed-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = JobLog(path: dir + "/job.log")
+        let links = try await withThrowingTaskGroup(of: (SSHAgentLink, Duration).self) { group in
+            for host in inventory.hosts {
+                let options = self.options(host)
+                group.addTask {
+                    let start = ContinuousClock.now
+                    let hello = CoordinatorMessage.Hello(jobID: "testbed", qemuSearch: .init(dirs: host.qemuDirs, pathSearch: host.qemuPathSearch))
+                    let link = try await SSHAgentLink.start(host: host.name, ssh: options, python: host.python ?? "python3",
+                                                            hello: hello, log: log, readyTimeout: .seconds(30))
+                    return (link, ContinuousClock.now - start)
+                }
+            }
+            return try await group.reduce(into: [(SSHAgentLink, Duration)]()) { $0.append($1) }
+        }
+        var all: [String] = []
+        for (link, time) in links.sorted(by: { $0.0.host < $1.0.host }) {
+            let host = try #require(inventory.host(named: link.host))
+            let arches = Set(link.capabilities.qemu.keys.map(InventoryHost.normalizedArch))
+            #expect(arches == Set(host.labels.filter { $0 != "testbed" }), "host \(link.host): \(link.capabilities.qemu)")
+            all += arches
+            print("testbed: \(link.host) connect+auth \(link.connectTime), agent ready after \(time) (parallel), qemu \(arches.sorted())")
+        }
+        #expect(Set(all).count == all.count)
+
+        let h1 = try #require(links.first { $0.0.host == "h1" }?.0)
+        await h1.run(.init(taskID: "t1", kind: .simple, name: "/bin/true", uri: "/bin/true", workdir: "/"))
+        var finished: AgentMessage.Finished?
+        for await event in h1.events {
+            if case .message(.finished(let f)) = event { finished = f; break }
+            if case .lost(let reason) = event { Issue.record("lost: \(reason)"); break }
+        }
+        #expect(finished?.status == .pass)
+        for (link, _) in links { await link.shutdown(grace: .seconds(5)) }
+        for (link, _) in links {
+            var lost = false
+            for await event in link.events { if case .lost = event { lost = true } }
+            #expect(lost)
+        }
+    }
+
+    @Test func missingPythonIsReportedNotCrashed() async throws {
+        let inventory = try InventoryLoader.load(path: state + "/inventory.yaml")
+        let host = try #require(inventory.hosts.first)
+        let dir = NSTemporaryDirectory() + "qcoord-testbed-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let error = try await #require(throws: RunError.self) {
+            try await SSHAgentLink.start(host: host.name, ssh: options(host), python: "python3-nonexistent",
+                                         hello: .init(jobID: "j"), log: JobLog(path: dir + "/job.log"), readyTimeout: .seconds(20))
+        }
+        #expect(error.description.contains("python3-nonexistent"))
+        print("testbed: \(error)")
+    }
 }

@@ -14,7 +14,7 @@ public struct HostSpec: Sendable, Hashable {
 
     /// Parses `[user@]host[:port]`; IPv6 addresses go in brackets (`[fd00::5]:22`).
     public static func parse(_ text: String) throws(HostSpecError) -> HostSpec {
-        let item = text.trimmingSpaces()
+        let item = Self.trimmed(text)
         guard !item.isEmpty else { throw HostSpecError("empty host in --hosts") }
         var rest = Substring(item)
         var user: String?
@@ -63,6 +63,13 @@ public struct HostSpec: Sendable, Hashable {
         return HostSpec(user: user, host: String(host), port: port)
     }
 
+    private static func trimmed(_ text: String) -> String {
+        var s = Substring(text)
+        while s.first?.isWhitespace == true { s = s.dropFirst() }
+        while s.last?.isWhitespace == true { s = s.dropLast() }
+        return String(s)
+    }
+
     /// Parses the comma-separated `--hosts` value; each host at most once.
     public static func parseList(_ text: String) throws(HostSpecError) -> [HostSpec] {
         var specs: [HostSpec] = []
@@ -84,11 +91,3 @@ public struct HostSpecError: Error, Sendable, Equatable, CustomStringConvertible
     public init(_ description: String) { self.description = description }
 }
 
-extension String {
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while s.first?.isWhitespace == true { s = s.dropFirst() }
-        while s.last?.isWhitespace == true { s = s.dropLast() }
-        return String(s)
-    }
-}
