@@ -95,7 +95,7 @@ public struct SSHHostLabel: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         let endpoint = address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)"
-        if let name, name != address { return "\(name) (\(endpoint))" }
+        if let name, name != address, name != endpoint, name != "\(address):\(port)" { return "\(name) (\(endpoint))" }
         return endpoint
     }
 }

@@ -73,6 +73,10 @@ public actor SSHSession {
             if let u = options.user { ssh_options_set(session, SSH_OPTIONS_USER, u) }
             ssh_options_set(session, SSH_OPTIONS_KNOWNHOSTS, options.resolvedKnownHostsFile)
             ssh_options_set(session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null")
+            // Small request/response messages (agent protocol lines, SFTP) would otherwise sit
+            // in Nagle's buffer waiting for a delayed ACK: 40 ms per round trip.
+            var noDelay: Int32 = 1
+            ssh_options_set(session, SSH_OPTIONS_NODELAY, &noDelay)
             if let socket = options.agentSocket { ssh_options_set(session, SSH_OPTIONS_IDENTITY_AGENT, socket) }
             // Without a timeout every blocking call after connect waits forever.
             var timeout = max(1, options.connectTimeout.wholeSecondsRoundedUp)

@@ -162,4 +162,41 @@ struct TestbedTests {
         #expect(error.description.contains("python3-nonexistent"))
         print("testbed: \(error)")
     }
+
+    /// `qcoord hosts` (the built binary) lists every host with exactly its binaries, and
+    /// names a host it cannot use (an unknown host key here) with the reason; exit 1.
+    @Test func hostsCommandShowsEveryHost() throws {
+        let qcoord = RunHarness.qcoord
+        let inventory = try InventoryLoader.load(path: state + "/inventory.yaml")
+        let ok = try Self.runQCoord(qcoord, ["hosts", "--inventory", state + "/inventory.yaml", "--known-hosts", state + "/known_hosts"])
+        #expect(ok.status == 0, "\(ok.output)")
+        let lines = ok.output.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("NAME") == true)
+        for host in inventory.hosts {
+            let row = try #require(lines.first { $0.hasPrefix(host.name + " ") }, "\(ok.output)")
+            for arch in host.labels where arch != "testbed" { #expect(row.contains("\(arch) 7."), "\(row)") }
+            #expect(row.contains(" ms"))
+        }
+        let emptyKnownHosts = NSTemporaryDirectory() + "qcoord-kh-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: emptyKnownHosts) }
+        let host = inventory.hosts[0]
+        let refused = try Self.runQCoord(qcoord, ["hosts", "--hosts", "root@\(host.address)", "-i", state + "/id_ed25519",
+                                                  "--known-hosts", emptyKnownHosts])
+        #expect(refused.status == 1)
+        #expect(refused.output.contains("unreachable"))
+        #expect(refused.output.contains("host key not known (SHA256:"))
+    }
+
+    static func runQCoord(_ qcoord: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: qcoord)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
 }

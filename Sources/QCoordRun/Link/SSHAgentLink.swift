@@ -41,7 +41,7 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
         do {
             session = try await SSHSession.connect(ssh)
         } catch {
-            throw RunError.agentStart(host: host, reason: "\(error)")
+            throw RunError.hostUnreachable(host: host, reason: "\(error)")
         }
         let connectTime = ContinuousClock.now - began
         let path = remoteAgentPath(source: agentSource)
@@ -57,7 +57,7 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
             }
             channel = try await session.openChannel(command: "exec \(shellQuote(python)) -u \(path)")
         } catch {
-            throw RunError.agentStart(host: host, reason: "\(error)")
+            throw RunError.hostUnreachable(host: host, reason: "\(error)")
         }
         let link = SSHAgentLink(host: host, session: session, channel: channel, connectTime: connectTime, idleLimit: idleLimit)
         let (readyStream, readySink) = AsyncStream<Result<HostCapabilities, RunError>>.makeStream()
