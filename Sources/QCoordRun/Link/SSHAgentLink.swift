@@ -16,6 +16,8 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
     public let session: SSHSession
     /// How long connect + authenticate took.
     public let connectTime: Duration
+    /// From the start of the connection until the agent's `ready`.
+    public private(set) var readyTime: Duration = .zero
 
     private let channel: SSHChannel
     private let eventSink: AsyncStream<AgentEvent>.Continuation
@@ -78,7 +80,11 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
         }
         switch result {
         case .success(let caps)?:
-            link.lock.withLock { link.capabilities = caps }
+            let readyTime = ContinuousClock.now - began
+            link.lock.withLock {
+                link.capabilities = caps
+                link.readyTime = readyTime
+            }
             link.startWatchdog()
             return link
         case .failure(let error)?:

@@ -4,7 +4,7 @@ import QCoordRun
 
 /// The table of `qcoord hosts`: one row per host, then one line per unreachable host.
 enum HostsTable {
-    static let header = ["NAME", "ADDRESS", "ARCH", "CPUS", "KVM", "PYTHON", "AVOCADO", "QEMU", "RTT"]
+    static let header = ["NAME", "ADDRESS", "ARCH", "CPUS", "KVM", "PYTHON", "AVOCADO", "QEMU", "RTT", "CONNECT", "READY"]
 
     static func render(_ results: [HostProbeResult]) -> String {
         var rows = [header]
@@ -16,9 +16,10 @@ enum HostsTable {
             case .success(let caps):
                 let qemu = caps.qemu.keys.sorted().map { "\($0) \(caps.qemu[$0].map { shortVersion($0.version) } ?? "")" }.joined(separator: ", ")
                 rows.append([host.name, address, caps.arch, String(caps.cpus), caps.kvm ? "yes" : "no", caps.python,
-                             caps.avocado ?? "-", qemu.isEmpty ? "-" : qemu, result.roundTrip.map(milliseconds) ?? "-"])
+                             caps.avocado ?? "-", qemu.isEmpty ? "-" : qemu, result.roundTrip.map(milliseconds) ?? "-",
+                             result.connectTime.map(milliseconds) ?? "-", result.readyTime.map(milliseconds) ?? "-"])
             case .failure(let error):
-                rows.append([host.name, address, "-", "-", "-", "-", "-", "-", "unreachable"])
+                rows.append([host.name, address, "-", "-", "-", "-", "-", "-", "unreachable", "-", "-"])
                 problems.append("\(error)")
             }
         }
