@@ -58,4 +58,10 @@ public actor SFTPClient {
         let id = self.id
         return try session.assumeIsolated { try $0.sftpList(id, path) }
     }
+
+    /// The absolute form of `path` on the host ("." is the login directory).
+    public func canonicalPath(_ path: String) throws -> String {
+        let id = self.id
+        return try session.assumeIsolated { try $0.sftpCanonicalPath(id, path) }
+    }
 }

@@ -163,4 +163,11 @@ extension SSHSession {
         }
         return names.sorted()
     }
+
+    func sftpCanonicalPath(_ id: Int, _ path: String) throws -> String {
+        let sftp = try sftpHandle(id)
+        guard let text = sftp_canonicalize_path(sftp, path) else { throw sftpError(sftp, "realpath", path) }
+        defer { ssh_string_free_char(text) }
+        return String(cString: text)
+    }
 }

@@ -213,4 +213,39 @@ struct TestbedTests {
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
+
+    /// A test tree synced to a host's own home: everything the first time, nothing the
+    /// second, only the changed file's bytes after an edit; the files arrive intact.
+    @Test func treeSyncSendsOnlyWhatTheHostLacks() async throws {
+        let inventory = try InventoryLoader.load(path: state + "/inventory.yaml")
+        let host = try #require(inventory.hosts.last)
+        let root = NSTemporaryDirectory() + "qcoord-tree-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/data", withIntermediateDirectories: true)
+        let marker = UUID().uuidString  // a tree no earlier run has sent
+        try "import helper\nprint(helper.X, '\(marker)')\n".write(toFile: root + "/test_a.py", atomically: true, encoding: .utf8)
+        try "X = 42\n".write(toFile: root + "/helper.py", atomically: true, encoding: .utf8)
+        try String(repeating: "d", count: 300_000).write(toFile: root + "/data/blob.txt", atomically: true, encoding: .utf8)
+        try "#!/bin/sh\necho simple-ok\n".write(toFile: root + "/simple.sh", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root + "/simple.sh")
+        let files = ["test_a.py", "helper.py", "data/blob.txt", "simple.sh"]
+        let session = try await SSHSession.connect(options(host))
+
+        let first = try await TreeSync.sync(try TreeManifest.build(root: root, files: files), root: root, session: session)
+        #expect(!first.wasComplete)
+        #expect(first.bytesSent == (try TreeManifest.build(root: root, files: files)).totalBytes)
+        let run = try await session.exec("cd \(first.remoteDirectory) && python3 test_a.py && ./simple.sh && wc -c < data/blob.txt")
+        #expect(run.stdoutText == "42 \(marker)\nsimple-ok\n300000\n", "\(run.stderrText)")
+
+        let second = try await TreeSync.sync(try TreeManifest.build(root: root, files: files), root: root, session: session)
+        #expect(second.wasComplete && second.bytesSent == 0 && second.remoteDirectory == first.remoteDirectory)
+
+        try "X = 43\n".write(toFile: root + "/helper.py", atomically: true, encoding: .utf8)
+        let third = try await TreeSync.sync(try TreeManifest.build(root: root, files: files), root: root, session: session)
+        #expect(third.bytesSent == 7 && third.filesSent == 1)
+        #expect(third.remoteDirectory != first.remoteDirectory)
+        let rerun = try await session.exec("cd \(third.remoteDirectory) && python3 test_a.py")
+        #expect(rerun.stdoutText == "43 \(marker)\n")
+        print("testbed: tree sync bytes sent: first \(first.bytesSent), repeated \(second.bytesSent), after a one-line edit \(third.bytesSent)")
+    }
 }
