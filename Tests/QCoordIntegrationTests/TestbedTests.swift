@@ -248,4 +248,31 @@ struct TestbedTests {
         #expect(rerun.stdoutText == "43 \(marker)\n")
         print("testbed: tree sync bytes sent: first \(first.bytesSent), repeated \(second.bytesSent), after a one-line edit \(third.bytesSent)")
     }
+
+    /// A test that lives only on this machine runs on a host through the agent link once its
+    /// tree is synced: the link rewrites the task's local paths to the host's copy.
+    @Test func syncedTestRunsOnAHostThroughTheAgent() async throws {
+        let inventory = try InventoryLoader.load(path: state + "/inventory.yaml")
+        let host = try #require(inventory.hosts.first)
+        let root = NSTemporaryDirectory() + "qcoord-tree-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try "#!/bin/sh\necho \"ran in $(pwd)\"\n".write(toFile: root + "/simple.sh", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root + "/simple.sh")
+        let log = JobLog(path: root + "/job.log")
+        let link = try await SSHAgentLink.start(host: host.name, ssh: options(host), hello: .init(jobID: "sync"), log: log)
+        let report = try await TreeSync.sync(try TreeManifest.scan(root: root), root: root, session: link.session)
+        link.setPathMap(.init(local: root, remote: report.remoteDirectory))
+        await link.run(.init(taskID: "s1", kind: .simple, name: "simple.sh", uri: root + "/simple.sh", workdir: root))
+        var output = ""
+        var finished: AgentMessage.Finished?
+        for await event in link.events {
+            if case .message(.output(let o)) = event, let data = Data(base64Encoded: o.dataB64) { output += String(decoding: data, as: UTF8.self) }
+            if case .message(.finished(let f)) = event { finished = f; break }
+            if case .lost(let reason) = event { Issue.record("lost: \(reason)"); break }
+        }
+        #expect(finished?.status == .pass, "\(String(describing: finished))")
+        #expect(output.contains("ran in \(report.remoteDirectory)"), "\(output)")
+        await link.shutdown(grace: .seconds(5))
+    }
 }

@@ -8,8 +8,8 @@ import QCoordSSH
 /// host (SFTP, written atomically, so hosts sharing an NFS home never see a partial file),
 /// then run as `PYTHON -u FILE` on a long-lived exec channel of the host's one SSH session.
 public final class SSHAgentLink: AgentLink, @unchecked Sendable {
-    // @unchecked: the mutable fields (`capabilities` before start returns, `lastSeen`,
-    // `lostReported`, `tasks`) are guarded by `lock`; the rest is immutable.
+    // @unchecked: the mutable fields (`capabilities` and `readyTime` before start returns,
+    // `lastSeen`, `lostReported`, `tasks`, `pathMap`) are guarded by `lock`; the rest is immutable.
     public let host: String
     public private(set) var capabilities: HostCapabilities
     public let events: AsyncStream<AgentEvent>
@@ -106,7 +106,38 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
         (events, eventSink) = AsyncStream<AgentEvent>.makeStream()
     }
 
-    public func run(_ task: CoordinatorMessage.RunTask) async { await send(.run(task)) }
+    /// Where a local test tree lives on this host (after `TreeSync`): tasks whose workdir or
+    /// uri lie under `local` are sent with those paths under `remote` instead.
+    public struct PathMap: Sendable, Hashable {
+        public var local: String
+        public var remote: String
+        public init(local: String, remote: String) {
+            self.local = local
+            self.remote = remote
+        }
+
+        public func apply(_ path: String) -> String {
+            if path == local { return remote }
+            if path.hasPrefix(local + "/") { return remote + path.dropFirst(local.count) }
+            return path
+        }
+    }
+
+    private var pathMap: PathMap?
+
+    /// Sends later tasks' paths under `map.local` to `map.remote`.
+    public func setPathMap(_ map: PathMap?) {
+        lock.withLock { pathMap = map }
+    }
+
+    public func run(_ task: CoordinatorMessage.RunTask) async {
+        var task = task
+        if let map = lock.withLock({ pathMap }) {
+            task.workdir = task.workdir.map(map.apply)
+            task.uri = map.apply(task.uri)
+        }
+        await send(.run(task))
+    }
 
     public func cancel(taskID: String) async { await send(.cancel(taskID: taskID)) }
 

@@ -26,6 +26,37 @@ public struct TreeManifest: Sendable, Hashable {
 
     public var totalBytes: Int { entries.reduce(0) { $0 + $1.size } }
 
+    /// Every regular file under `root`, except version-control and cache directories
+    /// (`.git`, `__pycache__`, any dot-directory) and `*.pyc`: the tests, their sibling
+    /// modules and their data dirs. Symlinks are followed only inside the tree.
+    public static func scan(root: String, maxBytes: Int = 512 * 1024 * 1024) throws -> TreeManifest {
+        var files: [String] = []
+        var total = 0
+        guard let walker = FileManager.default.enumerator(atPath: root) else {
+            throw TreeSyncError("cannot read the directory \(root)")
+        }
+        while let relative = walker.nextObject() as? String {
+            let name = (relative as NSString).lastPathComponent
+            let full = root + "/" + relative
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue {
+                if name.hasPrefix(".") || name == "__pycache__" { walker.skipDescendants() }
+                continue
+            }
+            if name.hasSuffix(".pyc") { continue }
+            let resolved = (full as NSString).resolvingSymlinksInPath
+            let rootResolved = (root as NSString).resolvingSymlinksInPath
+            guard resolved.hasPrefix(rootResolved + "/") else { continue }
+            total += ((try? FileManager.default.attributesOfItem(atPath: full)[.size]) as? Int) ?? 0
+            if total > maxBytes {
+                throw TreeSyncError("the test tree \(root) is over \(maxBytes / 1024 / 1024) MiB; give the hosts a 'workdir' that already holds it")
+            }
+            files.append(relative)
+        }
+        return try build(root: root, files: files)
+    }
+
     /// Reads and hashes `files` (relative to `root`).
     public static func build(root: String, files: [String]) throws -> TreeManifest {
         var entries: [Entry] = []

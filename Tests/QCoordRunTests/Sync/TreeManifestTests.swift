@@ -34,4 +34,26 @@ struct TreeManifestTests {
     func refusesPathsOutsideTheTree(path: String) {
         #expect(throws: TreeSyncError.self) { try TreeManifest.build(root: "/tmp", files: [path]) }
     }
+
+    @Test func scanTakesTheTreeWithoutCachesAndVCS() throws {
+        let root = try makeTree()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for dir in ["/.git", "/__pycache__", "/sub/__pycache__"] {
+            try FileManager.default.createDirectory(atPath: root + dir, withIntermediateDirectories: true)
+            try "x".write(toFile: root + dir + "/junk", atomically: true, encoding: .utf8)
+        }
+        try "x".write(toFile: root + "/a.pyc", atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: root + "/outside", withDestinationPath: "/etc/hostname")
+        let manifest = try TreeManifest.scan(root: root)
+        #expect(manifest.entries.map(\.path) == ["a.py", "sub/run.sh"])
+        #expect(throws: TreeSyncError.self) { try TreeManifest.scan(root: root, maxBytes: 10) }
+    }
+
+    @Test func pathMapMovesOnlyPathsInsideTheTree() {
+        let map = SSHAgentLink.PathMap(local: "/home/me/tests", remote: "/root/.cache/qcoord/trees/abc")
+        #expect(map.apply("/home/me/tests") == "/root/.cache/qcoord/trees/abc")
+        #expect(map.apply("/home/me/tests/sub/t.py") == "/root/.cache/qcoord/trees/abc/sub/t.py")
+        #expect(map.apply("/home/me/tests2/t.py") == "/home/me/tests2/t.py")
+        #expect(map.apply("relative/t.py") == "relative/t.py")
+    }
 }
