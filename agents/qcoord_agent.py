@@ -679,10 +679,11 @@ class Task:
                "fail_reason": reason, "time_s": round(time.monotonic() - self.start_time, 6)}
         if self.whiteboard is not None:
             msg["whiteboard"] = self.whiteboard
+        # Forget the task before reporting it, so the coordinator may reuse its id at once.
+        self.agent.task_done(self)
         self.ch.send(msg)
         if self.dir:
             shutil.rmtree(self.dir, ignore_errors=True)
-        self.agent.task_done(self)
 
     def send_started(self, pid):
         if self.started_sent:
@@ -1345,7 +1346,8 @@ class Agent:
         deadline = time.monotonic() + KILL_GRACE_S + 2
         for task in tasks:
             task.thread.join(max(0.0, deadline - time.monotonic()))
-        groups = [t.pgid for t in tasks if t.pgid is not None]
+        # Only groups of tasks still running: a finished task's pgid may belong to someone else by now.
+        groups = [t.pgid for t in tasks if t.pgid is not None and t.thread.is_alive()]
         for g in groups:
             killpg(g, signal.SIGKILL)
         self.heartbeat_stop.set()
