@@ -33,7 +33,7 @@ public struct Planner: Sendable {
 
     /// The arches a test may run as, in preference order; empty when it names none.
     public func arches(of test: TestCase) -> [String] {
-        if let arch = params["arch"] { return [ArchName.normalize(arch)] }
+        if let arch = test.params?["arch"] ?? params["arch"] ?? test.matrixArch { return [ArchName.normalize(arch)] }
         return (test.tags["arch"] ?? []).map(ArchName.normalize).sorted()
     }
 
