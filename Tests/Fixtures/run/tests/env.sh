@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "SPEED=${SPEED:-unset} FOO=${FOO:-unset} HOME_SET=${QCOORD_NOT_FORWARDED:-unset}"
