@@ -4,7 +4,8 @@ import QCoordCore
 struct ListRenderer {
     let resolution: Resolution
     /// The entries shown: tests the filter keeps, MISSING entries where they stood.
-    let shown: [(entry: TestCase, loader: String)]
+    /// (`var`: `qcoord list --arch/--shard` replaces the tests by the job's copies.)
+    var shown: [(entry: TestCase, loader: String)]
 
     init(resolution: Resolution, filter: TagFilter) {
         self.resolution = resolution

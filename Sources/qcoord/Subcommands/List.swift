@@ -15,6 +15,12 @@ extension QCoord {
 
         @OptionGroup var resolve: ResolveOptions
 
+        @OptionGroup(title: "Arch matrix and shards") var schedule: ScheduleOptions
+
+        @Option(name: [.customShort("p"), .customLong("test-parameter")], parsing: .singleValue,
+                help: ArgumentHelp("With --arch: a parameter as 'run' takes it (ARCH:KEY=VALUE for one arch; 'machine' replaces the built-in machines).", valueName: "K=V"))
+        var parameters: [String] = []
+
         @Flag(name: [.customShort("V"), .customLong("verbose")],
               help: "Also show tags, the loader of each test, why unresolved references were rejected, parse errors and summaries.")
         var verbose = false
@@ -32,7 +38,21 @@ extension QCoord {
             let resolver = TestResolver(tree: LocalSourceTree(), loaders: try resolve.loaderSpecs(),
                                         workingDirectory: FileManager.default.currentDirectoryPath)
             let resolution = resolver.resolve(references)
-            let listing = ListRenderer(resolution: resolution, filter: filter)
+            var listing = ListRenderer(resolution: resolution, filter: filter)
+            if !schedule.arch.isEmpty || schedule.shard != nil {
+                guard let (params, perArch) = ArchMatrix.splitParameters(parameters) else {
+                    throw ValidationError("'-p': a test parameter is written KEY=VALUE (or ARCH:KEY=VALUE for one arch)")
+                }
+                let cwd = FileManager.default.currentDirectoryPath
+                let shard = try schedule.parsedShard(environment: environment)
+                let tests = listing.shown.filter { $0.entry.kind != .missing }
+                let loaders = Dictionary(tests.map { ($0.entry.name, $0.loader) }) { first, _ in first }
+                let jobTests = schedule.apply(tests.map(\.entry), perArch: perArch, jobParams: params, shard: shard,
+                                              timings: try schedule.loadTimings(cwd: cwd))
+                // A shard lists only its tests; MISSING references stay visible in every listing.
+                listing.shown = listing.shown.filter { $0.entry.kind == .missing }
+                    + jobTests.map { ($0, loaders[$0.baseName] ?? "") }
+            }
             var standardError = FileHandle.standardError
             for warning in filter.warnings { print("warning: \(warning)", to: &standardError) }
 
