@@ -82,7 +82,8 @@ public struct Scheduler: Sendable {
         let keys = tests.map { test in
             [probe.arches(of: test).joined(separator: ","),
              (test.tags["accel"]?.contains("kvm") ?? false) ? "kvm" : "",
-             test.kind == .instrumented ? "i" : ""].joined(separator: "|")
+             test.kind == .instrumented ? "i" : "",
+             test.params?["qemu_bin"] != nil ? "bin" : ""].joined(separator: "|")
         }
         let groups: [String?] = tests.map { test in
             guard let tag = exclusiveTag, let values = test.tags[tag] else { return nil }

@@ -75,7 +75,7 @@ public final class TimingHistory: Sendable {
     public func timings() throws -> Timings {
         var samples: [String: [Double]] = [:]
         try db.read { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT test, duration FROM run WHERE status IN ('PASS', 'FAIL', 'WARN', 'ERROR')")
+            let rows = try Row.fetchCursor(db, sql: "SELECT test, duration FROM run WHERE status IN ('PASS', 'FAIL', 'WARN')")
             while let row = try rows.next() {
                 samples[row[0] as String, default: []].append(row[1] as Double)
             }
