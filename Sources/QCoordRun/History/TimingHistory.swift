@@ -63,10 +63,10 @@ public final class TimingHistory: Sendable {
         let ran = results.filter(\.ran)
         guard !ran.isEmpty else { return }
         try db.write { db in
+            let insert = try db.cachedStatement(
+                sql: "INSERT INTO run (test, arch, host, status, duration, finishedAt, jobID) VALUES (?, ?, ?, ?, ?, ?, ?)")
             for r in ran {
-                try db.execute(
-                    sql: "INSERT INTO run (test, arch, host, status, duration, finishedAt, jobID) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    arguments: [r.name, r.arch, r.host, r.status.rawValue, r.timeElapsed, r.actualTimeEnd, jobID])
+                try insert.execute(arguments: [r.name, r.arch, r.host, r.status.rawValue, r.timeElapsed, r.actualTimeEnd, jobID])
             }
         }
     }
