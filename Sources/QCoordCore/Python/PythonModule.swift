@@ -86,7 +86,8 @@ public struct PythonClass: Sendable, Hashable {
     }
 }
 
-/// Why a module could not be scanned: the first tokenizer-level error with its 1-based line.
+/// Why a module could not be scanned: the first tokenizer-level error (or indentation error,
+/// or undecodable encoding) with its 1-based line; Python itself would refuse the file.
 public struct PythonSyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
     public var line: Int
     public var message: String

@@ -1,12 +1,17 @@
 /// Walks the token stream of a module statement by statement. Blocks are skipped by
 /// counting INDENT/DEDENT tokens, so no recursion is involved at any nesting depth.
+///
+/// It reads the source through a buffer pointer that is valid only during
+/// `PythonScanner.scan`'s `withUnsafeBufferPointer`; the parser never outlives that call.
 struct PythonModuleParser {
-    let source: [UInt8]
+    let source: UnsafeBufferPointer<UInt8>
+    let base: UnsafePointer<UInt8>
     let tokens: [PythonToken]
     var i = 0
 
-    init(source: [UInt8], tokens: [PythonToken]) {
+    init(source: UnsafeBufferPointer<UInt8>, base: UnsafePointer<UInt8>, tokens: [PythonToken]) {
         self.source = source
+        self.base = base
         self.tokens = tokens
     }
 
@@ -30,9 +35,12 @@ struct PythonModuleParser {
         return t.kind == .op && matches(t, text)
     }
 
-    func isName(_ k: Int, _ text: StaticString) -> Bool {
+    /// The hard keyword at `k`, if the token there is one.
+    @inline(__always)
+    func keyword(_ k: Int) -> PythonKeyword? {
         let t = tok(k)
-        return t.kind == .name && matches(t, text)
+        guard t.kind == .name else { return nil }
+        return PythonKeyword.classify(base, start: t.start, end: t.end)
     }
 
     func matches(_ t: PythonToken, _ text: StaticString) -> Bool {
@@ -49,7 +57,7 @@ struct PythonModuleParser {
     }
 
     func text(_ t: PythonToken) -> String {
-        String(decoding: source[t.start..<t.end], as: UTF8.self)
+        String(decoding: UnsafeBufferPointer(rebasing: source[t.start..<t.end]), as: UTF8.self)
     }
 
     /// Whether token `k` ends a simple statement.
@@ -58,21 +66,43 @@ struct PythonModuleParser {
         return kind == .newline || kind == .endMarker || isOp(k, 0x3B)
     }
 
-    static let compoundKeywords: [StaticString] = [
-        "if", "elif", "else", "while", "for", "try", "except", "finally", "with", "def", "async", "class",
-    ]
-
-    func isCompoundKeyword(_ k: Int) -> Bool {
-        guard tok(k).kind == .name else { return false }
-        for keyword in Self.compoundKeywords where isName(k, keyword) { return true }
-        return false
+    /// Whether a statement starting with `keyword` is a compound statement (its line may end
+    /// in a block, or carry one-line bodies after ':').
+    static func isCompound(_ keyword: PythonKeyword?) -> Bool {
+        switch keyword {
+        case .if, .elif, .else, .while, .for, .try, .except, .finally, .with, .def, .async, .class:
+            return true
+        default:
+            return false
+        }
     }
 
-    static let nonNameKeywords: [StaticString] = [
-        "None", "True", "False", "and", "or", "not", "in", "is", "lambda", "if", "else", "await", "yield",
-        "for", "async", "def", "class", "import", "from", "return", "pass", "del", "global", "nonlocal",
-        "raise", "assert", "break", "continue", "while", "with", "try", "except", "finally", "elif", "as",
-    ]
+    // MARK: - Block structure
+
+    /// The indentation errors CPython's parser reports, checked over the whole file: an
+    /// indented block must follow exactly the lines that end with ':' (at bracket depth 0 a
+    /// logical line can only end with ':' when it opens a block).
+    func blockStructureError() -> PythonSyntaxError? {
+        var k = 0
+        let n = tokens.count
+        while k < n {
+            let t = tokens[k]
+            if t.kind == .newline && k > 0 && isOp(k - 1, 0x3A) {
+                let next = tok(k + 1)
+                if next.kind != .indent {
+                    var after = k + 1
+                    while tok(after).kind == .dedent { after += 1 }
+                    // At the end of the file CPython reports the line of the ':' itself.
+                    let line = tok(after).kind == .endMarker ? t.line : next.line
+                    return PythonSyntaxError(line: line, message: "expected an indented block after the ':' on line \(t.line)")
+                }
+            } else if t.kind == .indent && !(k >= 2 && tokens[k - 1].kind == .newline && isOp(k - 2, 0x3A)) {
+                return PythonSyntaxError(line: t.line, message: "unexpected indent")
+            }
+            k += 1
+        }
+        return nil
+    }
 
     // MARK: - Skipping
 
@@ -135,15 +165,14 @@ struct PythonModuleParser {
             case .indent:
                 skipBlock()
             default:
-                if isOp(i, 0x40) { // '@' decorators of a top-level def/class
-                    skipLineAndBlock()
-                } else if isName(i, "import") {
+                let kw = keyword(i)
+                if kw == .import {
                     parseImport(into: &module.imports)
-                } else if isName(i, "from") {
+                } else if kw == .from {
                     parseFromImport(into: &module.imports)
-                } else if isName(i, "class") {
+                } else if kw == .class {
                     if let cls = parseClass() { module.classes.append(cls) }
-                } else if isCompoundKeyword(i) {
+                } else if isOp(i, 0x40) || Self.isCompound(kw) { // '@': decorators of a top-level def/class
                     skipLineAndBlock()
                 } else {
                     skipSimpleStatement()
@@ -167,7 +196,7 @@ struct PythonModuleParser {
 
     /// Reads an optional `as NAME`.
     mutating func alias() -> String? {
-        guard isName(i, "as"), tok(i + 1).kind == .name else { return nil }
+        guard keyword(i) == .as, tok(i + 1).kind == .name else { return nil }
         let name = text(tok(i + 1))
         i += 2
         return name
@@ -200,8 +229,8 @@ struct PythonModuleParser {
             }
             i += 1
         }
-        let module = isName(i, "import") ? [] : dottedName()
-        guard isName(i, "import"), level > 0 || !module.isEmpty else {
+        let module = keyword(i) == .import ? [] : dottedName()
+        guard keyword(i) == .import, level > 0 || !module.isEmpty else {
             skipSimpleStatement()
             return
         }
@@ -242,6 +271,10 @@ struct PythonModuleParser {
         }
         var cls = PythonClass(name: text(tok(i + 1)), line: line)
         i += 2
+        if isOp(i, 0x5B) && !skipTypeParameters() { // Python 3.12 `class A[T](Base):`
+            skipLineAndBlock()
+            return nil
+        }
         if isOp(i, 0x28) {
             guard let bases = parseBases() else {
                 skipLineAndBlock()
@@ -265,6 +298,26 @@ struct PythonModuleParser {
             skipLineAndBlock()
         }
         return cls
+    }
+
+    /// With `i` at the `[` of PEP 695 type parameters, moves past the matching `]`; false
+    /// when the line ends first.
+    mutating func skipTypeParameters() -> Bool {
+        var depth = 0
+        while true {
+            let t = tok(i)
+            if t.kind == .newline || t.kind == .endMarker { return false }
+            i += 1
+            if t.kind == .op && t.end - t.start == 1 {
+                let c = source[t.start]
+                if c == 0x28 || c == 0x5B || c == 0x7B {
+                    depth += 1
+                } else if c == 0x29 || c == 0x5D || c == 0x7D {
+                    depth -= 1
+                    if depth == 0 { return true }
+                }
+            }
+        }
     }
 
     /// With `i` at the `(` of a class header, returns its positional bases and leaves `i`
@@ -320,8 +373,7 @@ struct PythonModuleParser {
     }
 
     func isReservedName(_ k: Int) -> Bool {
-        for keyword in Self.nonNameKeywords where isName(k, keyword) { return true }
-        return false
+        keyword(k) != nil
     }
 
     /// The source text of tokens `[a, b)` with every gap between tokens collapsed to one
@@ -339,7 +391,7 @@ struct PythonModuleParser {
                     && (source[t.start] == 0x29 || source[t.start] == 0x5D || source[t.start] == 0x7D || source[t.start] == 0x2C)
                 if t.start > prev.end && !prevOpens && !curCloses { out.append(0x20) }
             }
-            out.append(contentsOf: source[t.start..<t.end])
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: source[t.start..<t.end]))
             k += 1
         }
         return String(decoding: out, as: UTF8.self)
@@ -370,10 +422,10 @@ struct PythonModuleParser {
                     decorators.append(normalizedText(from: start, to: end))
                     i = end
                     if tok(i).kind == .newline { i += 1 }
-                } else if isName(i, "def") || (isName(i, "async") && isName(i + 1, "def")) {
+                } else if let kw = keyword(i), kw == .def || (kw == .async && keyword(i + 1) == .def) {
                     if let method = parseFunction(decorators: decorators) { cls.methods.append(method) }
                     decorators = []
-                } else if isCompoundKeyword(i) {
+                } else if Self.isCompound(keyword(i)) {
                     skipLineAndBlock()
                     decorators = []
                 } else {
@@ -387,7 +439,7 @@ struct PythonModuleParser {
     /// With `i` at `def` or `async`, reads the function header and its docstring and skips its body.
     mutating func parseFunction(decorators: [String]) -> PythonFunction? {
         let line = tok(i).line
-        let isAsync = isName(i, "async")
+        let isAsync = keyword(i) == .async
         if isAsync { i += 1 }
         guard tok(i + 1).kind == .name else {
             skipLineAndBlock()

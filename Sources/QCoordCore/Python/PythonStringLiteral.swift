@@ -2,14 +2,14 @@
 enum PythonStringLiteral {
     /// The value of a `str` literal token (escapes resolved unless raw, line breaks
     /// normalised to `\n`); nil for bytes and f-strings, which are not plain `str` constants.
-    static func strValue(of token: PythonToken, in source: [UInt8]) -> String? {
+    static func strValue(of token: PythonToken, in source: UnsafeBufferPointer<UInt8>) -> String? {
         var out: [UInt8] = []
         guard appendStrValue(of: token, in: source, to: &out) else { return nil }
         return String(decoding: out, as: UTF8.self)
     }
 
     /// Appends the value of a `str` literal to `out`; false for bytes / f-strings / non-strings.
-    static func appendStrValue(of token: PythonToken, in source: [UInt8], to out: inout [UInt8]) -> Bool {
+    static func appendStrValue(of token: PythonToken, in source: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
         guard token.kind == .string, token.start >= 0, token.end <= source.count else { return false }
         var quoteAt = token.start
         while quoteAt < token.end, source[quoteAt] != 0x22, source[quoteAt] != 0x27 { quoteAt += 1 }
@@ -22,6 +22,7 @@ enum PythonStringLiteral {
         let bodyStart = quoteAt + quoteLength
         let bodyEnd = token.end - quoteLength
         guard bodyStart <= bodyEnd else { return false }
+        out.reserveCapacity(out.count + bodyEnd - bodyStart)
         if prefix.isRaw {
             appendRaw(source, bodyStart, bodyEnd, to: &out)
         } else {
@@ -30,9 +31,16 @@ enum PythonStringLiteral {
         return true
     }
 
-    private static func appendRaw(_ s: [UInt8], _ start: Int, _ end: Int, to out: inout [UInt8]) {
+    private static func appendRaw(_ s: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to out: inout [UInt8]) {
         var k = start
         while k < end {
+            var runEnd = k
+            while runEnd < end, s[runEnd] != 0x0D { runEnd += 1 }
+            if runEnd > k {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: s[k..<runEnd]))
+                k = runEnd
+                if k >= end { break }
+            }
             let c = s[k]
             if c == 0x0D {
                 out.append(0x0A)
@@ -44,9 +52,17 @@ enum PythonStringLiteral {
         }
     }
 
-    private static func appendEscaped(_ s: [UInt8], _ start: Int, _ end: Int, to out: inout [UInt8]) {
+    private static func appendEscaped(_ s: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to out: inout [UInt8]) {
         var k = start
         while k < end {
+            // Copy the run up to the next backslash or carriage return in one go.
+            var runEnd = k
+            while runEnd < end, s[runEnd] != 0x5C, s[runEnd] != 0x0D { runEnd += 1 }
+            if runEnd > k {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: s[k..<runEnd]))
+                k = runEnd
+                if k >= end { break }
+            }
             let c = s[k]
             if c == 0x0D {
                 out.append(0x0A)
@@ -101,7 +117,7 @@ enum PythonStringLiteral {
         }
     }
 
-    private static func hexValue(_ s: [UInt8], _ start: Int, _ digits: Int, _ end: Int) -> UInt32? {
+    private static func hexValue(_ s: UnsafeBufferPointer<UInt8>, _ start: Int, _ digits: Int, _ end: Int) -> UInt32? {
         guard start + digits <= end else { return nil }
         var value: UInt32 = 0
         for j in start..<(start + digits) {

@@ -8,8 +8,8 @@ struct PythonStringPrefix: Sendable, Hashable {
     init() {}
 
     /// Parses the prefix letters `bytes[start..<end]`; nil when they are not a valid prefix.
-    init?(_ bytes: [UInt8], start: Int, end: Int) {
-        guard start >= 0, end <= bytes.count, end - start <= 2 else { return nil }
+    init?<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, start: Int, end: Int) where Bytes.Index == Int {
+        guard start >= bytes.startIndex, end <= bytes.endIndex, start <= end, end - start <= 2 else { return nil }
         var sawU = false
         var i = start
         while i < end {

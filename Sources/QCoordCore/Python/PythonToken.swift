@@ -20,18 +20,33 @@ public struct PythonToken: Sendable, Hashable {
     }
 
     public var kind: Kind
+    // Stored as 32-bit values so a token is 16 bytes instead of 32: the scanner keeps every
+    // token of a file in an array. The tokenizer rejects sources of 2 GiB or more.
+    private var start32: Int32
+    private var end32: Int32
+    private var line32: Int32
+
     /// Byte offset of the first byte of the token.
-    public var start: Int
+    public var start: Int {
+        get { Int(start32) }
+        set { start32 = Int32(truncatingIfNeeded: newValue) }
+    }
     /// Byte offset just past the token.
-    public var end: Int
+    public var end: Int {
+        get { Int(end32) }
+        set { end32 = Int32(truncatingIfNeeded: newValue) }
+    }
     /// 1-based line of the token's first byte.
-    public var line: Int
+    public var line: Int {
+        get { Int(line32) }
+        set { line32 = Int32(truncatingIfNeeded: newValue) }
+    }
 
     public init(kind: Kind, start: Int, end: Int, line: Int) {
         self.kind = kind
-        self.start = start
-        self.end = end
-        self.line = line
+        self.start32 = Int32(truncatingIfNeeded: start)
+        self.end32 = Int32(truncatingIfNeeded: end)
+        self.line32 = Int32(truncatingIfNeeded: line)
     }
 
     /// The token's source text (for tests and diagnostics; scanning itself avoids this).

@@ -14,7 +14,7 @@ extension PythonTokenizer {
     }
 
     /// Scans the literal whose prefix starts at `start` (its quote is at `start + prefixLength`).
-    mutating func scanString(start: Int, prefixLength: Int) -> Result<PythonToken, PythonSyntaxError> {
+    mutating func scanString(start: Int, prefixLength: Int) -> PythonToken? {
         let startLine = line
         let quoteAt = start + prefixLength
         let quote = at(quoteAt)
@@ -44,9 +44,11 @@ extension PythonTokenizer {
     /// (`line` then points at where that was detected).
     private mutating func scanPlainBody(from bodyStart: Int, quote: UInt8, triple: Bool) -> Int? {
         var p = bodyStart
-        let count = bytes.count
         while p < count {
-            let c = bytes[p]
+            // Skip ordinary text quickly; the padding NUL stops this at the end of input.
+            while classes[Int(base[p])] & PythonByteClass.stringStop == 0 { p += 1 }
+            if p >= count { return nil }
+            let c = base[p]
             if c == quote {
                 if !triple { return p + 1 }
                 if at(p + 1) == quote && at(p + 2) == quote { return p + 3 }
@@ -54,7 +56,7 @@ extension PythonTokenizer {
             } else if c == 0x5C { // backslash: the next character never ends the literal (raw too)
                 p += 1
                 if p >= count { return nil }
-                let d = bytes[p]
+                let d = base[p]
                 if d == 0x0A || d == 0x0D {
                     pos = p
                     consumeNewline()
@@ -80,10 +82,9 @@ extension PythonTokenizer {
     private mutating func scanFStringBody(from bodyStart: Int, quote: UInt8, triple: Bool) -> Int? {
         var frames: [FStringFrame] = [FStringFrame(kind: .literal, quote: quote, triple: triple, isFormatted: true)]
         var p = bodyStart
-        let count = bytes.count
         while p < count {
             guard let top = frames.last else { return p }
-            let c = bytes[p]
+            let c = base[p]
             let topIndex = frames.count - 1
             switch top.kind {
             case .literal:
@@ -131,7 +132,7 @@ extension PythonTokenizer {
                 case 0x22, 0x27: // a nested string literal, possibly prefixed
                     var letters = 0
                     while letters < 3, p - letters - 1 >= bodyStart,
-                          Self.isIdentifierContinue(bytes[p - letters - 1]) {
+                          Self.isIdentifierContinue(base[p - letters - 1]) {
                         letters += 1
                     }
                     let nested = letters <= 2
@@ -155,7 +156,7 @@ extension PythonTokenizer {
                     p += 1
                 case 0x5C:
                     p += 1
-                    if p < count, bytes[p] != 0x0A, bytes[p] != 0x0D { p += 1 }
+                    if p < count, base[p] != 0x0A, base[p] != 0x0D { p += 1 }
                 case 0x0A, 0x0D:
                     if !enclosingLiteralIsTriple(frames) { return nil }
                     pos = p
@@ -179,7 +180,7 @@ extension PythonTokenizer {
                     p = pos
                 } else if c == 0x5C {
                     p += 1
-                    if p < count, bytes[p] != 0x0A, bytes[p] != 0x0D, bytes[p] != 0x7B, bytes[p] != 0x7D { p += 1 }
+                    if p < count, base[p] != 0x0A, base[p] != 0x0D, base[p] != 0x7B, base[p] != 0x7D { p += 1 }
                 } else if let literal = frames.last(where: { $0.kind == .literal }), c == literal.quote,
                           !literal.triple || (at(p + 1) == c && at(p + 2) == c) {
                     // The enclosing quote inside a spec ends the literal (an unclosed field):

@@ -3,9 +3,20 @@
 extension PythonTokenizer {
     static func validateUTF8(_ bytes: [UInt8], from start: Int) -> PythonSyntaxError? {
         bytes.withUnsafeBufferPointer { buf -> PythonSyntaxError? in
+            guard let base = buf.baseAddress else { return nil }
+            let raw = UnsafeRawPointer(base)
             let n = buf.count
             var i = start
             while i < n {
+                // Eight bytes at a time while they are ASCII and non-NUL (the common case).
+                while i + 8 <= n {
+                    let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    let highBits: UInt64 = 0x8080_8080_8080_8080
+                    let hasZeroByte = (word &- 0x0101_0101_0101_0101) & ~word & highBits
+                    if word & highBits != 0 || hasZeroByte != 0 { break }
+                    i += 8
+                }
+                if i >= n { break }
                 let b = buf[i]
                 if b < 0x80 {
                     if b == 0 {

@@ -4,7 +4,11 @@
 /// It never traps on malformed input: every problem CPython's tokenizer would reject (and
 /// a few of its early parser checks, such as mismatched brackets) is returned as a
 /// `PythonSyntaxError` with a 1-based line. After an error, `next()` keeps returning it.
-public struct PythonTokenizer: Sendable {
+///
+/// The bytes must be UTF-8 (a leading BOM is skipped); PEP 263 coding lines are applied by
+/// `PythonScanner`, not here. f-strings are one STRING token; their replacement fields are
+/// followed with Python 3.12 rules, a superset of 3.11's (nested strings may reuse the quote).
+public struct PythonTokenizer {
     /// CPython's limits (MAXLEVEL, MAXINDENT); they also bound our own stacks.
     static let maxBracketDepth = 200
     static let maxIndentDepth = 100
@@ -12,6 +16,13 @@ public struct PythonTokenizer: Sendable {
     static let maxFStringFrames = 200
 
     public let bytes: [UInt8]
+    /// Keeps `base` alive; the tokenizer reads only through `base`/`count`.
+    private let storage: PythonSourceStorage
+    /// The source followed by zero padding (see `PythonSourceStorage`): `base[p]` is
+    /// readable for every `p <= count`, and positions never pass `count`.
+    let base: UnsafePointer<UInt8>
+    let count: Int
+    let classes: UnsafePointer<UInt8>
     /// Emit `.comment` and `.nl` tokens; the scanner does not need them.
     public let includeTrivia: Bool
 
@@ -27,7 +38,7 @@ public struct PythonTokenizer: Sendable {
     var lineHasTokens = false
     private var pendingDedents = 0
     private var finished = false
-    private var failure: PythonSyntaxError?
+    private(set) var failure: PythonSyntaxError?
     private var validated = false
 
     private struct OpenBracket: Sendable {
@@ -38,6 +49,10 @@ public struct PythonTokenizer: Sendable {
     public init(_ bytes: [UInt8], includeTrivia: Bool = true) {
         self.bytes = bytes
         self.includeTrivia = includeTrivia
+        storage = PythonSourceStorage(bytes)
+        base = UnsafePointer(storage.pointer)
+        count = bytes.count
+        classes = PythonByteClass.table
         // A UTF-8 byte order mark at file start is not part of the source.
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
             pos = 3
@@ -54,16 +69,13 @@ public struct PythonTokenizer: Sendable {
     public static func tokenize(_ bytes: [UInt8], includeTrivia: Bool = true) -> Result<[PythonToken], PythonSyntaxError> {
         var tokenizer = PythonTokenizer(bytes, includeTrivia: includeTrivia)
         var tokens: [PythonToken] = []
-        tokens.reserveCapacity(bytes.count / 5 + 8)
-        while true {
-            switch tokenizer.next() {
-            case .failure(let error):
-                return .failure(error)
-            case .success(let token):
-                tokens.append(token)
-                if token.kind == .endMarker { return .success(tokens) }
-            }
+        // Real code averages about seven bytes per token; reserving for four avoids regrowth.
+        tokens.reserveCapacity(bytes.count / 4 + 16)
+        while let token = tokenizer.nextToken() {
+            tokens.append(token)
+            if token.kind == .endMarker { return .success(tokens) }
         }
+        return .failure(tokenizer.failure ?? PythonSyntaxError(line: tokenizer.line, message: "tokenizer stopped without an error"))
     }
 
     // MARK: - Byte access
@@ -72,7 +84,7 @@ public struct PythonTokenizer: Sendable {
     /// so 0 is an unambiguous end-of-input sentinel.
     @inline(__always)
     func at(_ i: Int) -> UInt8 {
-        i < bytes.count ? bytes[i] : 0
+        i < count ? base[i] : 0
     }
 
     @inline(__always)
@@ -90,26 +102,38 @@ public struct PythonTokenizer: Sendable {
 
     // MARK: - Errors
 
-    mutating func fail(_ message: String, line: Int) -> Result<PythonToken, PythonSyntaxError> {
-        let error = PythonSyntaxError(line: line, message: message)
-        failure = error
-        return .failure(error)
+    /// Records the error (later calls keep returning it) and yields no token.
+    mutating func fail(_ message: String, line: Int) -> PythonToken? {
+        failure = PythonSyntaxError(line: line, message: message)
+        return nil
     }
 
-    func token(_ kind: PythonToken.Kind, _ start: Int, _ end: Int, line: Int? = nil) -> Result<PythonToken, PythonSyntaxError> {
-        .success(PythonToken(kind: kind, start: start, end: end, line: line ?? self.line))
+    @inline(__always)
+    func token(_ kind: PythonToken.Kind, _ start: Int, _ end: Int, line: Int? = nil) -> PythonToken? {
+        PythonToken(kind: kind, start: start, end: end, line: line ?? self.line)
     }
 
     // MARK: - Tokens
 
     /// The next token; `.endMarker` once the input is exhausted (repeatedly).
     public mutating func next() -> Result<PythonToken, PythonSyntaxError> {
-        if let failure { return .failure(failure) }
+        if let token = nextToken() { return .success(token) }
+        return .failure(failure ?? PythonSyntaxError(line: line, message: "tokenizer stopped without an error"))
+    }
+
+    /// The next token, or nil after an error (then stored in `failure`). Internal callers use
+    /// this form: an optional of a trivial struct is cheaper to pass around than a Result.
+    @inline(__always)
+    mutating func nextToken() -> PythonToken? {
+        if failure != nil { return nil }
         if !validated {
             validated = true
+            if count >= Int(Int32.max) {
+                return fail("source file too large (2 GiB or more)", line: 1)
+            }
             if let error = Self.validateUTF8(bytes, from: pos) {
                 failure = error
-                return .failure(error)
+                return nil
             }
         }
         if pendingDedents > 0 {
@@ -119,22 +143,24 @@ public struct PythonTokenizer: Sendable {
         while true {
             if atLineStart && brackets.isEmpty {
                 atLineStart = false
-                if let result = measureIndentation() { return result }
+                if let indentation = measureIndentation() { return indentation }
+                if failure != nil { return nil }
             }
             // Whitespace between tokens.
-            var b = at(pos)
-            while b == 0x20 || b == 0x09 || b == 0x0C {
+            var b = base[pos]
+            while classes[Int(b)] & PythonByteClass.horizontalSpace != 0 {
                 pos += 1
-                b = at(pos)
+                b = base[pos]
             }
             let start = pos
-            if pos >= bytes.count {
+            if pos >= count {
                 return endOfInput()
             }
             switch b {
             case 0x23: // '#'
                 var p = pos + 1
-                while p < bytes.count, bytes[p] != 0x0A, bytes[p] != 0x0D { p += 1 }
+                while base[p] != 0x0A && base[p] != 0x0D && base[p] != 0 { p += 1 }
+                p = min(p, count)
                 pos = p
                 if includeTrivia { return token(.comment, start, p) }
                 continue
@@ -154,12 +180,12 @@ public struct PythonTokenizer: Sendable {
                 if next == 0x0A || next == 0x0D {
                     pos += 1
                     consumeNewline()
-                    if pos >= bytes.count {
+                    if pos >= count {
                         return fail("unexpected EOF while parsing (line continuation at end of file)", line: line - 1)
                     }
                     continue
                 }
-                if pos + 1 >= bytes.count {
+                if pos + 1 >= count {
                     return fail("unexpected EOF while parsing (line continuation at end of file)", line: line)
                 }
                 return fail("unexpected character after line continuation character", line: line)
@@ -170,12 +196,19 @@ public struct PythonTokenizer: Sendable {
                 break
             }
             lineHasTokens = true
-            if Self.isIdentifierStart(b) {
+            if classes[Int(b)] & PythonByteClass.identifierStart != 0 {
                 var p = pos + 1
-                while Self.isIdentifierContinue(at(p)) { p += 1 }
-                let q = at(p)
+                var allBits = b
+                while classes[Int(base[p])] & PythonByteClass.identifierContinue != 0 {
+                    allBits |= base[p]
+                    p += 1
+                }
+                let q = base[p]
                 if (q == 0x22 || q == 0x27) && p - pos <= 2 && PythonStringPrefix(bytes, start: pos, end: p) != nil {
                     return scanString(start: start, prefixLength: p - pos)
+                }
+                if allBits >= 0x80, let bad = invalidIdentifierScalar(from: pos, to: p) {
+                    return fail(invalidCharacterMessage(bad), line: line)
                 }
                 pos = p
                 return token(.name, start, p)
@@ -199,7 +232,7 @@ public struct PythonTokenizer: Sendable {
         line += 1
     }
 
-    private mutating func endOfInput() -> Result<PythonToken, PythonSyntaxError> {
+    private mutating func endOfInput() -> PythonToken? {
         if let open = brackets.last {
             return fail("'\(Character(Unicode.Scalar(open.byte)))' was never closed (end of file inside brackets)", line: open.line)
         }
@@ -217,14 +250,21 @@ public struct PythonTokenizer: Sendable {
         return token(.endMarker, pos, pos)
     }
 
-    /// Handles the indentation of a new logical line; returns INDENT / DEDENT / an error,
-    /// or nil when the line is blank or keeps the current level.
-    private mutating func measureIndentation() -> Result<PythonToken, PythonSyntaxError>? {
+    /// Handles the indentation of a new logical line; returns INDENT / DEDENT, or nil when
+    /// the line is blank, keeps the current level, or is an error (then `failure` is set).
+    private mutating func measureIndentation() -> PythonToken? {
         var col = 0
-        var altCol = 0
         var p = pos
+        // Eight spaces at a time first (the usual indentation); the zero padding after the
+        // source makes the 8-byte read safe for every p <= count.
+        let raw = UnsafeRawPointer(base)
+        while raw.loadUnaligned(fromByteOffset: p, as: UInt64.self) == 0x2020_2020_2020_2020 {
+            p += 8
+            col += 8
+        }
+        var altCol = col
         loop: while true {
-            switch at(p) {
+            switch base[p] {
             case 0x20:
                 col += 1
                 altCol += 1
@@ -242,7 +282,7 @@ public struct PythonTokenizer: Sendable {
         pos = p
         let b = at(p)
         // Blank and comment-only lines never change the indentation.
-        if b == 0x23 || b == 0x0A || b == 0x0D || p >= bytes.count { return nil }
+        if b == 0x23 || b == 0x0A || b == 0x0D || p >= count { return nil }
         // A line made only of a continuation backslash is not a statement start either.
         if b == 0x5C { return nil }
         let top = indents.count - 1
@@ -275,8 +315,10 @@ public struct PythonTokenizer: Sendable {
         if altCol != altIndents[level] {
             return fail("inconsistent use of tabs and spaces in indentation", line: line)
         }
-        indents.removeLast(dedents)
-        altIndents.removeLast(dedents)
+        for _ in 0..<dedents {
+            indents.removeLast()
+            altIndents.removeLast()
+        }
         pendingDedents = dedents - 1
         return token(.dedent, p, p)
     }
@@ -316,7 +358,7 @@ public struct PythonTokenizer: Sendable {
         return p
     }
 
-    private mutating func scanOperator(start: Int) -> Result<PythonToken, PythonSyntaxError> {
+    private mutating func scanOperator(start: Int) -> PythonToken? {
         let c = at(start)
         let d = at(start + 1)
         let e = at(start + 2)
@@ -362,6 +404,36 @@ public struct PythonTokenizer: Sendable {
         }
         pos = start + length
         return token(.op, start, pos)
+    }
+
+    /// The first scalar of a non-ASCII name that Python does not allow in identifiers
+    /// (Unicode XID_Start / XID_Continue), e.g. '€', a smart quote or a no-break space.
+    private func invalidIdentifierScalar(from start: Int, to end: Int) -> Unicode.Scalar? {
+        var iterator = UnsafeBufferPointer(start: base + start, count: end - start).makeIterator()
+        var decoder = UTF8()
+        var first = true
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                let allowed = first
+                    ? (scalar == "_" || scalar.properties.isXIDStart)
+                    : scalar.properties.isXIDContinue
+                if !allowed { return scalar }
+                first = false
+            case .emptyInput, .error: // the source was validated as UTF-8 already
+                return nil
+            }
+        }
+    }
+
+    private func invalidCharacterMessage(_ scalar: Unicode.Scalar) -> String {
+        let code = String(scalar.value, radix: 16, uppercase: true)
+        let padded = String(repeating: "0", count: max(0, 4 - code.count)) + code
+        if scalar.properties.generalCategory == .spaceSeparator || scalar.properties.generalCategory == .format
+            || scalar.properties.generalCategory == .control {
+            return "invalid non-printable character U+\(padded)"
+        }
+        return "invalid character '\(Character(scalar))' (U+\(padded))"
     }
 
     private func invalidCharacterMessage(at p: Int) -> String {

@@ -5,11 +5,78 @@ public enum DocstringDirectives {
     /// The directive values in order (`enable`, `tags=a,b`, `dependency={…}`).
     public static func directives(in docstring: String?) -> [String] {
         guard let docstring else { return [] }
+        if let ascii = asciiDirectives(docstring) { return ascii }
         var result: [String] = []
         for line in PythonText.splitLines(docstring) {
             if let value = match(line) { result.append(value) }
         }
         return result
+    }
+
+    /// The same on raw bytes, for the common all-ASCII docstring; nil when it is not ASCII
+    /// (then Unicode line breaks and blanks need the general path).
+    static func asciiDirectives(_ docstring: String) -> [String]? {
+        var result: [String] = []
+        var ascii = true
+        let scanned: Void? = docstring.utf8.withContiguousStorageIfAvailable { bytes in
+            let n = bytes.count
+            // Only lines containing ":avocado:" matter; find them without splitting everything.
+            var lineStart = 0
+            var i = 0
+            while i <= n {
+                let b: UInt8 = i < n ? bytes[i] : 0x0A
+                if b >= 0x80 { ascii = false; return }
+                if b == 0x0A || b == 0x0D || b == 0x0B || b == 0x0C || (b >= 0x1C && b <= 0x1E) {
+                    if let value = asciiMatch(bytes, lineStart, i) { result.append(value) }
+                    lineStart = i + 1
+                }
+                i += 1
+            }
+        }
+        return ascii && scanned != nil ? result : nil
+    }
+
+    private static func isASCIISpace(_ b: UInt8) -> Bool {
+        (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x20)
+    }
+
+    private static let marker = Array(":avocado:".utf8)
+    private static let dependencyPrefix = Array("dependency={".utf8)
+
+    private static func asciiMatch(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String? {
+        var i = start
+        while i < end, isASCIISpace(bytes[i]) { i += 1 }
+        guard end - i > marker.count else { return nil }
+        for k in 0..<marker.count where bytes[i + k] != marker[k] { return nil }
+        i += marker.count
+        let blanksStart = i
+        while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+        guard i > blanksStart, i < end else { return nil }
+        let valueStart = i
+        if isAlnumByte(bytes[i]) {
+            var j = i
+            while j < end, isValueByte(bytes[j]) { j += 1 }
+            var k = j
+            while k < end, isASCIISpace(bytes[k]) { k += 1 }
+            if k == end { return String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<j]), as: UTF8.self) }
+        }
+        var last = end
+        while last > valueStart, isASCIISpace(bytes[last - 1]) { last -= 1 }
+        let length = last - valueStart
+        if length > dependencyPrefix.count, bytes[last - 1] == UInt8(ascii: "}") {
+            for k in 0..<dependencyPrefix.count where bytes[valueStart + k] != dependencyPrefix[k] { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<last]), as: UTF8.self)
+        }
+        return nil
+    }
+
+    private static func isAlnumByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+    }
+
+    private static func isValueByte(_ b: UInt8) -> Bool {
+        isAlnumByte(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: ":") || b == UInt8(ascii: ",")
+            || b == UInt8(ascii: "=") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".")
     }
 
     /// The directive in one line, nil when the line is not a directive.
@@ -63,24 +130,32 @@ public enum DocstringDirectives {
 
     /// `tags=` directives merged in order: `key:val` adds to key's set, a flat tag resets the key.
     public static func tags(from directives: [String]) -> Result<Tags, TagsError> {
-        var result = Tags()
+        var result: [String: Set<String>] = [:]
         for item in directives where item.hasPrefix("tags=") {
-            for tag in item.dropFirst(5).split(separator: ",", omittingEmptySubsequences: true) {
-                if let colon = tag.firstIndex(of: ":") {
-                    let key = String(tag[..<colon])
-                    let value = String(tag[tag.index(after: colon)...])
-                    if let existing = result.values[key] {
-                        if existing.isEmpty { return .failure(TagsError(key: key)) }
-                        result.values[key]?.insert(value)
+            var failed: String?
+            let bytes = Array(item.utf8)
+            var start = 5
+            // Split at commas by hand: this runs for every test method of every file.
+            for i in 5...bytes.count where i == bytes.count || bytes[i] == UInt8(ascii: ",") {
+                defer { start = i + 1 }
+                guard i > start else { continue }
+                let tag = bytes[start..<i]
+                if let colon = tag.firstIndex(of: UInt8(ascii: ":")) {
+                    let key = String(decoding: tag[..<colon], as: UTF8.self)
+                    let value = String(decoding: tag[(colon + 1)...], as: UTF8.self)
+                    if let existing = result[key] {
+                        if existing.isEmpty { failed = key; break }
+                        result[key]?.insert(value)
                     } else {
-                        result.values[key] = [value]
+                        result[key] = [value]
                     }
                 } else {
-                    result.values[String(tag)] = []
+                    result[String(decoding: tag, as: UTF8.self)] = []
                 }
             }
+            if let failed { return .failure(TagsError(key: failed)) }
         }
-        return .success(result)
+        return .success(Tags(result))
     }
 
     /// `dependency=` values that `json.loads` accepts, as raw JSON text; malformed ones are

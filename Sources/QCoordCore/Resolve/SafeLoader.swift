@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Turns one Python source file into `Class.method` tests the way Avocado 113's safeloader
 /// does (`avocado/core/safeloader`), without executing anything.
 ///
@@ -40,6 +42,13 @@ final class SafeLoader {
     private var examined: [ExamKey: Result<ClassExam, Failure>] = [:]
     private var inProgress: Set<ExamKey> = []
     private var specs: [SpecKey: ModuleSpec?] = [:]
+    /// Avocado inserts the importer's directory at the front of `sys.path` on every lookup
+    /// and never takes it out, so a module found once from one directory stays findable from
+    /// every file examined later (`from avocado_qemu import …` inside `common/base.py` works
+    /// because the test beside `avocado_qemu/` was looked at first). Most recent first.
+    private var searchedDirectories: [String] = []
+    /// Bumped when a directory joins `searchedDirectories`: examinations are memoised per generation.
+    private var pathGeneration = 0
     /// Every scan error met, by path, so `-V` can list them once.
     private(set) var parseErrors: [String: ParseError] = [:]
 
@@ -52,13 +61,51 @@ final class SafeLoader {
 
     // MARK: Modules
 
-    struct ScannedModule {
+    /// A scanned module and, per target, the import state each class statement sees.
+    final class ScannedModule {
         enum Statement {
             case importStatement(PythonImport)
             case classStatement(PythonClass, shapes: [PythonBaseShape])
         }
-        var path: String
-        var statements: [Statement]
+        let path: String
+        let statements: [Statement]
+        /// Statement indices of the classes of each name.
+        let classIndices: [String: [Int]]
+        /// Original names imported by `from … import` anywhere in the module
+        /// (Avocado's `interesting_klass_found`).
+        let fromImportedNames: Set<String>
+        private var states: [Target: (perStatement: [Int: ImportState], final: ImportState)] = [:]
+
+        init(path: String, statements: [Statement]) {
+            self.path = path
+            self.statements = statements
+            var indices: [String: [Int]] = [:]
+            var names: Set<String> = []
+            for (index, statement) in statements.enumerated() {
+                switch statement {
+                case .classStatement(let cls, _): indices[cls.name, default: []].append(index)
+                case .importStatement(let imp): if imp.isFrom { for name in imp.names { names.insert(name.name) } }
+                }
+            }
+            classIndices = indices
+            fromImportedNames = names
+        }
+
+        /// The imports bound before each class statement, and after the whole module.
+        func importStates(for target: Target) -> (perStatement: [Int: ImportState], final: ImportState) {
+            if let cached = states[target] { return cached }
+            var state = ImportState()
+            var perStatement: [Int: ImportState] = [:]
+            for (index, statement) in statements.enumerated() {
+                switch statement {
+                case .importStatement(let imp): state.add(imp, importer: path, target: target)
+                case .classStatement: perStatement[index] = state
+                }
+            }
+            let result = (perStatement, state)
+            states[target] = result
+            return result
+        }
     }
 
     /// Reads and scans a module once. `displayPath` is the path shown in diagnostics.
@@ -75,11 +122,44 @@ final class SafeLoader {
         return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }
 
+    /// Raw scans done ahead of need by `prefetch`, nil when the file could not be read.
+    private var prefetched: [String: Result<PythonModule, PythonSyntaxError>?] = [:]
+
+    /// Reads and scans files on all cores ahead of the (sequential) resolution: scanning is
+    /// most of the cost of listing a big tree. Results are only used, and parse errors only
+    /// reported, when resolution asks for the module.
+    func prefetch(_ paths: [String]) {
+        let todo = Array(Set(paths.filter { modules[$0] == nil && prefetched[$0] == nil }))
+        guard todo.count > 1 else { return }
+        var results = [Result<PythonModule, PythonSyntaxError>?](repeating: nil, count: todo.count)
+        let tree = self.tree
+        let scan = self.scan
+        results.withUnsafeMutableBufferPointer { buffer in
+            let slots = Slots(buffer: buffer)
+            DispatchQueue.concurrentPerform(iterations: todo.count) { index in
+                if let bytes = tree.contents(of: todo[index]) { slots.buffer[index] = scan(bytes) }
+            }
+        }
+        for (index, path) in todo.enumerated() { prefetched[path] = results[index] }
+    }
+
+    /// Result slots shared with the workers of `prefetch`.
+    /// `@unchecked Sendable`: each worker writes only its own index, and the buffer outlives
+    /// `concurrentPerform`, which returns only when every worker is done.
+    private struct Slots: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<Result<PythonModule, PythonSyntaxError>?>
+    }
+
     private func loadModule(at path: String, displayPath: String) -> Result<ScannedModule, Failure> {
-        guard let bytes = tree.contents(of: path) else {
+        let scanned: Result<PythonModule, PythonSyntaxError>
+        if let early = prefetched.removeValue(forKey: path), let early {
+            scanned = early
+        } else if let bytes = tree.contents(of: path) {
+            scanned = scan(bytes)
+        } else {
             return .failure(Failure(message: "[Errno 2] No such file or directory: '\(displayPath)'"))
         }
-        switch scan(bytes) {
+        switch scanned {
         case .failure(let error):
             let parseError = ParseError(path: displayPath, line: error.line, message: error.message)
             parseErrors[displayPath] = parseError
@@ -117,9 +197,8 @@ final class SafeLoader {
         var symbols: [String: ImportedSymbol] = [:]
         var klassImports: Set<String> = []
         var modImports: Set<String> = []
-        var interestingFound = false
 
-        mutating func add(_ imp: PythonImport, importer: String, target: Target, interesting: String?) {
+        mutating func add(_ imp: PythonImport, importer: String, target: Target) {
             if imp.isFrom {
                 let modulePath = String(repeating: ".", count: imp.level) + imp.module
                 var asMap: [String: String] = [:]
@@ -129,7 +208,6 @@ final class SafeLoader {
                                                     moduleAlias: "", symbolAlias: bound)
                     asMap[name.name] = bound
                 }
-                if let interesting, imp.names.contains(where: { $0.name == interesting }) { interestingFound = true }
                 // `statement.module` ignores the level: `from .avocado import Test` counts too.
                 if imp.module == target.module, let bound = asMap[target.klass] {
                     klassImports.insert(bound)
@@ -181,8 +259,16 @@ final class SafeLoader {
 
     private struct SpecKey: Hashable { var paths: [String]; var name: String }
 
+    private var directoryOf: [String: String] = [:]
+
     private func relativeBase(of symbol: ImportedSymbol) -> String {
-        var path = PathName.dirname(symbol.importerPath)
+        var path: String
+        if let known = directoryOf[symbol.importerPath] {
+            path = known
+        } else {
+            path = PathName.dirname(symbol.importerPath)
+            directoryOf[symbol.importerPath] = path
+        }
         for ch in symbol.modulePath.dropFirst() {
             if ch != "." { break }
             path = PathName.dirname(path)
@@ -190,14 +276,52 @@ final class SafeLoader {
         return path
     }
 
-    /// `ImportedSymbol.get_importable_spec`.
+    private struct ImportableKey: Hashable {
+        var base: String
+        var modulePath: String
+        var symbol: String
+        var symbolIsModule: Bool
+        var generation: Int
+    }
+
+    private var importables: [ImportableKey: (base: String, spec: ModuleSpec?)] = [:]
+
+    /// `ImportedSymbol.get_importable_spec`, memoised while no new directory joins the search.
     func importableSpec(_ symbol: ImportedSymbol, symbolIsModule: Bool) -> ModuleSpec? {
+        let base = relativeBase(of: symbol)
+        let key = ImportableKey(base: base, modulePath: symbol.modulePath, symbol: symbol.symbol,
+                                symbolIsModule: symbolIsModule, generation: pathGeneration)
+        if let cached = importables[key] {
+            if searchedDirectories.first != cached.base { noteSearched(cached.base) }
+            if pathGeneration == key.generation { return cached.spec }
+        }
+        let spec = lookUpSpec(symbol, base: base, symbolIsModule: symbolIsModule)
+        importables[ImportableKey(base: key.base, modulePath: key.modulePath, symbol: key.symbol,
+                                  symbolIsModule: symbolIsModule, generation: pathGeneration)]
+            = (searchedDirectories[0], spec)
+        return spec
+    }
+
+    private func noteSearched(_ base: String) {
+        if let index = searchedDirectories.firstIndex(of: base) {
+            if index != 0 {
+                searchedDirectories.remove(at: index)
+                searchedDirectories.insert(base, at: 0)
+            }
+        } else {
+            searchedDirectories.insert(base, at: 0)
+            pathGeneration += 1
+        }
+    }
+
+    private func lookUpSpec(_ symbol: ImportedSymbol, base: String, symbolIsModule: Bool) -> ModuleSpec? {
         let fullName = symbolIsModule ? "\(symbol.modulePath).\(symbol.symbol)" : symbol.modulePath
         var trimmed = Substring(fullName)
         while trimmed.first == "." { trimmed.removeFirst() }
         while trimmed.last == "." { trimmed.removeLast() }
         let components = trimmed.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        var paths = [relativeBase(of: symbol)] + importPaths
+        noteSearched(base)
+        var paths = searchedDirectories + importPaths
         var spec: ModuleSpec?
         for (index, component) in components.enumerated() {
             if index > 0 { paths = paths.map { PathName.join($0, components[index - 1]) } }
@@ -248,6 +372,7 @@ final class SafeLoader {
         var path: String?
         var className: String
         var match: Bool
+        var generation: Int
     }
 
     private func tags(_ directives: [String]) throws(Failure) -> [String: Set<String>] {
@@ -351,7 +476,7 @@ final class SafeLoader {
 
     /// `_examine_class`: the test methods a class (looked up by name in a module) provides.
     private func examineClass(target: Target, path: String?, className: String, match: Bool) throws(Failure) -> ClassExam {
-        let key = ExamKey(target: target, path: path, className: className, match: match)
+        let key = ExamKey(target: target, path: path, className: className, match: match, generation: pathGeneration)
         if let cached = examined[key] { return try cached.get() }
         // The same examination inside itself never ends in Avocado: it dies of RecursionError.
         if inProgress.contains(key) {
@@ -377,23 +502,20 @@ final class SafeLoader {
         var match = initialMatch
         var info: [MethodInfo] = []
         var classTags: [String: Set<String>] = [:]
-        var state = ImportState()
-        for statement in module.statements {
-            switch statement {
-            case .importStatement(let imp):
-                state.add(imp, importer: path, target: target, interesting: className)
-            case .classStatement(let cls, let shapes):
-                guard cls.name == className else { continue }
-                if !match { match = try state.isMatching(shapes, target: target) }
-                let directives = DocstringDirectives.directives(in: cls.docstring)
-                classTags = try tags(directives)
-                info = try methodsInfo(cls, classTags: classTags,
-                                       classDependencies: DocstringDirectives.dependencies(from: directives))
-                try examineParents(of: shapes, in: module, state: state, target: target, info: &info,
-                                   classTags: classTags, match: &match)
-            }
+        let states = module.importStates(for: target)
+        for index in module.classIndices[className] ?? [] {
+            guard case .classStatement(let cls, let shapes) = module.statements[index],
+                  let state = states.perStatement[index] else { continue }
+            if !match { match = try state.isMatching(shapes, target: target) }
+            let directives = DocstringDirectives.directives(in: cls.docstring)
+            classTags = try tags(directives)
+            info = try methodsInfo(cls, classTags: classTags,
+                                   classDependencies: DocstringDirectives.dependencies(from: directives))
+            try examineParents(of: shapes, in: module, state: state, target: target, info: &info,
+                               classTags: classTags, match: &match)
         }
-        if !match && state.interestingFound {
+        let state = states.final
+        if !match && module.fromImportedNames.contains(className) {
             guard let symbol = state.symbols[className] else {
                 throw Failure(message: "'\(className)' (imported under another name and used under its own)")
             }
@@ -421,12 +543,13 @@ final class SafeLoader {
                 if result[name] == nil { order.append(name) }
                 result[name] = info
             }
-            var state = ImportState()
-            for statement in module.statements {
+            let states = module.importStates(for: target)
+            for (index, statement) in module.statements.enumerated() {
                 switch statement {
-                case .importStatement(let imp):
-                    state.add(imp, importer: path, target: target, interesting: nil)
+                case .importStatement:
+                    continue
                 case .classStatement(let cls, let shapes):
+                    guard let state = states.perStatement[index] else { continue }
                     let directives = DocstringDirectives.directives(in: cls.docstring)
                     if directives.contains("disable") { continue }
                     let classTags = try tags(directives)

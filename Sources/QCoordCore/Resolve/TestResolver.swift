@@ -51,9 +51,16 @@ private struct ResolutionRun {
 
     mutating func resolve(_ references: [String]) -> Resolution {
         var resolution = Resolution()
+        var expanded: [(reference: String, isDirectory: Bool, paths: [String])] = []
         for reference in references {
             let isDirectory = resolver.tree.status(of: reference).kind == .directory
-            let paths = isDirectory ? expandDirectory(reference) : [reference]
+            expanded.append((reference, isDirectory, isDirectory ? expandDirectory(reference) : [reference]))
+        }
+        if loaders.contains(where: { $0.loader == .file && ($0.types?.contains(where: { $0 != .simple }) ?? true) }) {
+            loader.prefetch(expanded.flatMap(\.paths).filter { $0.hasSuffix(".py") }
+                .map { PathName.absolute($0, in: resolver.workingDirectory) })
+        }
+        for (reference, isDirectory, paths) in expanded {
             var resolvedAny = false
             for path in paths {
                 let (tests, attempts) = resolveOne(path)

@@ -278,7 +278,14 @@ public actor Coordinator {
             states[a.test].host = a.host
             states[a.test].startedMono = nil
             states[a.test].sawDebugLog = false
-            write { try directory.makeTestDirectory(states[a.test].testDir) }
+            write {
+                let dir = states[a.test].testDir
+                try directory.makeTestDirectory(dir)
+                // As Avocado: stdout and stderr exist even when the test printed nothing.
+                for stream in ["stdout", "stderr"] {
+                    try directory.writeTestFile(testDir: dir, name: stream, offset: 0, bytes: [])
+                }
+            }
             let id = taskID(a.test)
             taskIndex[id] = a.test
             let timeout = config.params["timeout"].flatMap(Double.init) ?? config.timeout
@@ -358,6 +365,8 @@ public actor Coordinator {
         write { try directory.writeTestFile(testDir: dir, name: "debug.log", offset: 0, bytes: Array(text.utf8)) }
     }
 
+    /// Test files are written from the actor: they are small appends to local disk, and doing
+    /// them here keeps the order of an agent's chunks without another queue.
     private func write(_ body: () throws -> Void) {
         do { try body() } catch { log.error("\(error)") }
     }

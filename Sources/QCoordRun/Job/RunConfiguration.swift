@@ -44,14 +44,3 @@ public struct RunConfiguration: Sendable {
         return env.merging(extra) { _, new in new }
     }
 }
-
-/// Where the human output goes; a test swaps in a recorder.
-public struct Console: Sendable {
-    public var out: @Sendable (String) -> Void
-    public var err: @Sendable (String) -> Void
-
-    public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void) {
-        self.out = out
-        self.err = err
-    }
-}

@@ -25,12 +25,12 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
     private var watchdog: DispatchSourceTimer?
 
     /// Seconds without any line (the agent sends a heartbeat every second) before the link is lost.
-    public static let idleLimit: Double = 30
+    private let idleLimit: Double
 
     /// Starts the agent with `python` (a path, or a name looked up on PATH), sends `hello` and
     /// waits for `ready`. `agentScript` replaces the embedded agent (tests drive scripted agents).
     public static func start(host: String = "local", python: String, hello: CoordinatorMessage.Hello,
-                             log: JobLog, readyTimeout: Duration = .seconds(60),
+                             log: JobLog, readyTimeout: Duration = .seconds(60), idleLimit: Double = 30,
                              agentScript: String? = nil) async throws -> LocalAgentLink {
         // Writing to a dead agent must fail with EPIPE rather than kill the whole process.
         signal(SIGPIPE, SIG_IGN)
@@ -51,7 +51,7 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
             throw RunError.agentStart(host: host, reason: "cannot run \(python): \(error.localizedDescription)")
         }
         let link = LocalAgentLink(host: host, process: process, stdinFD: stdinPipe.fileHandleForWriting.fileDescriptor,
-                                  exited: exited)
+                                  exited: exited, idleLimit: idleLimit)
         // Keep the pipe objects alive with the link: their deinit would close our descriptors.
         link.pipes = [stdinPipe, stdoutPipe, stderrPipe]
         let (readyStream, readySink) = AsyncStream<Result<HostCapabilities, RunError>>.makeStream()
@@ -88,8 +88,9 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
 
     private var pipes: [Pipe] = []
 
-    private init(host: String, process: Process, stdinFD: Int32, exited: AsyncStream<Int32>) {
+    private init(host: String, process: Process, stdinFD: Int32, exited: AsyncStream<Int32>, idleLimit: Double) {
         self.host = host
+        self.idleLimit = idleLimit
         self.process = process
         self.stdinFD = stdinFD
         self.exited = exited
@@ -219,7 +220,7 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
         timer.setEventHandler { [weak self] in
             guard let self else { return }
             let idle = JobClock.monotonic() - lock.withLock { lastSeen }
-            if idle > Self.idleLimit {
+            if idle > idleLimit {
                 reportLost("no heartbeat from the agent for \(Int(idle)) s")
                 kill(process.processIdentifier, SIGKILL)
             }

@@ -3,41 +3,54 @@ import QCoordCore
 /// The text and JSON forms of `qcoord list`, modelled on `avocado list`.
 struct ListRenderer {
     let resolution: Resolution
-    /// The entries shown: tests the filter keeps, MISSING entries where they stood.
-    /// (`var`: `qcoord list --arch/--shard` replaces the tests by the job's copies.)
-    var shown: [(entry: TestCase, loader: String)]
+    /// Indices in `resolution.entries` of what is shown: tests the filter keeps, MISSING
+    /// entries where they stood.
+    let shownIndices: [Int]
 
     init(resolution: Resolution, filter: TagFilter) {
         self.resolution = resolution
+        shownIndices = resolution.entries.indices.filter { index in
+            let entry = resolution.entries[index]
+            return entry.kind == .missing || filter.matches(entry.tags)
+        }
+    }
+
+    /// The shown entries with the loader that resolved each (verbose output only).
+    var shown: [(entry: TestCase, loader: String)] {
         var loaderOf = [String](repeating: "", count: resolution.entries.count)
         for report in resolution.reports {
             for index in report.entries { loaderOf[index] = report.resolvedBy ?? "" }
         }
-        shown = resolution.entries.enumerated()
-            .filter { $0.element.kind == .missing || filter.matches($0.element.tags) }
-            .map { ($0.element, loaderOf[$0.offset]) }
+        return shownIndices.map { (resolution.entries[$0], loaderOf[$0]) }
     }
 
-    /// Columns padded to their widest cell, joined by one space, trailing blanks removed.
+    /// Columns padded to their widest cell (in code points, as Python's `len`), joined by one
+    /// space, trailing blanks removed. Built as bytes: listings run to thousands of lines.
     static func table(_ rows: [[String]]) -> String {
         guard let columns = rows.map(\.count).max() else { return "" }
         var widths = [Int](repeating: 0, count: columns)
-        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-        var out = ""
-        for row in rows {
-            var line = ""
+        var lengths = rows.map { row in row.map { cell in cell.unicodeScalars.count } }
+        for row in lengths { for (i, length) in row.enumerated() { widths[i] = max(widths[i], length) } }
+        var out: [UInt8] = []
+        out.reserveCapacity(rows.count * (widths.reduce(0, +) + columns))
+        for (r, row) in rows.enumerated() {
+            let lineStart = out.count
             for (i, cell) in row.enumerated() {
-                if i > 0 { line += " " }
-                line += cell + String(repeating: " ", count: widths[i] - cell.count)
+                if i > 0 { out.append(0x20) }
+                out.append(contentsOf: cell.utf8)
+                if i < row.count - 1 {
+                    out.append(contentsOf: repeatElement(0x20, count: widths[i] - lengths[r][i]))
+                }
             }
-            while line.last == " " { line.removeLast() }
-            out += line + "\n"
+            while out.count > lineStart, out.last == 0x20 { out.removeLast() }
+            out.append(0x0A)
         }
-        return out
+        lengths.removeAll()
+        return String(decoding: out, as: UTF8.self)
     }
 
     func plain() -> String {
-        Self.table(shown.map { [$0.entry.kind.rawValue, $0.entry.name] })
+        Self.table(shownIndices.map { [resolution.entries[$0].kind.rawValue, resolution.entries[$0].name] })
     }
 
     func verbose() -> String {
@@ -75,8 +88,9 @@ struct ListRenderer {
 
     /// `[{"type": …, "id": …, "uri": …, "tags": {…}, "arch": …}]`, one test per line.
     func json() -> String {
-        if shown.isEmpty { return "[]\n" }
-        let objects = shown.map { (entry, _) -> String in
+        if shownIndices.isEmpty { return "[]\n" }
+        let objects = shownIndices.map { index -> String in
+            let entry = resolution.entries[index]
             let tags = entry.tags.keys.map { key -> String in
                 let values = entry.tags[key] ?? []
                 let value = values.isEmpty ? "null" : "[" + values.sorted().map(Self.quote).joined(separator: ", ") + "]"

@@ -38,20 +38,10 @@ extension QCoord {
             let resolver = TestResolver(tree: LocalSourceTree(), loaders: try resolve.loaderSpecs(),
                                         workingDirectory: FileManager.default.currentDirectoryPath)
             let resolution = resolver.resolve(references)
-            var listing = ListRenderer(resolution: resolution, filter: filter)
+            let listing = ListRenderer(resolution: resolution, filter: filter)
             if !schedule.arch.isEmpty || schedule.shard != nil {
-                guard let (params, perArch) = ArchMatrix.splitParameters(parameters) else {
-                    throw ValidationError("'-p': a test parameter is written KEY=VALUE (or ARCH:KEY=VALUE for one arch)")
-                }
-                let cwd = FileManager.default.currentDirectoryPath
-                let shard = try schedule.parsedShard(environment: environment)
-                let tests = listing.shown.filter { $0.entry.kind != .missing }
-                let loaders = Dictionary(tests.map { ($0.entry.name, $0.loader) }) { first, _ in first }
-                let jobTests = schedule.apply(tests.map(\.entry), perArch: perArch, jobParams: params, shard: shard,
-                                              timings: try schedule.loadTimings(cwd: cwd))
-                // A shard lists only its tests; MISSING references stay visible in every listing.
-                listing.shown = listing.shown.filter { $0.entry.kind == .missing }
-                    + jobTests.map { ($0, loaders[$0.baseName] ?? "") }
+                try listJobTests(listing, environment: environment)
+                return
             }
             var standardError = FileHandle.standardError
             for warning in filter.warnings { print("warning: \(warning)", to: &standardError) }
@@ -73,6 +63,33 @@ extension QCoord {
                 }
             }
         }
+    }
+}
+
+extension QCoord.List {
+    /// `--arch` / `--shard`: the tests a `run` with the same options would run (matrix copies,
+    /// this shard only), in its order. MISSING references stay visible in every listing.
+    func listJobTests(_ listing: ListRenderer, environment: [String: String]) throws {
+        if json != nil { throw ValidationError("'--json' does not combine with '--arch' or '--shard' yet") }
+        guard let (params, perArch) = ArchMatrix.splitParameters(parameters) else {
+            throw ValidationError("'-p': a test parameter is written KEY=VALUE (or ARCH:KEY=VALUE for one arch)")
+        }
+        let shown = listing.shown
+        let tests = shown.filter { $0.entry.kind != .missing }
+        let loaders = Dictionary(tests.map { ($0.entry.name, $0.loader) }) { first, _ in first }
+        let jobTests = schedule.apply(tests.map(\.entry), perArch: perArch, jobParams: params,
+                                      shard: try schedule.parsedShard(environment: environment),
+                                      timings: try schedule.loadTimings(cwd: FileManager.default.currentDirectoryPath))
+        let missing = shown.filter { $0.entry.kind == .missing }.map(\.entry)
+        var standardError = FileHandle.standardError
+        for warning in resolve.selection(environment: environment).1.warnings { print("warning: \(warning)", to: &standardError) }
+        var rows: [[String]] = verbose ? [["Type", "Test", "Uri", "Loader", "Tag(s)", "Param(s)"]] : []
+        for t in missing + jobTests {
+            let params = (t.params ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+            rows.append(verbose ? [t.kind.rawValue, t.name, t.uri, loaders[t.baseName] ?? "", t.tags.listDescription, params]
+                                : [t.kind.rawValue, t.name])
+        }
+        FileHandle.standardOutput.write(Data(ListRenderer.table(rows).utf8))
     }
 }
 

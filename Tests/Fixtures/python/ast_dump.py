@@ -1,6 +1,6 @@
 """Reference dump of what the static scanner must extract, made with Python's own ast.
 
-Usage: python3 ast_dump.py FILE... → one JSON object {basename: module-or-error}.
+Usage: python3 ast_dump.py FILE... → one JSON object {path-as-given: module-or-error}.
 The Swift test QCoordCoreTests/Python/PythonScannerASTTests compares the scanner to it.
 """
 import ast
@@ -55,7 +55,7 @@ def dump(path):
 
 
 def main():
-    print(json.dumps({os.path.basename(p): dump(p) for p in sys.argv[1:]}, sort_keys=True))
+    print(json.dumps({p: dump(p) for p in sys.argv[1:]}, sort_keys=True))
 
 
 if __name__ == "__main__":

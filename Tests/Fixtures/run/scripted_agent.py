@@ -4,12 +4,13 @@
 Runs SIMPLE tests with subprocess (exit 0 -> PASS, else FAIL), honours cancel, and
 misbehaves on request: a test named `malformed` makes it print a non-JSON line,
 `oversized` an overlong line, `crash` makes it exit mid-test, `escape` sends a file
-named `../escape`.
+named `../escape`, `silence` stops all output (heartbeats included).
 """
 import base64, json, os, signal, subprocess, sys, threading, time
 
 lock = threading.Lock()
 procs = {}
+silent = threading.Event()
 
 def send(obj):
     with lock:
@@ -17,9 +18,10 @@ def send(obj):
         sys.stdout.flush()
 
 def heartbeat():
-    while True:
+    while not silent.is_set():
         time.sleep(1)
-        send({"type": "heartbeat"})
+        if not silent.is_set():
+            send({"type": "heartbeat"})
 
 def run(task):
     tid = task["task_id"]
@@ -34,6 +36,9 @@ def run(task):
         return
     if name == "crash":
         os._exit(3)
+    if name == "silence":
+        silent.set()
+        return
     if name == "escape":
         send({"type": "file", "task_id": tid, "name": "../escape", "offset": 0,
               "data_b64": base64.b64encode(b"owned").decode(), "last": True})
@@ -60,6 +65,8 @@ def run(task):
           "time_s": time.time() - start})
 
 def main():
+    sys.stderr.write("scripted agent says hello on stderr\n")
+    sys.stderr.flush()
     threading.Thread(target=heartbeat, daemon=True).start()
     for line in sys.stdin:
         msg = json.loads(line)

@@ -5,38 +5,39 @@ import Testing
 /// Compares the scanner with Python's own `ast` (Tests/Fixtures/python/ast_dump.py) on every
 /// fixture file, so that "what is a docstring / a base / a top-level class" is Python's answer.
 @Suite struct PythonScannerASTTests {
-    struct DumpImport: Decodable, Equatable {
+    struct DumpImport: Codable, Equatable {
         var module: String
         var level: Int
         var names: [[String?]]
         var alias: String?
         var line: Int
     }
-    struct DumpMethod: Decodable, Equatable {
+    struct DumpMethod: Codable, Equatable {
         var name: String
         var isAsync: Bool
         var decorators: Int
         var docstring: String?
         var line: Int
     }
-    struct DumpClass: Decodable, Equatable {
+    struct DumpClass: Codable, Equatable {
         var name: String
         var bases: [[String]?]
         var docstring: String?
         var methods: [DumpMethod]
         var line: Int
     }
-    struct DumpModule: Decodable, Equatable {
+    struct DumpModule: Codable, Equatable {
         var imports: [DumpImport]?
         var classes: [DumpClass]?
         var error: Int?
     }
 
-    static func pythonDump(_ files: [String]) throws -> [String: DumpModule] {
+    /// Runs ast_dump.py on `files` (paths relative to `directory`); keys are the paths as given.
+    static func pythonDump(_ files: [String], in directory: URL = PythonFixtures.directory) throws -> [String: DumpModule] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", PythonFixtures.directory.appendingPathComponent("ast_dump.py").path]
-            + files.map { PythonFixtures.directory.appendingPathComponent($0).path }
+        process.currentDirectoryURL = directory
+        process.arguments = ["python3", PythonFixtures.directory.appendingPathComponent("ast_dump.py").path] + files
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
@@ -86,5 +87,38 @@ import Testing
                 #expect(a == b, "\(file): class \(b.name)")
             }
         }
+    }
+}
+
+/// The same comparison on real code: every module of the installed Avocado 113 package
+/// (found through QCOORD_AVOCADO113, which `make test-swift` sets).
+@Suite struct PythonScannerRealCodeTests {
+    static var avocadoPackage: URL? {
+        guard let venv = ProcessInfo.processInfo.environment["QCOORD_AVOCADO113"] else { return nil }
+        let lib = URL(fileURLWithPath: venv).appendingPathComponent("lib")
+        guard let pythons = try? FileManager.default.contentsOfDirectory(atPath: lib.path) else { return nil }
+        for python in pythons.sorted() where python.hasPrefix("python3") {
+            let package = lib.appendingPathComponent(python).appendingPathComponent("site-packages/avocado")
+            if FileManager.default.fileExists(atPath: package.path) { return package }
+        }
+        return nil
+    }
+
+    @Test(.enabled(if: avocadoPackage != nil, "set QCOORD_AVOCADO113 to an Avocado 113 virtualenv"))
+    func avocadoPackageMatchesPythonAST() throws {
+        let package = try #require(Self.avocadoPackage)
+        let enumerator = try #require(FileManager.default.enumerator(atPath: package.path))
+        let files = enumerator.compactMap { $0 as? String }.filter { $0.hasSuffix(".py") }.sorted()
+        #expect(files.count > 100)
+        let expected = try PythonScannerASTTests.pythonDump(files, in: package)
+        var classes = 0
+        for file in files {
+            let reference = try #require(expected[file])
+            let bytes = [UInt8](try Data(contentsOf: package.appendingPathComponent(file)))
+            let scanned = PythonScannerASTTests.scannerDump(bytes)
+            #expect(scanned == reference, "\(file)")
+            classes += scanned.classes?.count ?? 0
+        }
+        #expect(classes > 200)
     }
 }

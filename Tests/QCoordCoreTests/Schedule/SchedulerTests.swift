@@ -188,3 +188,22 @@ import QCoordCore
         #expect(s.isIdle)
     }
 }
+
+@Suite struct SchedulerScaleTests {
+    /// 20k tests on 200 hosts of 4 slots: every test assigned exactly once, in order per free slot.
+    @Test func twentyThousandTestsOnTwoHundredHosts() {
+        var s = Scheduler(testCount: 20_000)
+        var inFlight: [Assignment] = []
+        for h in 0..<200 { inFlight += s.handle(.hostUp(host: "h\(h)", slots: 4)) }
+        #expect(inFlight.count == 800)
+        var done = Set<Int>()
+        var duplicates = 0
+        while let a = inFlight.popLast() {
+            if !done.insert(a.test).inserted { duplicates += 1 }
+            inFlight += s.handle(.taskFinished(test: a.test, host: a.host))
+        }
+        #expect(duplicates == 0)
+        #expect(done.count == 20_000)
+        #expect(s.isIdle && s.pending.isEmpty)
+    }
+}

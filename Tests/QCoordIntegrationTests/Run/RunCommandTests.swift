@@ -95,14 +95,22 @@ import Testing
     func instrumentedQemuTestsPassUnderBothAvocados(version: String) throws {
         let h = try RunHarness()
         defer { h.cleanup() }
+        let params = RunHarness.fixtures + "/params_test.py"
         let o = try h.run(["--python", RunHarness.venv(version) + "/bin/python", "examples/tests/test_qmp.py:X86QMP",
-                           "-p", "qcoord_probe=1"])
+                           params, "-p", "qcoord_probe=42"])
         #expect(o.status == 0, "\(o.stdout)\n\(o.stderr)")
-        let s = RunHarness.statuses(try RunHarness.results(o.jobDir))
-        #expect(s.count == 3 && s.values.allSatisfy { $0 == "PASS" }, "\(s)")
-        let tests = try #require(try RunHarness.results(o.jobDir)["tests"] as? [[String: Any]])
-        #expect(tests.allSatisfy { ($0["qemu_bin"] as? String)?.hasSuffix("qemu-system-x86_64") == true })
-        #expect(tests.allSatisfy { $0["arch"] as? String == "x86_64" })
+        let results = try RunHarness.results(o.jobDir)
+        let s = RunHarness.statuses(results)
+        #expect(s.count == 4 && s.values.allSatisfy { $0 == "PASS" }, "\(s)")
+        let tests = try #require(results["tests"] as? [[String: Any]])
+        let qmp = tests.filter { ($0["name"] as? String)?.contains("X86QMP") == true }
+        #expect(qmp.count == 3)
+        #expect(qmp.allSatisfy { ($0["qemu_bin"] as? String)?.hasSuffix("qemu-system-x86_64") == true })
+        #expect(qmp.allSatisfy { $0["arch"] as? String == "x86_64" })
+
+        // Control: without -p the same test FAILs, so the PASS above came from the parameter.
+        let without = try h.run(["--python", RunHarness.venv(version) + "/bin/python", params])
+        #expect(without.status == 1, "\(without.stdout)")
     }
 
     @Test func nothingResolvedOrFilteredOutExits2WithAvocadosMessage() throws {

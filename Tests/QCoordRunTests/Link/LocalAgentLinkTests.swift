@@ -9,11 +9,11 @@ import QCoordCore
         .deletingLastPathComponent().appendingPathComponent("Fixtures/run")
     static let script = fixtures.appendingPathComponent("scripted_agent.py").path
 
-    func start() async throws -> (LocalAgentLink, String) {
+    func start(idleLimit: Double = 30) async throws -> (LocalAgentLink, String) {
         let dir = NSTemporaryDirectory() + "qcoord-link-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let link = try await LocalAgentLink.start(python: "python3", hello: .init(jobID: "j"), log: JobLog(path: dir + "/job.log"),
-                                                  readyTimeout: .seconds(20), agentScript: Self.script)
+                                                  readyTimeout: .seconds(20), idleLimit: idleLimit, agentScript: Self.script)
         return (link, dir)
     }
 
@@ -62,6 +62,35 @@ import QCoordCore
         }
         #expect(reason.contains(reasonPart), "\(reason)")
         await link.shutdown(grace: .seconds(2))
+    }
+
+    @Test func aSilentAgentIsLostAfterTheIdleLimit() async throws {
+        let (link, dir) = try await start(idleLimit: 2)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let t0 = ContinuousClock.now
+        await link.run(task("silence"))
+        let events = await drain(link) { if case .lost = $0 { return true }; return false }
+        guard case .lost(let reason)? = events.last else {
+            Issue.record("not lost: \(events)")
+            return
+        }
+        #expect(reason.contains("no heartbeat"))
+        #expect(ContinuousClock.now - t0 < .seconds(10))
+        await link.shutdown(grace: .seconds(2))
+    }
+
+    @Test func agentStderrGoesToTheJobLog() async throws {
+        let (link, dir) = try await start()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        await link.shutdown(grace: .seconds(5))
+        // The stderr reader is its own thread: give it a moment to drain after the exit.
+        var log = ""
+        for _ in 0..<40 {
+            log = try String(contentsOfFile: dir + "/job.log", encoding: .utf8)
+            if log.contains("scripted agent says hello") { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(log.contains("[local stderr] scripted agent says hello on stderr"))
     }
 
     @Test func cancelReachesTheAgent() async throws {

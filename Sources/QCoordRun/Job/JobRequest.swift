@@ -1,0 +1,40 @@
+import QCoordCore
+
+/// Everything `qcoord run` decided before the job starts.
+public struct JobRequest: Sendable {
+    public var tests: [TestCase]
+    /// As the user gave them (jobdata/test_references).
+    public var references: [String]
+    /// `--job-results-dir` (default `~/qcoord/job-results`).
+    public var resultsBase: String
+    /// The local agent's interpreter (`--python`, default `python3` on PATH).
+    public var python: String
+    /// `--max-parallel-tasks`: the local host's slots.
+    public var slots: Int
+    public var configuration: RunConfiguration
+    public var qemuSearch: CoordinatorMessage.QemuSearch
+    public var jsonPath: String?
+    public var xunitPath: String?
+    public var tapPath: String?
+    /// The command line (jobdata/cmdline) and the parsed options (jobdata/args.json).
+    public var cmdline: [String]
+    public var args: [String: String]
+
+    public init(tests: [TestCase], references: [String], resultsBase: String, python: String, slots: Int,
+                configuration: RunConfiguration, qemuSearch: CoordinatorMessage.QemuSearch = .init(),
+                jsonPath: String? = nil, xunitPath: String? = nil, tapPath: String? = nil,
+                cmdline: [String] = [], args: [String: String] = [:]) {
+        self.tests = tests
+        self.references = references
+        self.resultsBase = resultsBase
+        self.python = python
+        self.slots = slots
+        self.configuration = configuration
+        self.qemuSearch = qemuSearch
+        self.jsonPath = jsonPath
+        self.xunitPath = xunitPath
+        self.tapPath = tapPath
+        self.cmdline = cmdline
+        self.args = args
+    }
+}

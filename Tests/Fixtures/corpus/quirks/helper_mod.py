@@ -1,0 +1,3 @@
+class Mixin(object):
+    def test_from_mixin(self):
+        pass
