@@ -42,6 +42,8 @@ public struct Scheduler: Sendable {
     private var queues: [Queue]
     private var queueOf: [Int]
     private var hosts: [Host] = []
+    /// host name → its index in `hosts` (events name hosts; 200 of them are looked up per event).
+    private var hostIndex: [String: Int] = [:]
     private var attempts: [Int: Int] = [:]
     private let classEligible: ClassEligibility
 
@@ -99,8 +101,13 @@ public struct Scheduler: Sendable {
                   })
     }
 
-    /// `testCount` tests in job order, with a per-test eligibility (every test its own class).
-    public init(testCount: Int, eligible: @escaping Eligibility = { _, _ in true }) {
+    /// `testCount` tests in job order; with `eligible`, a per-test eligibility (every test its
+    /// own class, so a pick costs O(tests)); without, one queue (a pick costs O(1)).
+    public init(testCount: Int, eligible: Eligibility? = nil) {
+        guard let eligible else {
+            self.init(expected: Array(repeating: 0, count: testCount), classKey: { _ in "" }, eligible: { _, _, _ in true })
+            return
+        }
         self.init(expected: Array(repeating: 0, count: testCount), classKey: { String($0) },
                   eligible: { test, host, _ in eligible(test, host) })
     }
@@ -125,9 +132,10 @@ public struct Scheduler: Sendable {
     public mutating func handle(_ event: SchedulerEvent) -> [Assignment] {
         switch event {
         case .hostUp(let host, let slots, let capabilities):
-            if let h = hosts.firstIndex(where: { $0.name == host }) {
+            if let h = hostIndex[host] {
                 hosts[h].free += slots
             } else {
+                hostIndex[host] = hosts.count
                 hosts.append(Host(name: host, free: slots, capabilities: capabilities))
                 for q in queues.indices where classEligible(queues[q].representative, host, capabilities) {
                     queues[q].hosts.insert(host)
@@ -135,8 +143,9 @@ public struct Scheduler: Sendable {
             }
             return dispatch(only: host)
         case .hostLost(let host):
-            guard let h = hosts.firstIndex(where: { $0.name == host }) else { return [] }
+            guard let h = hostIndex[host] else { return [] }
             hosts.remove(at: h)
+            hostIndex = Dictionary(uniqueKeysWithValues: hosts.enumerated().map { ($0.element.name, $0.offset) })
             for q in queues.indices { queues[q].hosts.remove(host) }
             // Its in-flight tests go back to their queues, to run elsewhere.
             let lost = running.filter { $0.value == host }.map(\.key).sorted()
@@ -146,7 +155,7 @@ public struct Scheduler: Sendable {
             }
             return dispatch(only: nil)
         case .taskFinished(let test, let host):
-            guard running[test] == host, let h = hosts.firstIndex(where: { $0.name == host }) else { return [] }
+            guard running[test] == host, let h = hostIndex[host] else { return [] }
             running[test] = nil
             hosts[h].free += 1
             if let group = queues[queueOf[test]].exclusive {
@@ -206,7 +215,7 @@ public struct Scheduler: Sendable {
     private mutating func dispatch(only: String?) -> [Assignment] {
         guard !stopped else { return [] }
         var out: [Assignment] = []
-        var candidates = hosts.indices.filter { only == nil || hosts[$0].name == only }
+        var candidates = only.map { hostIndex[$0].map { [$0] } ?? [] } ?? Array(hosts.indices)
         while !candidates.isEmpty {
             candidates = candidates.filter { h in
                 guard hosts[h].free > 0, let q = pick(for: h) else { return false }
