@@ -67,7 +67,8 @@ public actor Coordinator {
         self.log = log
         self.config = config
         self.console = console
-        scheduler = Scheduler(testCount: tests.count)
+        scheduler = Scheduler(tests: tests, expected: config.timings.expected(for: tests),
+                              exclusiveTag: config.exclusiveTag, params: config.params)
         states = tests.indices.map { i in
             TestState(testDir: directory.testDirectory(uid: i + 1, name: tests[i].name, total: tests.count))
         }
@@ -80,6 +81,7 @@ public actor Coordinator {
         var actions: [Action] = []
         for host in hostOrder { actions += hostUp(host) }
         actions += checkNoHosts()
+        checkIneligible()
         await perform(actions)
         await withTaskGroup(of: Void.self) { group in
             for host in hostOrder {
@@ -120,7 +122,7 @@ public actor Coordinator {
 
     func hostUp(_ host: String) -> [Action] {
         let slots = links[host]?.slots ?? 0
-        return assign(scheduler.handle(.hostUp(host: host, slots: max(slots, 1))))
+        return assign(scheduler.handle(.hostUp(host: host, slots: max(slots, 1), capabilities: links[host]?.link.capabilities)))
     }
 
     func userInterruptActions() -> [Action] {
@@ -232,6 +234,7 @@ public actor Coordinator {
         }
         var actions = assign(scheduler.handle(.hostLost(host: host)))
         actions += checkNoHosts(lostReason: "host \(host) lost: \(reason)")
+        checkIneligible(lostReason: "host \(host) lost: \(reason)")
         checkDone()
         return actions
     }
@@ -249,6 +252,24 @@ public actor Coordinator {
         }
         checkDone()
         return []
+    }
+
+    /// Tests no live host may run (no binary for their arch, no KVM) end CANCEL with the
+    /// Planner's reason, as Avocado cancels a test without its QEMU; after a lost host, ERROR.
+    func checkIneligible(lostReason: String? = nil) {
+        let drained = scheduler.drainIneligible()
+        guard !drained.isEmpty else { return }
+        let planner = Planner(hosts: scheduler.liveHosts.compactMap { h in links[h].map { .init(name: h, ready: $0.link.capabilities) } },
+                              params: config.params)
+        for index in drained {
+            let why = planner.eligibility(of: tests[index]).reason ?? "no host can run it"
+            if let lostReason, let host = states[index].attempts.last?.host {
+                _ = finish(index, host: host, status: .error, reason: lostReason + "; " + why, time: 0, whiteboard: nil, addAttempt: false)
+            } else {
+                finishNeverRun(index, status: .cancel, reason: why)
+            }
+        }
+        checkDone()
     }
 
     private func assign(_ assignments: [Assignment]) -> [Action] {
@@ -269,8 +290,8 @@ public actor Coordinator {
             taskIndex[id] = a.test
             let timeout = config.params["timeout"].flatMap(Double.init) ?? config.timeout
             let task = CoordinatorMessage.RunTask(
-                taskID: id, kind: test.kind, name: test.name, uri: test.uri, args: test.runner ?? [],
-                arch: test.arch, params: [:], env: [:], timeoutS: timeout, workdir: config.workdir,
+                taskID: id, kind: test.kind, name: test.baseName, uri: test.uri, args: test.runner ?? [],
+                arch: test.arch, params: test.params ?? [:], env: [:], timeoutS: timeout, workdir: config.workdir,
                 tags: test.tags.isEmpty ? nil : test.tags)
             return .run(host: a.host, task)
         }
@@ -303,6 +324,7 @@ public actor Coordinator {
         states[index] = state
         results[index] = result
         do { try recorder.record(result) } catch { log.error("\(error)") }
+        config.resultObserver?(result)
         if !state.printedStart {
             console.out(HumanRenderer.started(uid: index + 1, total: total, name: tests[index].name))
             states[index].printedStart = true
