@@ -2,6 +2,7 @@
 public enum RunError: Error, CustomStringConvertible, Sendable, Equatable {
     case agentStart(host: String, reason: String)
     case journal(path: String, reason: String)
+    case eventsFile(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -9,6 +10,8 @@ public enum RunError: Error, CustomStringConvertible, Sendable, Equatable {
             "host \(host): the agent did not start: \(reason); check that '--python' names a Python 3.8+ interpreter"
         case .journal(let path, let reason):
             "cannot write the job journal \(path): \(reason); check that the job results directory is writable"
+        case .eventsFile(let path, let reason):
+            "cannot open the '--json-events' file \(path): \(reason); check that its directory exists and is writable"
         }
     }
 }
