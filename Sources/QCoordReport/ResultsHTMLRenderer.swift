@@ -38,7 +38,8 @@ public enum ResultsHTMLRenderer {
         table{border-collapse:collapse;font-size:.9em;width:100%}
         td,th{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:top}
         th{background:#f3f3f3}
-        td.reason{white-space:pre-wrap;max-width:40em;overflow-wrap:anywhere}
+        td.reason{white-space:pre-wrap;min-width:16em;max-width:40em;overflow-wrap:anywhere}
+        td.id{overflow-wrap:anywhere;max-width:34em}td.qemu{overflow-wrap:anywhere;max-width:14em}
         td.st{color:#fff;font-weight:600}
         tr:target{outline:2px solid #36c}
         .timeline{border:1px solid #ddd;margin:.5em 0 1em;width:100%;height:auto}
@@ -158,10 +159,10 @@ public enum ResultsHTMLRenderer {
             let attempts = t.attempts.count > 1
                 ? "\(t.attempts.count): " + t.attempts.map { "\(esc($0.host)) \($0.status.rawValue)" }.joined(separator: ", ")
                 : String(t.attempts.count)
-            out += "<tr id=\"t\(t.uid)\" data-status=\"\(t.status.rawValue)\"><td>\(esc(t.id))</td>"
+            out += "<tr id=\"t\(t.uid)\" data-status=\"\(t.status.rawValue)\"><td class=\"id\">\(esc(t.id))</td>"
             out += "<td class=\"st\" style=\"background:\(colour(t.status))\">\(t.status.rawValue)</td>"
             out += "<td>\(esc(t.host ?? ""))</td><td>\(esc(t.arch ?? ""))</td>"
-            out += "<td>\(esc(t.qemuBin ?? ""))\(t.qemuVersion.map { "<br><small>" + esc($0) + "</small>" } ?? "")</td>"
+            out += "<td class=\"qemu\">\(esc(t.qemuBin ?? ""))\(t.qemuVersion.map { "<br><small>" + esc($0) + "</small>" } ?? "")</td>"
             out += "<td>\(t.ran ? fixed(t.timeElapsed, 2) : "")</td><td>\(attempts)</td>"
             out += "<td class=\"reason\">\(t.status == .pass ? "" : esc(t.failReason ?? ""))</td><td>\(links)</td></tr>\n"
         }
