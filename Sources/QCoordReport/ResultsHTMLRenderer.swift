@@ -54,7 +54,7 @@ public enum ResultsHTMLRenderer {
         <p class="meta">\(esc(job.jobName)) · started \(esc(job.start)) · job time \(fixed(job.jobTime, 2)) s · \(job.tests.count) tests</p>
 
         """
-        out += "<p class=\"counts\" id=\"counts\">"
+        out += "<p class=\"counts\" id=\"counts\" title=\"\(esc(counts.resultsLine))\">"
         for status in StatusCounts.resultsOrder {
             out += "<span style=\"background:\(colour(status))\" data-status=\"\(status.rawValue)\">\(status.resultsLabel) \(counts[status])</span>"
         }
