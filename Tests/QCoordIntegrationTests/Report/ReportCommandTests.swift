@@ -28,6 +28,8 @@ import Testing
         for t in tests {
             let row = lines.first { $0.hasPrefix(t.id + " ") }
             #expect(row?.hasSuffix(" " + t.status) == true, "\(t.id) \(t.status): \(row ?? "no row")")
+            // results.json's actual_end/time fill its End Time and Run Time columns.
+            #expect(row?.contains("<unknown>") == false, "\(row ?? "")")
         }
         let results = try RunHarness.results(job.jobDir)
         let n = { (key: String) in (results[key] as? Int) ?? -1 }
