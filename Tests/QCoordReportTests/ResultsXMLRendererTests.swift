@@ -111,6 +111,13 @@ import QCoordCore
         b.arch = "aarch64"
         #expect(ResultsXMLRenderer.classname(a) == "x86_64.C")
         #expect(ResultsXMLRenderer.classname(b) == "aarch64.C")
+        var c = a
+        c.uid = 2
+        let job = JobSummary(jobID: "j", jobDir: "/j", jobName: "n", start: "s", timestamp: "t", jobTime: 1, tests: [a, b, c])
+        let cases = ResultsXMLRenderer.render(job).split(separator: "\n").filter { $0.contains("<testcase ") }
+            .map { $0.components(separatedBy: " time=")[0] }
+        // Two arches: two cases; the same arch twice (e.g. a rerun listed twice) is the same case.
+        #expect(Set(cases).count == 2 && cases.count == 3)
     }
 }
 
