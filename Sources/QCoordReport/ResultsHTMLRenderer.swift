@@ -170,11 +170,14 @@ public enum ResultsHTMLRenderer {
         return out
     }
 
-    /// Hides the rows (and dims the bars) of unchecked statuses.
+    /// Hides the rows (and dims the bars) of unchecked statuses. `results.html#only=FAIL,ERROR`
+    /// starts with only those checked (a CI job can link straight to its failures).
     static let script = """
     <script>
     (function(){
       var boxes=document.querySelectorAll('#filter input');
+      var only=/only=([A-Z,]+)/.exec(location.hash);
+      if(only){var keep=only[1].split(',');boxes.forEach(function(b){b.checked=keep.indexOf(b.value)>=0;});}
       function apply(){
         var on={};
         boxes.forEach(function(b){on[b.value]=b.checked;});

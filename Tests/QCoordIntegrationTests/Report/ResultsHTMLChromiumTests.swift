@@ -27,6 +27,15 @@ struct ResultsHTMLChromiumTests {
         // The filter's script ran and hid nothing (every box starts checked).
         #expect(!html.contains("class=\"hidden\""))
 
+        // The filter in a real browser: #only=FAIL hides every other row and dims their bars.
+        let failOnly = try ReportJob.exec(chromium, flags + ["--dump-dom", url + "#only=FAIL"])
+        let rows = failOnly.stdout.components(separatedBy: "<tr id=\"t").dropFirst()
+        let fails = tests.filter { $0.status == "FAIL" }.count
+        #expect(fails > 0 && rows.count == tests.count)
+        #expect(rows.filter { $0.contains("data-status=\"FAIL\"") && !$0.contains("hidden") }.count == fails)
+        #expect(rows.filter { $0.contains("class=\"hidden\"") }.count == tests.count - fails)
+        #expect(failOnly.stdout.components(separatedBy: "class=\"bar dim\"").count - 1 == ran - fails)
+
         let shot = ReportJob.artifacts + "/results-html.png"
         try? FileManager.default.removeItem(atPath: shot)
         let s = try ReportJob.exec(chromium, flags + ["--screenshot=" + shot, url])
