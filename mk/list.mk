@@ -8,7 +8,7 @@ BENCH_RUNS ?= 5
 # The list suites alone (they also run in `make check`, through test-swift).
 check-list: build
 	QCOORD_AVOCADO113=$(CURDIR)/$(VENV113) $(SWIFT) test $(BUILD_FLAGS) \
-	  --filter 'TagFilterTests|QEMUTestSelectionTests|DocstringDirectivesTests|PathNameTests|TestResolverTests|LoaderSpecTests|LocalSourceTreeTests|ListDifferentialTests|ListCommandTests'
+	  --filter 'TagFilterTests|QEMUTestSelectionTests|DocstringDirectivesTests|PathNameTests|TestResolverTests|LoaderSpecTests|LocalSourceTreeTests|ScannerAsResolverSeesItTests|ListDifferentialTests|ListCommandTests'
 
 $(BENCH_CORPUS)/.generated: scripts/gen-bench-corpus.py
 	rm -rf $(BENCH_CORPUS)

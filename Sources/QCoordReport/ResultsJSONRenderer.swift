@@ -62,6 +62,7 @@ public enum ResultsJSONRenderer {
             fields["actual_end"] = .double(t.actualTimeEnd)
             fields["time"] = .double(t.timeElapsed)
         }
+        if let origin = t.origin { fields["origin"] = .string(origin) }
         return .object(fields)
     }
 

@@ -27,6 +27,7 @@ enum PathName {
     /// `os.path.normpath`.
     static func normalize(_ path: String) -> String {
         if path.isEmpty { return "." }
+        if isNormal(path) { return path }
         let absolute = path.hasPrefix("/")
         // POSIX keeps exactly two leading slashes; three or more collapse to one.
         let initialSlashes = absolute && path.hasPrefix("//") && !path.hasPrefix("///") ? 2 : (absolute ? 1 : 0)
@@ -46,6 +47,31 @@ enum PathName {
         let joined = parts.joined(separator: "/")
         let result = String(repeating: "/", count: initialSlashes) + joined
         return result.isEmpty ? "." : result
+    }
+
+    /// Already what `normalize` would return: no empty, `.` or `..` component, no trailing
+    /// slash (the common case, checked without allocating).
+    private static func isNormal(_ path: String) -> Bool {
+        if path == "/" { return true }
+        var componentStart = 0
+        var index = 0
+        var dotsOnly = true
+        for byte in path.utf8 {
+            if byte == 0x2F {
+                let length = index - componentStart
+                // An empty component is only allowed first (the root of an absolute path).
+                if length == 0 && index != 0 { return false }
+                if dotsOnly && (length == 1 || length == 2) { return false }
+                componentStart = index + 1
+                dotsOnly = true
+            } else if byte != 0x2E {
+                dotsOnly = false
+            }
+            index += 1
+        }
+        let length = index - componentStart
+        if length == 0 { return false }
+        return !(dotsOnly && length <= 2)
     }
 
     /// `os.path.abspath` against a given working directory.

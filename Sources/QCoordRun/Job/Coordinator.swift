@@ -72,7 +72,8 @@ public actor Coordinator {
         self.log = log
         self.config = config
         self.console = console
-        scheduler = Scheduler(testCount: tests.count)
+        scheduler = Scheduler(tests: tests, expected: config.timings.expected(for: tests),
+                              exclusiveTag: config.exclusiveTag, params: config.params)
         states = tests.indices.map { i in
             TestState(testDir: directory.testDirectory(uid: i + 1, name: tests[i].name, total: tests.count))
         }
@@ -85,6 +86,7 @@ public actor Coordinator {
         var actions: [Action] = []
         for host in hostOrder { actions += hostUp(host) }
         actions += checkNoHosts()
+        checkIneligible()
         await perform(actions)
         await withTaskGroup(of: Void.self) { group in
             for host in hostOrder {
@@ -125,7 +127,7 @@ public actor Coordinator {
 
     func hostUp(_ host: String) -> [Action] {
         let slots = links[host]?.slots ?? 0
-        return assign(scheduler.handle(.hostUp(host: host, slots: max(slots, 1))))
+        return assign(scheduler.handle(.hostUp(host: host, slots: max(slots, 1), capabilities: links[host]?.link.capabilities)))
     }
 
     func userInterruptActions() -> [Action] {
@@ -243,6 +245,7 @@ public actor Coordinator {
         }
         var actions = assign(scheduler.handle(.hostLost(host: host)))
         actions += checkNoHosts(lostReason: "host \(host) lost: \(reason)")
+        checkIneligible(lostReason: "host \(host) lost: \(reason)")
         checkDone()
         return actions
     }
@@ -260,6 +263,24 @@ public actor Coordinator {
         }
         checkDone()
         return []
+    }
+
+    /// Tests no live host may run (no binary for their arch, no KVM) end CANCEL with the
+    /// Planner's reason, as Avocado cancels a test without its QEMU; after a lost host, ERROR.
+    func checkIneligible(lostReason: String? = nil) {
+        let drained = scheduler.drainIneligible()
+        guard !drained.isEmpty else { return }
+        let planner = Planner(hosts: scheduler.liveHosts.compactMap { h in links[h].map { .init(name: h, ready: $0.link.capabilities) } },
+                              params: config.params)
+        for index in drained {
+            let why = planner.eligibility(of: tests[index]).reason ?? "no host can run it"
+            if let lostReason, let host = states[index].attempts.last?.host {
+                _ = finish(index, host: host, status: .error, reason: lostReason + "; " + why, time: 0, whiteboard: nil, addAttempt: false)
+            } else {
+                finishNeverRun(index, status: .cancel, reason: why)
+            }
+        }
+        checkDone()
     }
 
     private func assign(_ assignments: [Assignment]) -> [Action] {
@@ -280,8 +301,8 @@ public actor Coordinator {
             taskIndex[id] = a.test
             let timeout = config.params["timeout"].flatMap(Double.init) ?? config.timeout
             let task = CoordinatorMessage.RunTask(
-                taskID: id, kind: test.kind, name: test.name, uri: test.uri, args: test.runner ?? [],
-                arch: test.arch, params: [:], env: [:], timeoutS: timeout, workdir: config.workdir,
+                taskID: id, kind: test.kind, name: test.baseName, uri: test.uri, args: test.runner ?? [],
+                arch: test.arch, params: test.params ?? [:], env: [:], timeoutS: timeout, workdir: config.workdir,
                 tags: test.tags.isEmpty ? nil : test.tags)
             return .run(host: a.host, task)
         }
@@ -318,6 +339,7 @@ public actor Coordinator {
         states[index] = state
         results[index] = recorded
         do { try recorder.record(recorded) } catch { log.error("\(error)") }
+        config.resultObserver?(recorded)
         if !state.printedStart {
             if console.showsStarted { console.out(HumanRenderer.started(uid: index + 1, total: total, name: tests[index].name)) }
             states[index].printedStart = true

@@ -35,7 +35,9 @@ struct ResolveOptions: ParsableArguments {
         return try loaders.map { text in
             switch LoaderSpec.parse(text) {
             case .success(let spec): return spec
-            case .failure(let error): throw ValidationError("'--loaders': \(error)")
+            case .failure(let error):
+                // `--loaders` takes every value up to the next option, references included.
+                throw ValidationError("'--loaders': \(error) (test references go before '--loaders', or after '--')")
             }
         }
     }

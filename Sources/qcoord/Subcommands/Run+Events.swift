@@ -9,7 +9,8 @@ import QCoordRun
 extension QCoord.Run {
     /// The console and event sinks of a job: on a terminal the live status line (Avocado's
     /// plain lines otherwise, as CI logs want them), plus the `--json-events` stream.
-    func eventSinks(console: Console, tests: [TestCase], environment: [String: String],
+    /// - Parameter history: expected seconds by test name (the timing history) for the ETA.
+    func eventSinks(console: Console, tests: [TestCase], history: [String: Double], environment: [String: String],
                     cwd: String) throws -> (Console, JobEventSink, Task<Void, Never>?) {
         var sinks: [JobEventSink] = []
         if let target = jsonEvents {
@@ -23,7 +24,7 @@ extension QCoord.Run {
         guard Self.isInteractive(environment: environment), jsonEvents != "-" else {
             return (console, .all(sinks), nil)
         }
-        let progress = LiveProgress(names: tests.map(\.name), write: { Self.write(1, $0) }, width: { Self.terminalColumns() })
+        let progress = LiveProgress(names: tests.map(\.name), history: history, write: { Self.write(1, $0) }, width: { Self.terminalColumns() })
         sinks.append(progress.sink)
         let ticker = Task { await progress.tick() }
         return (progress.console(err: console.err), .all(sinks), ticker)

@@ -22,3 +22,14 @@ import Testing
         #expect(names.sorted(by: PathName.codePointPrecedes) == ["B.py", "Z.py", "_a.py", "a.py", "b.py", "é.py"])
     }
 }
+
+extension PathNameTests {
+    @Test("normalize leaves normal paths alone and fixes the rest", arguments: [
+        ("/w/a.py", "/w/a.py"), ("a/b", "a/b"), ("/", "/"), ("a/./b", "a/b"), ("a//b", "a/b"), ("a/", "a"),
+        ("./a", "a"), ("a/..", "."), ("/..", "/"), ("..", ".."), (".", "."), ("a/.b/..c", "a/.b/..c"),
+        ("//x", "//x"), ("///x", "/x"), ("a/...", "a/..."),
+    ])
+    func normalize(_ path: String, _ expected: String) {
+        #expect(PathName.normalize(path) == expected)
+    }
+}
