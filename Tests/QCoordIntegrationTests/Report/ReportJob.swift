@@ -56,12 +56,13 @@ struct ReportJob: Sendable {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 
-    /// results.json's tests: (id, status).
-    func tests() throws -> [(id: String, status: String)] {
+    /// results.json's tests: id, status, and the host (nil for a test that never ran, e.g. one
+    /// no host has the QEMU binary for, cancelled before the job starts).
+    func tests() throws -> [(id: String, status: String, host: String?)] {
         let results = try RunHarness.results(jobDir)
         return ((results["tests"] as? [[String: Any]]) ?? []).compactMap { t in
             guard let id = t["id"] as? String, let status = t["status"] as? String else { return nil }
-            return (id, status)
+            return (id, status, t["host"] as? String)
         }
     }
 }
