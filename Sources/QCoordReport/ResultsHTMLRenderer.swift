@@ -82,7 +82,7 @@ public enum ResultsHTMLRenderer {
         guard !layout.lanes.isEmpty else { return "<p>No test ran: no timeline.</p>\n" }
         let span = max(layout.span, 0.001)
         let scale = plotWidth / span
-        let width = labelWidth + plotWidth + 10
+        let width = labelWidth + plotWidth + 28  // room for the last tick's label
         let height = axisHeight + Double(layout.lanes.count) * laneHeight + 4
         var svg = "<svg id=\"timeline\" class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" "
         svg += "viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-label=\"Tests over time, one lane per host slot\">\n"
