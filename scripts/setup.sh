@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(libssh-dev openssh-server openssh-client iproute2 pkg-config
               qemu-system-x86 qemu-system-arm qemu-system-misc qemu-system-ppc
-              python3 python3-venv)
+              python3 python3-venv chromium)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -28,8 +28,11 @@ make_venv() {  # dir version
     "$PY" -m venv "$dir"
     "$dir/bin/pip" install -q --disable-pip-version-check "avocado-framework==$version" ${3:-}
 }
-make_venv build/venv-avocado113 113.0 "vermin jsonschema"
+make_venv build/venv-avocado113 113.0 "vermin jsonschema xmlschema"
 # jsonschema validates results.json in make check; add it to venvs made before it was listed.
 build/venv-avocado113/bin/python -c "import jsonschema" 2>/dev/null \
     || build/venv-avocado113/bin/pip install -q --disable-pip-version-check jsonschema
+# xmlschema validates results.xml against docs/junit.xsd (the report integration tests).
+build/venv-avocado113/bin/python -c "import xmlschema" 2>/dev/null \
+    || build/venv-avocado113/bin/pip install -q --disable-pip-version-check xmlschema
 make_venv build/venv-avocado88 88.1

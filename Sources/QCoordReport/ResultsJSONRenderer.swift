@@ -1,7 +1,8 @@
 import QCoordCore
 
 /// results.json: Avocado 113's shape (keys sorted, indent 4) plus qcoord's per-test extras
-/// (`host`, `arch`, `qemu_bin`, `attempts`). Tests that never ran are listed too.
+/// (`host`, `arch`, `qemu_bin`, `qemu_version`, `attempts`, and `actual_end`/`time` for
+/// `avocado jobs show`). Tests that never ran are listed too.
 public enum ResultsJSONRenderer {
     /// - Parameter extras: false leaves out qcoord's per-test fields (exactly Avocado's file then).
     public static func render(_ job: JobSummary, extras: Bool = true) -> String {
@@ -54,6 +55,13 @@ public enum ResultsJSONRenderer {
                 ])
             }),
         ]) { old, _ in old }
+        if let version = t.qemuVersion { fields["qemu_version"] = .string(version) }
+        if t.ran {
+            // The keys `avocado jobs show` reads for its End Time and Run Time columns (Avocado's
+            // own results.json lacks them, so it prints <unknown> there for its own jobs).
+            fields["actual_end"] = .double(t.actualTimeEnd)
+            fields["time"] = .double(t.timeElapsed)
+        }
         if let origin = t.origin { fields["origin"] = .string(origin) }
         return .object(fields)
     }

@@ -1,7 +1,9 @@
 import Foundation
 import QCoordCore
 
-/// results.xml: one JUnit `<testsuite>` as Avocado's xunit plugin writes it.
+/// results.xml: one JUnit `<testsuite>` as Avocado's xunit plugin writes it, plus what GitLab
+/// and Jenkins read: a `file` attribute, `<properties>` (host, arch, QEMU binary and version),
+/// and surefire's `flakyFailure`/`rerunFailure` elements for retried tests. Schema: docs/junit.xsd.
 ///
 /// When a test's arch is known its classname is `<arch>.<Class>`, so the same test run on two
 /// arches gives two distinct JUnit cases (a dotted classname is ordinary JUnit: package.Class).
@@ -17,24 +19,67 @@ public enum ResultsXMLRenderer {
         out += " errors=\"\(counts[.error] + counts[.interrupted])\" failures=\"\(counts[.fail])\""
         out += " skipped=\"\(counts[.skip] + counts[.cancel])\" time=\"\(fixed(job.testTime, 3))\""
         out += " timestamp=\(attr(job.timestamp))>\n"
+        var suiteProperties = [("job_id", job.jobID)]
+        for h in job.hosts { suiteProperties.append(("host", "\(h.name) \(h.arch) \(h.slots) slots")) }
+        out += properties(suiteProperties, indent: "\t")
         for t in job.tests {
-            out += "\t<testcase classname=\(attr(classname(t))) name=\(attr(t.name)) time=\"\(fixed(t.timeElapsed, 3))\""
+            out += "\t<testcase classname=\(attr(classname(t))) name=\(attr(t.name)) file=\(attr(t.file))"
+            out += " time=\"\(fixed(t.timeElapsed, 3))\">\n"
+            out += properties(testProperties(t), indent: "\t\t")
             switch t.status {
             case .pass, .warn:
-                out += "/>\n"
-                continue
+                break
             case .skip, .cancel:
-                out += ">\n\t\t<skipped/>\n"
+                out += "\t\t<skipped message=\(attr(t.failReasonText))/>\n"
             case .fail, .error, .interrupted:
                 let element = t.status == .fail ? "failure" : "error"
-                out += ">\n\t\t<\(element) type=\(attr(failType(t.status))) message=\(attr(t.failReasonText))>"
+                out += "\t\t<\(element) type=\(attr(failType(t.status))) message=\(attr(t.failReasonText))>"
                 out += cdata(t.failReasonText) + "</\(element)>\n"
+            }
+            out += retries(t)
+            if !t.status.isFine {
                 let log = String((logs[t.uid] ?? "").prefix(systemOutLimit))
                 out += "\t\t<system-out>" + cdata(log) + "</system-out>\n"
             }
             out += "\t</testcase>\n"
         }
         out += "</testsuite>\n"
+        return out
+    }
+
+    /// Where and with what the test ran: host, arch, QEMU binary and version, attempts.
+    static func testProperties(_ t: TestResult) -> [(String, String)] {
+        var list: [(String, String)] = []
+        if let host = t.host { list.append(("host", host)) }
+        if let arch = t.arch { list.append(("arch", arch)) }
+        if let bin = t.qemuBin { list.append(("qemu_bin", bin)) }
+        if let version = t.qemuVersion { list.append(("qemu_version", version)) }
+        if !t.attempts.isEmpty { list.append(("attempts", String(t.attempts.count))) }
+        return list
+    }
+
+    static func properties(_ list: [(String, String)], indent: String) -> String {
+        guard !list.isEmpty else { return "" }
+        var out = indent + "<properties>\n"
+        for (name, value) in list {
+            out += indent + "\t<property name=\(attr(name)) value=\(attr(value))/>\n"
+        }
+        return out + indent + "</properties>\n"
+    }
+
+    /// Earlier attempts of a retried test, as Maven surefire writes reruns: `flakyFailure` /
+    /// `flakyError` when the last attempt passed, `rerunFailure` / `rerunError` when it did not.
+    /// An attempt that FAILed is a failure, anything else (host lost, agent crash) an error.
+    static func retries(_ t: TestResult) -> String {
+        guard t.attempts.count > 1 else { return "" }
+        let prefix = t.status.isFine ? "flaky" : "rerun"
+        var out = ""
+        for (n, a) in t.attempts.dropLast().enumerated() {
+            let element = prefix + (a.status == .fail ? "Failure" : "Error")
+            let message = "attempt \(n + 1) on \(a.host): \(a.status.rawValue)" + (a.failReason.map { ": " + $0 } ?? "")
+            out += "\t\t<\(element) type=\(attr(failType(a.status))) message=\(attr(message)) time=\"\(fixed(a.time, 3))\">"
+            out += "<stackTrace>" + cdata(a.failReason ?? "") + "</stackTrace></\(element)>\n"
+        }
         return out
     }
 

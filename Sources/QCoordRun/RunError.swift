@@ -2,6 +2,7 @@
 public enum RunError: Error, CustomStringConvertible, Sendable, Equatable {
     case agentStart(host: String, reason: String)
     case journal(path: String, reason: String)
+    case eventsFile(path: String, reason: String)
     /// SSH could not reach or log in to the host; `reason` is the SSH error, which names the host.
     case hostUnreachable(host: String, reason: String)
 
@@ -13,6 +14,8 @@ public enum RunError: Error, CustomStringConvertible, Sendable, Equatable {
             reason
         case .journal(let path, let reason):
             "cannot write the job journal \(path): \(reason); check that the job results directory is writable"
+        case .eventsFile(let path, let reason):
+            "cannot open the '--json-events' file \(path): \(reason); check that its directory exists and is writable"
         }
     }
 }

@@ -23,11 +23,14 @@ import QCoordCore
         #expect(test["host"] as? String == "h1")
         #expect(test["arch"] as? String == "aarch64")
         #expect(test["qemu_bin"] as? String == "/usr/bin/qemu-system-aarch64")
+        // What `avocado jobs show` reads for End Time and Run Time.
+        #expect(test["time"] as? Double == 0.5)
+        #expect(test["actual_end"] as? Double == 0)
         let attempts = try #require(test["attempts"] as? [[String: Any]])
         #expect(attempts.map { $0["host"] as? String } == ["h0", "h1"])
         #expect(attempts.first?["fail_reason"] as? String == "host h0 lost")
         #expect(object["failures"] as? Int == 1)
-        #expect(text.contains("\n    \"tests\": [\n        {\n            \"actual_time_end\": 0.0,\n"))
+        #expect(text.contains("\n    \"tests\": [\n        {\n            \"actual_end\": 0.0,\n            \"actual_time_end\": 0.0,\n"))
     }
 
     @Test(arguments: [(0.1, "0.1"), (1e-05, "1e-05"), (1e16, "1e+16"), (1795315460.2080693, "1795315460.2080693"),

@@ -16,9 +16,16 @@ public struct JobSummary: Sendable, Hashable {
     public var tests: [TestResult]
     /// Why the job was interrupted (failfast, job timeout, Ctrl-C), nil when it was not.
     public var interruption: String?
+    /// The hosts of the job in the order they came up (empty when unknown, e.g. a job read back).
+    public var hosts: [JobHost]
+    /// Epoch seconds the job started (the timeline's origin); nil: the first test's start.
+    public var startEpoch: Double?
 
     public init(jobID: String, jobDir: String, jobName: String, start: String, timestamp: String,
-                jobTime: Double, tests: [TestResult], interruption: String? = nil) {
+                jobTime: Double, tests: [TestResult], interruption: String? = nil,
+                hosts: [JobHost] = [], startEpoch: Double? = nil) {
+        self.hosts = hosts
+        self.startEpoch = startEpoch
         self.jobID = jobID
         self.jobDir = jobDir
         self.jobName = jobName

@@ -27,6 +27,8 @@ public struct TestResult: Sendable, Hashable, Codable {
     public var host: String?
     public var arch: String?
     public var qemuBin: String?
+    /// The version the agent reported for `qemuBin` (`ready`'s qemu table), nil when unknown.
+    public var qemuVersion: String? = nil
     /// One entry per run; the last decides `status`.
     public var attempts: [Attempt]
     /// False for tests that never started (failfast, job timeout, Ctrl-C, no eligible host).
@@ -61,6 +63,13 @@ public struct TestResult: Sendable, Hashable, Codable {
         self.attempts = attempts
         self.ran = ran
         self.origin = origin
+    }
+
+    /// The file part of the name (`tests/boot.py` of `tests/boot.py:Boot.test_pc`); the whole
+    /// name for tests without a class (SIMPLE, TAP), whose name is their file.
+    public var file: String {
+        guard let colon = name.lastIndex(of: ":"), className != nil else { return name }
+        return String(name[..<colon])
     }
 
     /// One run of a test on one host.

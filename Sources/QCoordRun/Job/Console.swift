@@ -2,9 +2,14 @@
 public struct Console: Sendable {
     public var out: @Sendable (String) -> Void
     public var err: @Sendable (String) -> Void
+    /// False under the live progress line (a TTY): it shows what runs, so the `STARTED`
+    /// lines are left out and only results scroll above it.
+    public var showsStarted: Bool
 
-    public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void) {
+    public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void,
+                showsStarted: Bool = true) {
         self.out = out
         self.err = err
+        self.showsStarted = showsStarted
     }
 }

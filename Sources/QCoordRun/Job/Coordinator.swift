@@ -51,12 +51,17 @@ public actor Coordinator {
     private let doneStream: AsyncStream<Void>
 
     private let noHostReason: String
+    // report: live progress and --json-events read these (see JobEventSink).
+    private let events: JobEventSink
 
-    /// - Parameter noHostReason: why tests end ERROR when no host is (or is left) to run them.
+    /// - Parameters:
+    ///   - noHostReason: why tests end ERROR when no host is (or is left) to run them.
+    ///   - events: told when a test starts or ends and when a host is lost.
     public init(tests: [TestCase], links: [HostLink], directory: JobDirectory, recorder: JobRecorder,
                 log: JobLog, config: RunConfiguration, console: Console,
-                noHostReason: String = "no host is available") {
+                noHostReason: String = "no host is available", events: JobEventSink = .none) {
         self.noHostReason = noHostReason
+        self.events = events
         self.tests = tests
         var byHost: [String: HostLink] = [:]
         for l in links { byHost[l.link.host] = l }
@@ -184,8 +189,13 @@ public actor Coordinator {
                 states[index].arch = s.arch ?? tests[index].arch
                 if !states[index].printedStart {
                     states[index].printedStart = true
-                    console.out(HumanRenderer.started(uid: index + 1, total: tests.count, name: tests[index].name))
+                    if console.showsStarted {
+                        console.out(HumanRenderer.started(uid: index + 1, total: tests.count, name: tests[index].name))
+                    }
                 }
+                events.emit(.testStarted(uid: index + 1, id: TestResult.testID(uid: index + 1, name: tests[index].name, total: tests.count),
+                                         name: tests[index].name, host: host, arch: states[index].arch,
+                                         qemuBin: s.qemuBin, time: JobClock.epoch()))
                 return []
             case .output(let o):
                 guard let index = runningIndex(o.taskID, on: host) else { return [] }
@@ -226,6 +236,7 @@ public actor Coordinator {
     func hostLost(_ host: String, reason: String) -> [Action] {
         guard scheduler.liveHosts.contains(host) else { return [] }
         log.error("host \(host) lost: \(reason)")
+        events.emit(.hostLost(host: host, reason: reason, time: JobClock.epoch()))
         let inFlight = scheduler.running.filter { $0.value == host }.map(\.key).sorted()
         for index in inFlight {
             // An infrastructure failure is never the test's fault: record it and run the test elsewhere.
@@ -321,15 +332,20 @@ public actor Coordinator {
             logdir: state.testDir, logfile: state.testDir + "/debug.log", whiteboard: whiteboard ?? "",
             host: host, arch: state.arch ?? tests[index].arch, qemuBin: state.qemuBin, attempts: state.attempts,
             ran: true)
+        var recorded = result
+        recorded.qemuVersion = state.qemuBin.flatMap { bin in
+            links[host]?.link.capabilities.qemu.values.first { $0.path == bin }?.version
+        }
         states[index] = state
-        results[index] = result
-        do { try recorder.record(result) } catch { log.error("\(error)") }
-        config.resultObserver?(result)
+        results[index] = recorded
+        do { try recorder.record(recorded) } catch { log.error("\(error)") }
+        config.resultObserver?(recorded)
         if !state.printedStart {
-            console.out(HumanRenderer.started(uid: index + 1, total: total, name: tests[index].name))
+            if console.showsStarted { console.out(HumanRenderer.started(uid: index + 1, total: total, name: tests[index].name)) }
             states[index].printedStart = true
         }
-        console.out(HumanRenderer.finished(result, total: total))
+        console.out(HumanRenderer.finished(recorded, total: total))
+        events.emit(.testFinished(recorded, time: endEpoch))
         return scheduler.running[index] == host ? scheduler.handle(.taskFinished(test: index, host: host)) : []
     }
 
@@ -349,6 +365,7 @@ public actor Coordinator {
             attempts: states[index].attempts, ran: false)
         results[index] = result
         do { try recorder.record(result) } catch { log.error("\(error)") }
+        events.emit(.testFinished(result, time: epoch))
     }
 
     /// The agent sent no debug.log: write one from what qcoord saw (Avocado's `[stdout] …` lines).

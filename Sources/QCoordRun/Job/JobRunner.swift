@@ -5,9 +5,12 @@ import QCoordReport
 /// Runs a job on the local host through the local agent and writes its report.
 public enum JobRunner {
     /// The whole job: job directory, agent, coordinator, report, human output. Returns Avocado's exit bits.
-    /// - Parameter interrupts: one element per Ctrl-C.
+    /// - Parameters:
+    ///   - interrupts: one element per Ctrl-C.
+    ///   - events: told of the job's start and end, hosts, and every test (live progress, --json-events).
     public static func runLocal(_ request: JobRequest, console: Console,
-                                interrupts: AsyncStream<Void> = AsyncStream { $0.finish() }) async -> JobExitCode {
+                                interrupts: AsyncStream<Void> = AsyncStream { $0.finish() },
+                                events: JobEventSink = .none) async -> JobExitCode {
         let startDate = Date()
         let startMono = JobClock.monotonic()
         let jobID = newJobID()
@@ -22,6 +25,7 @@ public enum JobRunner {
         log.info("Command line: \(request.cmdline.joined(separator: " "))")
         log.info("job \(jobID): \(request.tests.count) tests, \(request.slots) local slots")
         console.out(HumanRenderer.header(jobID: jobID, jobLog: directory.jobLog))
+        events.emit(.jobStarted(jobID: jobID, jobDir: directory.path, total: request.tests.count, time: startDate.timeIntervalSince1970))
         do {
             try directory.writeJobData(args: request.args, cmdline: request.cmdline,
                                        pwd: request.configuration.workdir, references: request.references)
@@ -48,6 +52,7 @@ public enum JobRunner {
                      + "avocado \(link.capabilities.avocado ?? "none"), qemu: "
                      + link.capabilities.qemu.keys.sorted().joined(separator: " "))
             links.append(.init(link: link, slots: max(1, request.slots)))
+            events.emit(.hostUp(host: link.host, arch: link.capabilities.arch, slots: max(1, request.slots), time: JobClock.epoch()))
         } catch {
             noHostReason = "\(error)"
             log.error(noHostReason)
@@ -56,7 +61,7 @@ public enum JobRunner {
 
         let coordinator = Coordinator(tests: request.tests, links: links, directory: directory, recorder: recorder,
                                       log: log, config: request.configuration, console: console,
-                                      noHostReason: noHostReason)
+                                      noHostReason: noHostReason, events: events)
         let interruptWatcher = Task {
             for await _ in interrupts { await coordinator.userInterrupt() }
         }
@@ -69,7 +74,9 @@ public enum JobRunner {
         let summary = JobSummary(
             jobID: jobID, jobDir: directory.path, jobName: directory.name,
             start: JobDirectory.startText(startDate), timestamp: JobDirectory.isoText(endDate),
-            jobTime: JobClock.monotonic() - startMono, tests: results, interruption: interruption)
+            jobTime: JobClock.monotonic() - startMono, tests: results, interruption: interruption,
+            hosts: links.map { JobHost(name: $0.link.host, arch: $0.link.capabilities.arch, slots: $0.slots) },
+            startEpoch: startDate.timeIntervalSince1970)
         var logs: [Int: String] = [:]
         for t in results where !t.status.isFine {
             if let data = FileManager.default.contents(atPath: t.logfile) {
@@ -84,6 +91,7 @@ public enum JobRunner {
             code.insert(.internalError)
         }
         log.info("results: \(summary.counts.resultsLine)")
+        events.emit(.jobFinished(counts: summary.counts, jobTime: summary.jobTime, interruption: interruption, time: JobClock.epoch()))
         console.out(HumanRenderer.footer(summary, htmlPath: directory.path + "/results.html"))
         let tail = HumanRenderer.stderrSummary(summary)
         if !tail.isEmpty { console.err(tail) }

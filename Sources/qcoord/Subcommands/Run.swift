@@ -50,6 +50,10 @@ extension QCoord {
         @Option(help: ArgumentHelp("Also write results.tap here.", valueName: "FILE"))
         var tap: String?
 
+        @Option(help: ArgumentHelp("Stream every job event as NDJSON to FILE ('-': stdout, the human output then goes to stderr); see docs/json-events.md.",
+                                   valueName: "FILE"))
+        var jsonEvents: String?
+
         @Option(parsing: .singleValue,
                 help: ArgumentHelp("An environment variable for every test (repeatable).", valueName: "K=V"))
         var env: [String] = []
@@ -77,7 +81,9 @@ extension QCoord {
             signal(SIGPIPE, SIG_IGN)
             let environment = ProcessInfo.processInfo.environment
             let cwd = FileManager.default.currentDirectoryPath
-            let console = Console(out: { Self.write(1, $0) }, err: { Self.write(2, $0) })
+            var console = Console(out: { Self.write(1, $0) }, err: { Self.write(2, $0) })
+            // report: with '--json-events -' stdout carries only the events.
+            if jsonEvents == "-" { console = Console(out: { Self.write(2, $0) }, err: { Self.write(2, $0) }) }
 
             let (references, filter) = resolve.selection(environment: environment)
             guard !references.isEmpty else {
@@ -120,7 +126,11 @@ extension QCoord {
                 jsonPath: json.map { Self.absolute($0, cwd: cwd) }, xunitPath: xunit.map { Self.absolute($0, cwd: cwd) },
                 tapPath: tap.map { Self.absolute($0, cwd: cwd) },
                 cmdline: CommandLine.arguments, args: argsRecord(params: params).merging(schedule.argsRecord(shard: shard)) { _, new in new })
-            let code = await JobRunner.runLocal(request, console: console, interrupts: Self.interrupts())
+            // report: live progress on a terminal, --json-events (Run+Events.swift).
+            let (jobConsole, events, ticker) = try eventSinks(console: console, tests: tests, history: config.timings.durations,
+                                                              environment: environment, cwd: cwd)
+            let code = await JobRunner.runLocal(request, console: jobConsole, interrupts: Self.interrupts(), events: events)
+            ticker?.cancel()
             if code != .success { throw ExitCode(code.rawValue) }
         }
 

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import QCoordReport
+
+extension QCoord {
+    struct Jobs: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List past jobs and show one job's tests, as 'avocado jobs' does.",
+            subcommands: [ListJobs.self, Show.self]
+        )
+    }
+}
+
+/// The results base shared by `jobs list` and `jobs show`.
+struct JobsBaseOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Where job directories are (default: ~/qcoord/job-results).", valueName: "DIR"))
+    var jobResultsDir: String?
+
+    var archive: JobArchive {
+        let env = ProcessInfo.processInfo.environment
+        let home = env["HOME"] ?? NSHomeDirectory()
+        let cwd = FileManager.default.currentDirectoryPath
+        return JobArchive(base: QCoord.Run.absolute(jobResultsDir ?? home + "/qcoord/job-results", cwd: cwd))
+    }
+}
+
+extension QCoord.Jobs {
+    struct ListJobs: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list",
+            abstract: "Every job in the results directory, newest first: id, start, total (pass/skip/errors/failures).")
+
+        @OptionGroup var base: JobsBaseOptions
+
+        func run() throws {
+            let archive = base.archive
+            let records = archive.jobDirectories().compactMap { try? JobArchive.load($0) }
+            print(JobsRenderer.list(records), terminator: "")
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One job's tests with status, time, host and arch, and its RESULTS line.")
+
+        @OptionGroup var base: JobsBaseOptions
+
+        @Argument(help: ArgumentHelp("A job directory, 'latest' (default), or a prefix of a job id.", valueName: "JOB"))
+        var job: String?
+
+        func run() throws {
+            do {
+                let dir = try base.archive.resolve(job)
+                print(JobsRenderer.show(try JobArchive.load(dir)), terminator: "")
+            } catch let error as ReportError {
+                FileHandle.standardError.write(Data("qcoord: \(error)\n".utf8))
+                throw ExitCode(4)
+            }
+        }
+    }
+}
