@@ -10,7 +10,8 @@ class Statuses(Test):
     :avocado: tags=statuses
     """
 
-    timeout = 3
+    # Generous enough that the FAIL/ERROR/SKIP tests end before it on a loaded 2-core host.
+    timeout = 6
 
     def test_fail(self):
         self.fail("expected failure: 1 != 2")
