@@ -20,6 +20,7 @@
 #   QCOORD_TESTBED_NET     first 3 octets         (default: 10.231.0) — host i is NET.(i+1), the bridge NET.1
 #   QCOORD_TESTBED_PORT    first loopback port for the fallback (default: 22400)
 #   QCOORD_TESTBED_MODE    netns | loopback       (default: netns when possible)
+#   QCOORD_TESTBED_PYTHON  the hosts' python (inventory defaults; default: /usr/bin/python3), e.g. a venv with Avocado
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -114,7 +115,7 @@ up() {
         echo "defaults:"
         echo "  user: root"
         echo "  identity: $STATE/id_ed25519"
-        echo "  python: /usr/bin/python3"
+        echo "  python: ${QCOORD_TESTBED_PYTHON:-/usr/bin/python3}"
         echo "  labels: [testbed]"
         echo "hosts:"
     } >"$STATE/inventory.yaml"

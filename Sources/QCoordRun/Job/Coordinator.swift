@@ -51,12 +51,22 @@ public actor Coordinator {
     private let doneStream: AsyncStream<Void>
 
     private let noHostReason: String
+    /// Outcomes decided before the job starts (no reachable host can run the test).
+    private let verdicts: [Int: HostRouting.Verdict]
+    private let eligible: Scheduler.Eligibility
 
     /// - Parameter noHostReason: why tests end ERROR when no host is (or is left) to run them.
+    /// - Parameter eligible: which host may run which test (the Planner's routing); a test is
+    ///   never sent elsewhere.
+    /// - Parameter verdicts: tests that end with this status and reason without running.
     public init(tests: [TestCase], links: [HostLink], directory: JobDirectory, recorder: JobRecorder,
                 log: JobLog, config: RunConfiguration, console: Console,
-                noHostReason: String = "no host is available") {
+                noHostReason: String = "no host is available",
+                eligible: @escaping Scheduler.Eligibility = { _, _ in true },
+                verdicts: [Int: HostRouting.Verdict] = [:]) {
         self.noHostReason = noHostReason
+        self.verdicts = verdicts
+        self.eligible = eligible
         self.tests = tests
         var byHost: [String: HostLink] = [:]
         for l in links { byHost[l.link.host] = l }
@@ -67,7 +77,9 @@ public actor Coordinator {
         self.log = log
         self.config = config
         self.console = console
-        scheduler = Scheduler(testCount: tests.count)
+        scheduler = Scheduler(testCount: tests.count, eligible: { test, host in
+            verdicts[test] == nil && eligible(test, host)
+        })
         states = tests.indices.map { i in
             TestState(testDir: directory.testDirectory(uid: i + 1, name: tests[i].name, total: tests.count))
         }
@@ -77,6 +89,10 @@ public actor Coordinator {
     /// Runs every test; returns the results in uid order (tests that never ran included).
     public func run() async -> [TestResult] {
         guard !tests.isEmpty else { return [] }
+        for (index, verdict) in verdicts.sorted(by: { $0.key < $1.key }) {
+            finishNeverRun(index, status: verdict.status, reason: verdict.reason)
+        }
+        checkDone()
         var actions: [Action] = []
         for host in hostOrder { actions += hostUp(host) }
         actions += checkNoHosts()
@@ -232,6 +248,16 @@ public actor Coordinator {
         }
         var actions = assign(scheduler.handle(.hostLost(host: host)))
         actions += checkNoHosts(lostReason: "host \(host) lost: \(reason)")
+        // Pending tests only lost hosts could run would wait forever: end them ERROR now.
+        let live = scheduler.liveHosts
+        for index in scheduler.pending where results[index] == nil && !live.contains(where: { eligible(index, $0) }) {
+            let lostReason = "host \(host) lost: \(reason); no other host can run this test"
+            if let last = states[index].attempts.last?.host {
+                _ = finish(index, host: last, status: .error, reason: lostReason, time: 0, whiteboard: nil, addAttempt: false)
+            } else {
+                finishNeverRun(index, status: .error, reason: lostReason)
+            }
+        }
         checkDone()
         return actions
     }
@@ -240,7 +266,7 @@ public actor Coordinator {
     func checkNoHosts(lostReason: String? = nil) -> [Action] {
         guard scheduler.liveHosts.isEmpty else { return [] }
         let reason = lostReason.map { $0 + "; no other host can run this test" } ?? noHostReason
-        for index in scheduler.drainPending() {
+        for index in scheduler.drainPending() where results[index] == nil {
             if let host = states[index].attempts.last?.host {
                 _ = finish(index, host: host, status: .error, reason: reason, time: 0, whiteboard: nil, addAttempt: false)
             } else {
@@ -312,6 +338,8 @@ public actor Coordinator {
     }
 
     private func finishNeverRun(_ index: Int, status: TestStatus, reason: String) {
+        // A test decided before the job started keeps that outcome.
+        guard results[index] == nil else { return }
         let dir = states[index].testDir
         write {
             try directory.makeTestDirectory(dir)
