@@ -41,10 +41,10 @@ public struct HostRouting: Sendable {
                 verdicts[index] = Verdict(status: .cancel, reason: why)
             } else {
                 let names = unreachable.map(\.name).joined(separator: ", ")
+                // The hosts' own errors are reported once (stderr, job.log), not per test.
                 verdicts[index] = Verdict(status: .error,
-                                          reason: "no reachable host can run it, and unreachable host(s) \(names) might have: "
-                                              + unreachable.map { "\($0.name): \($0.reason)" }.joined(separator: "; ")
-                                              + (planner.hosts.isEmpty ? "" : " (\(why))"))
+                                          reason: "infrastructure: host(s) \(names) could not be reached and might have run it"
+                                              + (planner.hosts.isEmpty ? "" : "; \(why)"))
             }
         }
         self.eligible = eligible

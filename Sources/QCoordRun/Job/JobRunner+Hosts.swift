@@ -25,8 +25,9 @@ extension JobRunner {
         let root = TestTreeRoot.root(of: request.tests, workdir: request.configuration.workdir)
         var ready: [(InventoryHost, SSHAgentLink)] = []
         var lost = unreachable
+        var sent: [(host: String, bytes: Int, files: Int)] = []
         let manifest: Result<TreeManifest, any Error>? = root.map { r in Result { try TreeManifest.scan(root: r) } }
-        await withTaskGroup(of: (InventoryHost, SSHAgentLink, String?).self) { group in
+        await withTaskGroup(of: (InventoryHost, SSHAgentLink, String?, TreeSyncReport?).self) { group in
             for (host, link) in started {
                 group.addTask {
                     if let root {
@@ -42,16 +43,18 @@ extension JobRunner {
                                 log.info("host \(host.name): test tree \(root) synced to \(report.remoteDirectory): "
                                          + "sent \(report.bytesSent) bytes in \(report.filesSent) files of "
                                          + "\(m.entries.count) (\(m.totalBytes) bytes)\(report.wasComplete ? ", already there" : "")")
+                                return (host, link, nil, report)
                             } catch {
                                 await link.shutdown(grace: .zero)
-                                return (host, link, "cannot sync the test tree \(root): \(error)")
+                                return (host, link, "cannot sync the test tree \(root): \(error)", nil)
                             }
                         }
                     }
-                    return (host, link, nil)
+                    return (host, link, nil, nil)
                 }
             }
-            for await (host, link, problem) in group {
+            for await (host, link, problem, synced) in group {
+                if let synced { sent.append((host.name, synced.bytesSent, synced.filesSent)) }
                 if let problem {
                     lost.append(.init(name: host.name, reason: problem))
                     report(host.name, problem, log: log, console: console)
@@ -78,9 +81,15 @@ extension JobRunner {
         let noHostReason = lost.isEmpty ? "no host is available"
             : "no host is available: " + lost.map { "\($0.name): \($0.reason)" }.joined(separator: "; ")
         let eligible = routing.eligible
+        var note: String?
+        if let root, !sent.isEmpty {
+            sent.sort { (order[$0.host] ?? 0) < (order[$1.host] ?? 0) }
+            note = "TREE SYNC  : \(root): sent \(sent.reduce(0) { $0 + $1.bytes }) bytes ("
+                + sent.map { "\($0.host) \($0.bytes) B in \($0.files) files" }.joined(separator: ", ") + ")"
+        }
         return await execute(request, job: job, links: links, noHostReason: noHostReason,
                              eligible: { test, host in test < eligible.count && eligible[test].contains(host) },
-                             verdicts: routing.verdicts, console: console, interrupts: interrupts)
+                             verdicts: routing.verdicts, closingNote: note, console: console, interrupts: interrupts)
     }
 
     /// Starts every host's agent in parallel; reports (job.log and stderr) each one it cannot use.

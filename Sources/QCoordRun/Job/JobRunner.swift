@@ -37,7 +37,7 @@ public enum JobRunner {
     /// Runs the tests on `links` and writes the report; shuts the links down.
     static func execute(_ request: JobRequest, job: JobStart, links: [Coordinator.HostLink], noHostReason: String,
                         eligible: @escaping Scheduler.Eligibility = { _, _ in true },
-                        verdicts: [Int: HostRouting.Verdict] = [:],
+                        verdicts: [Int: HostRouting.Verdict] = [:], closingNote: String? = nil,
                         console: Console, interrupts: AsyncStream<Void>) async -> JobExitCode {
         let (directory, log, recorder, jobID) = (job.directory, job.log, job.recorder, job.jobID)
         let coordinator = Coordinator(tests: request.tests, links: links, directory: directory, recorder: recorder,
@@ -71,6 +71,10 @@ public enum JobRunner {
         }
         log.info("results: \(summary.counts.resultsLine)")
         console.out(HumanRenderer.footer(summary, htmlPath: directory.path + "/results.html"))
+        if let closingNote {
+            log.info(closingNote)
+            console.out(closingNote + "\n")
+        }
         let tail = HumanRenderer.stderrSummary(summary)
         if !tail.isEmpty { console.err(tail) }
         return code
