@@ -33,10 +33,10 @@ first_sync=$(grep '^TREE SYNC' run60.out || true)
 t60=$(run 60)
 repeat_sync=$(grep '^TREE SYNC' run60.out || true)
 t300=$(run 300)
+echo "  first run  $first_sync"
+echo "  repeat run $repeat_sync"
 awk -v a="$t60" -v b="$t300" -v s="$slots" -v h="$hosts" 'BEGIN {
     slope = (b - a) / 1e6 * s / 240
     printf "bench-ssh dispatch: %d hosts x 2 slots, trivial SIMPLE tests\n  60 tests : %7.2f s\n  300 tests: %7.2f s\n", h, a / 1e9, b / 1e9
     printf "  slope    : %7.2f ms per test per slot (target <= 15 ms)\n", slope
     exit slope > 15 }'
-echo "  first run  $first_sync"
-echo "  repeat run $repeat_sync"
