@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System library: the only C dependency. Debian: libssh-dev.
@@ -27,7 +28,8 @@ let package = Package(
         // I/O: agent links, coordinator, journal, file system walking, tree sync.
         .target(
             name: "QCoordRun",
-            dependencies: ["QCoordCore", "QCoordSSH", "QCoordReport", .product(name: "Yams", package: "Yams")],
+            dependencies: ["QCoordCore", "QCoordSSH", "QCoordReport", .product(name: "Yams", package: "Yams"),
+                           .product(name: "GRDB", package: "GRDB.swift")],
             plugins: ["EmbedAgent"]
         ),
 

@@ -54,6 +54,7 @@ public enum ResultsJSONRenderer {
                 ])
             }),
         ]) { old, _ in old }
+        if let origin = t.origin { fields["origin"] = .string(origin) }
         return .object(fields)
     }
 

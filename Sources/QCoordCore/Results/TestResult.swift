@@ -31,13 +31,15 @@ public struct TestResult: Sendable, Hashable, Codable {
     public var attempts: [Attempt]
     /// False for tests that never started (failfast, job timeout, Ctrl-C, no eligible host).
     public var ran: Bool
+    /// `qcoord merge`: the job directory this result came from (nil in the job that ran it).
+    public var origin: String?
 
     public init(uid: Int, id: String, name: String, kind: TestKind, status: TestStatus,
                 failReason: String? = nil, tags: Tags = Tags(), timeElapsed: Double = 0,
                 timeStart: Double = 0, timeEnd: Double = 0, actualTimeStart: Double = 0,
                 actualTimeEnd: Double = 0, logdir: String = "", logfile: String = "",
                 whiteboard: String = "", host: String? = nil, arch: String? = nil,
-                qemuBin: String? = nil, attempts: [Attempt] = [], ran: Bool = true) {
+                qemuBin: String? = nil, attempts: [Attempt] = [], ran: Bool = true, origin: String? = nil) {
         self.uid = uid
         self.id = id
         self.name = name
@@ -58,6 +60,7 @@ public struct TestResult: Sendable, Hashable, Codable {
         self.qemuBin = qemuBin
         self.attempts = attempts
         self.ran = ran
+        self.origin = origin
     }
 
     /// One run of a test on one host.

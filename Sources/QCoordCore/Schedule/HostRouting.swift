@@ -31,7 +31,7 @@ public struct HostRouting: Sendable {
         // Tests with the same tags and kind get the same answer: plan each shape once (20k tests).
         var memo: [PlanKey: Planner.Eligibility] = [:]
         for (index, test) in tests.enumerated() {
-            let key = PlanKey(kind: test.kind, tags: test.tags)
+            let key = PlanKey(kind: test.kind, tags: test.tags, params: test.params ?? [:])
             let e = memo[key] ?? planner.eligibility(of: test)
             memo[key] = e
             eligible.append(Set(e.hosts.keys))
@@ -73,5 +73,6 @@ public struct HostRouting: Sendable {
     private struct PlanKey: Hashable {
         var kind: TestKind
         var tags: Tags
+        var params: [String: String]
     }
 }

@@ -33,20 +33,21 @@ public struct Planner: Sendable {
 
     /// The arches a test may run as, in preference order; empty when it names none.
     public func arches(of test: TestCase) -> [String] {
-        if let arch = params["arch"] { return [ArchName.normalize(arch)] }
+        if let arch = test.params?["arch"] ?? params["arch"] ?? test.matrixArch { return [ArchName.normalize(arch)] }
         return (test.tags["arch"] ?? []).map(ArchName.normalize).sorted()
     }
 
     public func eligibility(of test: TestCase) -> Eligibility {
         let wanted = arches(of: test)
         let needsKVM = test.tags["accel"]?.contains("kvm") ?? false
+        let explicitBinary = params["qemu_bin"] != nil || test.params?["qemu_bin"] != nil
         var result: [String: String?] = [:]
         var fallback: [String: String?] = [:]
         for host in hosts {
             let caps = host.ready
             if wanted.isEmpty {
                 if needsKVM && !(caps.kvm && caps.qemu[caps.arch] != nil) { continue }
-                if test.kind != .instrumented || caps.qemu[caps.arch] != nil || params["qemu_bin"] != nil {
+                if test.kind != .instrumented || caps.qemu[caps.arch] != nil || explicitBinary {
                     result[host.name] = .some(nil)
                 } else {
                     fallback[host.name] = .some(nil)
@@ -54,7 +55,7 @@ public struct Planner: Sendable {
                 continue
             }
             let usable = wanted.first { arch in
-                guard caps.qemu[arch] != nil || params["qemu_bin"] != nil else { return false }
+                guard caps.qemu[arch] != nil || explicitBinary else { return false }
                 return !needsKVM || (caps.kvm && arch == caps.arch)
             }
             if let usable { result[host.name] = .some(usable) }

@@ -1,108 +1,251 @@
 /// Decides which test runs where: events in, assignments out; no I/O, no clock.
 ///
-/// For now a pull queue: every free slot takes the next pending test, in order. Tests are
-/// identified by their index in the job (0-based). `eligible` lets a caller (the Planner, later)
-/// say which host may run which test; a test no live host may run stays pending.
+/// Pull-based: whenever a host has a free slot it takes, among the pending tests it may run
+/// (and whose exclusive group is not already running there), the most constrained one — the
+/// fewest live hosts able to run it — and among those the longest expected one (LPT), ties by
+/// job order. Tests are identified by their index in the job (0-based).
+///
+/// Tests with the same eligibility and exclusive group form a class, kept as one queue sorted
+/// longest first; a free slot only compares the heads of the classes, so a pick costs
+/// O(classes), not O(tests) — 20 000 tests on 200 hosts stay cheap.
 public struct Scheduler: Sendable {
+    /// Whether the test `representative` (of a class) may run on `host` (nil capabilities: the
+    /// host did not say what it has).
+    public typealias ClassEligibility = @Sendable (_ representative: Int, _ host: String, _ capabilities: HostCapabilities?) -> Bool
     public typealias Eligibility = @Sendable (_ test: Int, _ host: String) -> Bool
 
-    /// Tests not yet assigned, in dispatch order.
-    public var pending: [Int] { Array(queue[head...]) }
-    // A queue with a moving head: taking the next test is O(1), which matters at 20k tests.
-    private var queue: [Int]
-    private var head = 0
+    /// One queue of interchangeable tests (same eligibility, same exclusive group).
+    struct Queue: Sendable {
+        var representative: Int
+        var exclusive: String?
+        /// Sorted by expected duration, longest first, then by index; `head` is the next one.
+        var tests: [Int]
+        var head = 0
+        /// Live hosts that may run this class.
+        var hosts: Set<String> = []
+        var isEmpty: Bool { head >= tests.count }
+    }
+
+    struct Host: Sendable {
+        var name: String
+        var free: Int
+        var capabilities: HostCapabilities?
+        /// Exclusive groups running here now.
+        var busy: [String: Int] = [:]
+    }
+
+    /// Expected seconds per test (unknown ones already replaced by the median).
+    public let expected: [Double]
     /// test → host, for running tests.
     public private(set) var running: [Int: String] = [:]
-    /// host → free slots, for live hosts, in the order they came up.
-    public private(set) var freeSlots: [(host: String, slots: Int)] = []
     public private(set) var stopped = false
-    /// Sum of `freeSlots`, so a full cluster is recognized without a scan.
-    private var totalFree = 0
-    /// host → its index in `freeSlots`.
+    private var queues: [Queue]
+    private var queueOf: [Int]
+    private var hosts: [Host] = []
+    /// host name → its index in `hosts` (events name hosts; 200 of them are looked up per event).
     private var hostIndex: [String: Int] = [:]
     private var attempts: [Int: Int] = [:]
-    private let eligible: Eligibility
+    private let classEligible: ClassEligibility
 
-    public init(testCount: Int, eligible: @escaping Eligibility = { _, _ in true }) {
-        queue = Array(0..<testCount)
-        self.eligible = eligible
+    /// The general form: `classKey` groups tests that share eligibility (tests in one class must
+    /// give the same answer from `eligible`); `exclusive` names each test's exclusive group.
+    public init(expected: [Double], classKey: (Int) -> String, exclusive: (Int) -> String? = { _ in nil },
+                eligible: @escaping ClassEligibility) {
+        self.expected = expected
+        classEligible = eligible
+        var index: [String: Int] = [:]
+        var queues: [Queue] = []
+        var queueOf = [Int](repeating: 0, count: expected.count)
+        for test in expected.indices {
+            let group = exclusive(test)
+            let key = classKey(test) + "\u{0}" + (group.map { "x" + $0 } ?? "-")
+            if let q = index[key] {
+                queues[q].tests.append(test)
+                queueOf[test] = q
+            } else {
+                index[key] = queues.count
+                queueOf[test] = queues.count
+                queues.append(Queue(representative: test, exclusive: group, tests: [test]))
+            }
+        }
+        for q in queues.indices {
+            queues[q].tests.sort { Self.before($0, $1, expected) }
+        }
+        self.queues = queues
+        self.queueOf = queueOf
+    }
+
+    /// Tests scheduled from their cases: eligibility by the Planner's rules on each host's
+    /// `ready` report, `expected` seconds per test (use `Timings.expected`), and exclusive
+    /// groups from the values of the tag `exclusiveTag` (`--exclusive-tag`).
+    public init(tests: [TestCase], expected: [Double]? = nil, exclusiveTag: String? = nil,
+                params: [String: String] = [:]) {
+        let probe = Planner(hosts: [], params: params)
+        let keys = tests.map { test in
+            [probe.arches(of: test).joined(separator: ","),
+             (test.tags["accel"]?.contains("kvm") ?? false) ? "kvm" : "",
+             test.kind == .instrumented ? "i" : "",
+             test.params?["qemu_bin"] != nil ? "bin" : ""].joined(separator: "|")
+        }
+        let groups: [String?] = tests.map { test in
+            guard let tag = exclusiveTag, let values = test.tags[tag] else { return nil }
+            // A flat tag (no value) is one group of its own: every such test excludes the others.
+            return values.isEmpty ? "" : values.sorted().joined(separator: ",")
+        }
+        self.init(expected: expected ?? Array(repeating: 0, count: tests.count),
+                  classKey: { keys[$0] }, exclusive: { groups[$0] },
+                  eligible: { test, host, caps in
+                      guard let caps else { return true }
+                      let planner = Planner(hosts: [.init(name: host, ready: caps)], params: params)
+                      return !planner.eligibility(of: tests[test]).hosts.isEmpty
+                  })
+    }
+
+    /// `testCount` tests in job order; with `eligible`, a per-test eligibility (every test its
+    /// own class, so a pick costs O(tests)); without, one queue (a pick costs O(1)).
+    public init(testCount: Int, eligible: Eligibility? = nil) {
+        guard let eligible else {
+            self.init(expected: Array(repeating: 0, count: testCount), classKey: { _ in "" }, eligible: { _, _, _ in true })
+            return
+        }
+        self.init(expected: Array(repeating: 0, count: testCount), classKey: { String($0) },
+                  eligible: { test, host, _ in eligible(test, host) })
+    }
+
+    /// Tests not yet assigned, in the order an unconstrained slot would take them.
+    public var pending: [Int] {
+        queues.flatMap { $0.tests[$0.head...] }.sorted { Self.before($0, $1, expected) }
     }
 
     /// No test is running and none will be dispatched.
-    public var isIdle: Bool { running.isEmpty && (stopped || head == queue.count || freeSlots.isEmpty) }
+    public var isIdle: Bool {
+        // With nothing running, a pending test some live host may run would have been dispatched.
+        running.isEmpty && (stopped || queues.allSatisfy { $0.isEmpty || $0.hosts.isEmpty })
+    }
 
-    public var liveHosts: [String] { freeSlots.map(\.host) }
+    /// Live hosts, in the order they came up.
+    public var liveHosts: [String] { hosts.map(\.name) }
+
+    /// host → free slots, for live hosts, in the order they came up.
+    public var freeSlots: [(host: String, slots: Int)] { hosts.map { ($0.name, $0.free) } }
 
     public mutating func handle(_ event: SchedulerEvent) -> [Assignment] {
         switch event {
-        case .hostUp(let host, let slots):
-            if let i = hostIndex[host] {
-                freeSlots[i].slots += slots
+        case .hostUp(let host, let slots, let capabilities):
+            if let h = hostIndex[host] {
+                hosts[h].free += slots
             } else {
-                hostIndex[host] = freeSlots.count
-                freeSlots.append((host, slots))
+                hostIndex[host] = hosts.count
+                hosts.append(Host(name: host, free: slots, capabilities: capabilities))
+                for q in queues.indices where classEligible(queues[q].representative, host, capabilities) {
+                    queues[q].hosts.insert(host)
+                }
             }
-            totalFree += slots
+            return dispatch(only: host)
         case .hostLost(let host):
-            if let i = hostIndex[host] {
-                totalFree -= freeSlots[i].slots
-                freeSlots.remove(at: i)
-                hostIndex = Dictionary(uniqueKeysWithValues: freeSlots.enumerated().map { ($1.host, $0) })
-            }
-            // In-flight tests go back to the front, in their original order, to run elsewhere.
+            guard let h = hostIndex[host] else { return [] }
+            hosts.remove(at: h)
+            hostIndex = Dictionary(uniqueKeysWithValues: hosts.enumerated().map { ($0.element.name, $0.offset) })
+            for q in queues.indices { queues[q].hosts.remove(host) }
+            // Its in-flight tests go back to their queues, to run elsewhere.
             let lost = running.filter { $0.value == host }.map(\.key).sorted()
-            for test in lost { running[test] = nil }
-            queue = lost + queue[head...]
-            head = 0
-        case .taskFinished(let test, let host):
-            guard running[test] == host else { return [] }
-            running[test] = nil
-            if let i = hostIndex[host] {
-                freeSlots[i].slots += 1
-                totalFree += 1
+            for test in lost {
+                running[test] = nil
+                requeue(test)
             }
+            return dispatch(only: nil)
+        case .taskFinished(let test, let host):
+            guard running[test] == host, let h = hostIndex[host] else { return [] }
+            running[test] = nil
+            hosts[h].free += 1
+            if let group = queues[queueOf[test]].exclusive {
+                hosts[h].busy[group, default: 1] -= 1
+                if hosts[h].busy[group] == 0 { hosts[h].busy[group] = nil }
+            }
+            return dispatch(only: host)
         case .stop:
             stopped = true
+            return []
         }
-        return dispatch()
     }
 
-    /// Takes the remaining pending tests out of the queue (they will never run).
+    /// Takes the remaining pending tests out of the queue (they will never run), in job order.
     public mutating func drainPending() -> [Int] {
-        defer {
-            queue.removeAll()
-            head = 0
+        var out: [Int] = []
+        for q in queues.indices {
+            out += queues[q].tests[queues[q].head...]
+            queues[q].head = queues[q].tests.count
         }
-        return pending
+        return out.sorted()
     }
 
-    private mutating func dispatch() -> [Assignment] {
+    /// Takes out the pending tests no live host may run (call once every host that will come is up,
+    /// or after a host is lost); in job order.
+    public mutating func drainIneligible() -> [Int] {
+        var out: [Int] = []
+        for q in queues.indices where queues[q].hosts.isEmpty && !queues[q].isEmpty {
+            out += queues[q].tests[queues[q].head...]
+            queues[q].head = queues[q].tests.count
+        }
+        return out.sorted()
+    }
+
+    /// How many live hosts may run `test`.
+    public func eligibleHostCount(_ test: Int) -> Int { queues[queueOf[test]].hosts.count }
+
+    // MARK: -
+
+    /// Longest expected first, then job order.
+    private static func before(_ a: Int, _ b: Int, _ expected: [Double]) -> Bool {
+        expected[a] != expected[b] ? expected[a] > expected[b] : a < b
+    }
+
+    private mutating func requeue(_ test: Int) {
+        let q = queueOf[test]
+        var lo = queues[q].head, hi = queues[q].tests.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if Self.before(queues[q].tests[mid], test, expected) { lo = mid + 1 } else { hi = mid }
+        }
+        queues[q].tests.insert(test, at: lo)
+    }
+
+    /// Fills free slots: of `only` host, or of every host (one pick per host in turn, so the
+    /// longest tests spread over the hosts).
+    private mutating func dispatch(only: String?) -> [Assignment] {
         guard !stopped else { return [] }
         var out: [Assignment] = []
-        var skipped: [Int] = []
-        while head < queue.count, totalFree > 0 {
-            let test = queue[head]
-            head += 1
-            guard let slot = freeSlots.indices.first(where: { freeSlots[$0].slots > 0 && eligible(test, freeSlots[$0].host) })
-            else {
-                skipped.append(test)
-                continue
+        var candidates = only.map { hostIndex[$0].map { [$0] } ?? [] } ?? Array(hosts.indices)
+        while !candidates.isEmpty {
+            candidates = candidates.filter { h in
+                guard hosts[h].free > 0, let q = pick(for: h) else { return false }
+                let test = queues[q].tests[queues[q].head]
+                queues[q].head += 1
+                hosts[h].free -= 1
+                if let group = queues[q].exclusive { hosts[h].busy[group, default: 0] += 1 }
+                running[test] = hosts[h].name
+                attempts[test, default: 0] += 1
+                out.append(Assignment(test: test, host: hosts[h].name, attempt: attempts[test] ?? 1))
+                return true
             }
-            freeSlots[slot].slots -= 1
-            totalFree -= 1
-            let host = freeSlots[slot].host
-            running[test] = host
-            attempts[test, default: 0] += 1
-            out.append(Assignment(test: test, host: host, attempt: attempts[test] ?? 1))
-        }
-        if !skipped.isEmpty {
-            // Tests no free host may run keep their place at the front.
-            queue = skipped + queue[head...]
-            head = 0
-        } else if head > 4096 && head * 2 > queue.count {
-            queue.removeFirst(head)
-            head = 0
         }
         return out
+    }
+
+    /// The queue whose head host `h` should run next: fewest eligible hosts, then longest, then first.
+    private func pick(for h: Int) -> Int? {
+        let host = hosts[h]
+        var best: Int?
+        for q in queues.indices {
+            let queue = queues[q]
+            guard !queue.isEmpty, queue.hosts.contains(host.name) else { continue }
+            if let group = queue.exclusive, host.busy[group] != nil { continue }
+            guard let b = best else { best = q; continue }
+            let (n, m) = (queue.hosts.count, queues[b].hosts.count)
+            if n != m ? n < m : Self.before(queue.tests[queue.head], queues[b].tests[queues[b].head], expected) {
+                best = q
+            }
+        }
+        return best
     }
 }

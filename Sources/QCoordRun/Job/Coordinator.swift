@@ -53,20 +53,16 @@ public actor Coordinator {
     private let noHostReason: String
     /// Outcomes decided before the job starts (no reachable host can run the test).
     private let verdicts: [Int: HostRouting.Verdict]
-    private let eligible: Scheduler.Eligibility
 
     /// - Parameter noHostReason: why tests end ERROR when no host is (or is left) to run them.
-    /// - Parameter eligible: which host may run which test (the Planner's routing); a test is
-    ///   never sent elsewhere.
-    /// - Parameter verdicts: tests that end with this status and reason without running.
+    /// - Parameter verdicts: tests that end with this status and reason without running (no
+    ///   reachable host can run them; the Scheduler, routing by the hosts' `ready`, never sends them).
     public init(tests: [TestCase], links: [HostLink], directory: JobDirectory, recorder: JobRecorder,
                 log: JobLog, config: RunConfiguration, console: Console,
                 noHostReason: String = "no host is available",
-                eligible: @escaping Scheduler.Eligibility = { _, _ in true },
                 verdicts: [Int: HostRouting.Verdict] = [:]) {
         self.noHostReason = noHostReason
         self.verdicts = verdicts
-        self.eligible = eligible
         self.tests = tests
         var byHost: [String: HostLink] = [:]
         for l in links { byHost[l.link.host] = l }
@@ -77,9 +73,8 @@ public actor Coordinator {
         self.log = log
         self.config = config
         self.console = console
-        scheduler = Scheduler(testCount: tests.count, eligible: { test, host in
-            verdicts[test] == nil && eligible(test, host)
-        })
+        scheduler = Scheduler(tests: tests, expected: config.timings.expected(for: tests),
+                              exclusiveTag: config.exclusiveTag, params: config.params)
         states = tests.indices.map { i in
             TestState(testDir: directory.testDirectory(uid: i + 1, name: tests[i].name, total: tests.count))
         }
@@ -96,6 +91,7 @@ public actor Coordinator {
         var actions: [Action] = []
         for host in hostOrder { actions += hostUp(host) }
         actions += checkNoHosts()
+        checkIneligible()
         await perform(actions)
         await withTaskGroup(of: Void.self) { group in
             for host in hostOrder {
@@ -136,7 +132,7 @@ public actor Coordinator {
 
     func hostUp(_ host: String) -> [Action] {
         let slots = links[host]?.slots ?? 0
-        return assign(scheduler.handle(.hostUp(host: host, slots: max(slots, 1))))
+        return assign(scheduler.handle(.hostUp(host: host, slots: max(slots, 1), capabilities: links[host]?.link.capabilities)))
     }
 
     func userInterruptActions() -> [Action] {
@@ -248,16 +244,7 @@ public actor Coordinator {
         }
         var actions = assign(scheduler.handle(.hostLost(host: host)))
         actions += checkNoHosts(lostReason: "host \(host) lost: \(reason)")
-        // Pending tests only lost hosts could run would wait forever: end them ERROR now.
-        let live = scheduler.liveHosts
-        for index in scheduler.pending where results[index] == nil && !live.contains(where: { eligible(index, $0) }) {
-            let lostReason = "host \(host) lost: \(reason); no other host can run this test"
-            if let last = states[index].attempts.last?.host {
-                _ = finish(index, host: last, status: .error, reason: lostReason, time: 0, whiteboard: nil, addAttempt: false)
-            } else {
-                finishNeverRun(index, status: .error, reason: lostReason)
-            }
-        }
+        checkIneligible(lostReason: "host \(host) lost: \(reason)")
         checkDone()
         return actions
     }
@@ -275,6 +262,27 @@ public actor Coordinator {
         }
         checkDone()
         return []
+    }
+
+    /// Tests no live host may run (no binary for their arch, no KVM) end CANCEL with the
+    /// Planner's reason, as Avocado cancels a test without its QEMU; after a lost host, ERROR.
+    func checkIneligible(lostReason: String? = nil) {
+        let drained = scheduler.drainIneligible()
+        guard !drained.isEmpty else { return }
+        let planner = Planner(hosts: scheduler.liveHosts.compactMap { h in links[h].map { .init(name: h, ready: $0.link.capabilities) } },
+                              params: config.params)
+        for index in drained {
+            let why = planner.eligibility(of: tests[index]).reason ?? "no host can run it"
+            if let lostReason, let host = states[index].attempts.last?.host {
+                _ = finish(index, host: host, status: .error, reason: lostReason + "; " + why, time: 0, whiteboard: nil, addAttempt: false)
+            } else if let lostReason {
+                // The lost host might have run it: an infrastructure failure, not the test's.
+                finishNeverRun(index, status: .error, reason: lostReason + "; no other host can run this test: " + why)
+            } else {
+                finishNeverRun(index, status: .cancel, reason: why)
+            }
+        }
+        checkDone()
     }
 
     private func assign(_ assignments: [Assignment]) -> [Action] {
@@ -295,8 +303,8 @@ public actor Coordinator {
             taskIndex[id] = a.test
             let timeout = config.params["timeout"].flatMap(Double.init) ?? config.timeout
             let task = CoordinatorMessage.RunTask(
-                taskID: id, kind: test.kind, name: test.name, uri: test.uri, args: test.runner ?? [],
-                arch: test.arch, params: [:], env: [:], timeoutS: timeout, workdir: config.workdir,
+                taskID: id, kind: test.kind, name: test.baseName, uri: test.uri, args: test.runner ?? [],
+                arch: test.arch, params: test.params ?? [:], env: [:], timeoutS: timeout, workdir: config.workdir,
                 tags: test.tags.isEmpty ? nil : test.tags)
             return .run(host: a.host, task)
         }
@@ -329,6 +337,7 @@ public actor Coordinator {
         states[index] = state
         results[index] = result
         do { try recorder.record(result) } catch { log.error("\(error)") }
+        config.resultObserver?(result)
         if !state.printedStart {
             console.out(HumanRenderer.started(uid: index + 1, total: total, name: tests[index].name))
             states[index].printedStart = true

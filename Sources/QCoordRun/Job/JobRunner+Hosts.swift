@@ -80,15 +80,15 @@ extension JobRunner {
         for l in links { log.info("host \(l.link.host): \(l.slots) slots") }
         let noHostReason = lost.isEmpty ? "no host is available"
             : "no host is available: " + lost.map { "\($0.name): \($0.reason)" }.joined(separator: "; ")
-        let eligible = routing.eligible
         var note: String?
         if let root, !sent.isEmpty {
             sent.sort { (order[$0.host] ?? 0) < (order[$1.host] ?? 0) }
             note = "TREE SYNC  : \(root): sent \(sent.reduce(0) { $0 + $1.bytes }) bytes ("
                 + sent.map { "\($0.host) \($0.bytes) B in \($0.files) files" }.joined(separator: ", ") + ")"
         }
+        // The Scheduler routes by the same Planner rules from each link's `ready`; tests no
+        // reachable host can run are decided here, before the job starts.
         return await execute(request, job: job, links: links, noHostReason: noHostReason,
-                             eligible: { test, host in test < eligible.count && eligible[test].contains(host) },
                              verdicts: routing.verdicts, closingNote: note, console: console, interrupts: interrupts)
     }
 

@@ -36,13 +36,12 @@ public enum JobRunner {
 
     /// Runs the tests on `links` and writes the report; shuts the links down.
     static func execute(_ request: JobRequest, job: JobStart, links: [Coordinator.HostLink], noHostReason: String,
-                        eligible: @escaping Scheduler.Eligibility = { _, _ in true },
                         verdicts: [Int: HostRouting.Verdict] = [:], closingNote: String? = nil,
                         console: Console, interrupts: AsyncStream<Void>) async -> JobExitCode {
         let (directory, log, recorder, jobID) = (job.directory, job.log, job.recorder, job.jobID)
         let coordinator = Coordinator(tests: request.tests, links: links, directory: directory, recorder: recorder,
                                       log: log, config: request.configuration, console: console,
-                                      noHostReason: noHostReason, eligible: eligible, verdicts: verdicts)
+                                      noHostReason: noHostReason, verdicts: verdicts)
         let interruptWatcher = Task {
             for await _ in interrupts { await coordinator.userInterrupt() }
         }

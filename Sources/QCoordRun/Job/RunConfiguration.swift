@@ -1,3 +1,5 @@
+import QCoordCore
+
 /// How to run a job's tests: what `qcoord run`'s options say.
 public struct RunConfiguration: Sendable {
     /// `-p K=V`, sent to every test.
@@ -13,6 +15,12 @@ public struct RunConfiguration: Sendable {
     public var workdir: String
     /// How long interrupted tests get to report before they are ended INTERRUPTED by qcoord.
     public var interruptGrace: Double
+    /// Expected durations (history or `--timings`): the Scheduler runs the longest first.
+    public var timings: Timings = Timings()
+    /// `--exclusive-tag TAG`: tests sharing a value of this tag never overlap on one host.
+    public var exclusiveTag: String?
+    /// Told every test that ran, as it ends (the timing history records it).
+    public var resultObserver: (@Sendable (TestResult) -> Void)?
 
     public init(params: [String: String] = [:], env: [String: String] = [:], timeout: Double? = nil,
                 jobTimeout: Double? = nil, failfast: Bool = false, workdir: String, interruptGrace: Double = 15) {

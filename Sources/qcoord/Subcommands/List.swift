@@ -15,6 +15,12 @@ extension QCoord {
 
         @OptionGroup var resolve: ResolveOptions
 
+        @OptionGroup(title: "Arch matrix and shards") var schedule: ScheduleOptions
+
+        @Option(name: [.customShort("p"), .customLong("test-parameter")], parsing: .singleValue,
+                help: ArgumentHelp("With --arch: a parameter as 'run' takes it (ARCH:KEY=VALUE for one arch; 'machine' replaces the built-in machines).", valueName: "K=V"))
+        var parameters: [String] = []
+
         @Flag(name: [.customShort("V"), .customLong("verbose")],
               help: "Also show tags, the loader of each test, why unresolved references were rejected, parse errors and summaries.")
         var verbose = false
@@ -33,6 +39,10 @@ extension QCoord {
                                         workingDirectory: FileManager.default.currentDirectoryPath)
             let resolution = resolver.resolve(references)
             let listing = ListRenderer(resolution: resolution, filter: filter)
+            if !schedule.arch.isEmpty || schedule.shard != nil {
+                try listJobTests(listing, environment: environment)
+                return
+            }
             var standardError = FileHandle.standardError
             for warning in filter.warnings { print("warning: \(warning)", to: &standardError) }
 
@@ -53,6 +63,33 @@ extension QCoord {
                 }
             }
         }
+    }
+}
+
+extension QCoord.List {
+    /// `--arch` / `--shard`: the tests a `run` with the same options would run (matrix copies,
+    /// this shard only), in its order. MISSING references stay visible in every listing.
+    func listJobTests(_ listing: ListRenderer, environment: [String: String]) throws {
+        if json != nil { throw ValidationError("'--json' does not combine with '--arch' or '--shard' yet") }
+        guard let (params, perArch) = ArchMatrix.splitParameters(parameters) else {
+            throw ValidationError("'-p': a test parameter is written KEY=VALUE (or ARCH:KEY=VALUE for one arch)")
+        }
+        let shown = listing.shown
+        let tests = shown.filter { $0.entry.kind != .missing }
+        let loaders = Dictionary(tests.map { ($0.entry.name, $0.loader) }) { first, _ in first }
+        let jobTests = schedule.apply(tests.map(\.entry), perArch: perArch, jobParams: params,
+                                      shard: try schedule.parsedShard(environment: environment),
+                                      timings: try schedule.loadTimings(cwd: FileManager.default.currentDirectoryPath))
+        let missing = shown.filter { $0.entry.kind == .missing }.map(\.entry)
+        var standardError = FileHandle.standardError
+        for warning in resolve.selection(environment: environment).1.warnings { print("warning: \(warning)", to: &standardError) }
+        var rows: [[String]] = verbose ? [["Type", "Test", "Uri", "Loader", "Tag(s)", "Param(s)"]] : []
+        for t in missing + jobTests {
+            let params = (t.params ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+            rows.append(verbose ? [t.kind.rawValue, t.name, t.uri, loaders[t.baseName] ?? "", t.tags.listDescription, params]
+                                : [t.kind.rawValue, t.name])
+        }
+        FileHandle.standardOutput.write(Data(ListRenderer.table(rows).utf8))
     }
 }
 

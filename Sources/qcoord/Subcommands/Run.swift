@@ -25,6 +25,8 @@ extension QCoord {
         @Flag(help: "With hosts: connect, print the plan (each test and the hosts that may run it, and the tests none can run, with why), run nothing.")
         var dryRun = false
 
+        @OptionGroup(title: "Arch matrix, shards and scheduling") var schedule: ScheduleOptions
+
         @Option(name: [.customShort("p"), .customLong("test-parameter")], parsing: .singleValue,
                 help: ArgumentHelp("A test parameter (repeatable), e.g. '-p qemu_bin=/usr/bin/qemu-system-x86_64'.", valueName: "K=V"))
         var parameters: [String] = []
@@ -62,8 +64,8 @@ extension QCoord {
         var python: String = "python3"
 
         func validate() throws {
-            for p in parameters where Self.splitPair(p) == nil {
-                throw ValidationError("'-p \(p)': a test parameter is written KEY=VALUE")
+            for p in parameters where ArchMatrix.splitParameters([p]) == nil {
+                throw ValidationError("'-p \(p)': a test parameter is written KEY=VALUE (or ARCH:KEY=VALUE for one arch)")
             }
             for e in env where Self.splitPair(e) == nil {
                 throw ValidationError("'--env \(e)': an environment variable is written KEY=VALUE")
@@ -100,16 +102,18 @@ extension QCoord {
                 console.err("No tests found for given test references: \(refs)\nTry 'qcoord list -V \(refs)' for details\n")
                 throw ExitCode(JobExitCode.jobFailed.rawValue)
             }
-            let tests = filter.isActive ? filter.apply(resolution.tests) : resolution.tests
+            let selected = filter.isActive ? filter.apply(resolution.tests) : resolution.tests
+            let (params, perArch) = ArchMatrix.splitParameters(parameters) ?? ([:], [:])
+            let fileTimings = try schedule.loadTimings(cwd: cwd)
+            let shard = try schedule.parsedShard(environment: environment)
+            let tests = schedule.apply(selected, perArch: perArch, jobParams: params, shard: shard, timings: fileTimings)
             guard !tests.isEmpty else {
                 console.err(Self.noSuite)
                 throw ExitCode(JobExitCode.jobFailed.rawValue)
             }
-            var params: [String: String] = [:]
-            for p in parameters { if let (k, v) = Self.splitPair(p) { params[k] = v } }
             var extraEnv: [String: String] = [:]
             for e in env { if let (k, v) = Self.splitPair(e) { extraEnv[k] = v } }
-            let config = RunConfiguration(
+            var config = RunConfiguration(
                 params: params, env: RunConfiguration.testEnvironment(from: environment, extra: extraEnv),
                 timeout: timeout, jobTimeout: jobTimeout, failfast: failfast, workdir: cwd)
             var hostJob: HostJob?
@@ -121,6 +125,8 @@ extension QCoord {
                 console.err("qcoord: \(error)\n")
                 throw ExitCode(JobExitCode.jobFailed.rawValue)
             }
+            let history = Self.openHistory(environment: environment, console: console)
+            config.schedule(timings: fileTimings, history: history, exclusiveTag: schedule.exclusiveTag)
             let home = environment["HOME"] ?? NSHomeDirectory()
             let request = JobRequest(
                 tests: tests, references: references,
@@ -130,7 +136,8 @@ extension QCoord {
                 configuration: config,
                 jsonPath: json.map { Self.absolute($0, cwd: cwd) }, xunitPath: xunit.map { Self.absolute($0, cwd: cwd) },
                 tapPath: tap.map { Self.absolute($0, cwd: cwd) },
-                cmdline: CommandLine.arguments, args: argsRecord(params: params), hosts: hostJob)
+                cmdline: CommandLine.arguments, args: argsRecord(params: params).merging(schedule.argsRecord(shard: shard)) { _, new in new },
+                hosts: hostJob)
             let code = await JobRunner.run(request, console: console, interrupts: Self.interrupts())
             if code != .success { throw ExitCode(code.rawValue) }
         }

@@ -2,6 +2,17 @@ import Testing
 import QCoordCore
 
 @Suite struct SchedulerTests {
+    static func caps(_ arch: String, qemu: [String], kvm: Bool = false) -> HostCapabilities {
+        HostCapabilities(host: arch + "-host", arch: arch, cpus: 2, kvm: kvm, python: "3.11", avocado: "113.0",
+                         qemu: Dictionary(uniqueKeysWithValues: qemu.map { ($0, .init(path: "/usr/bin/qemu-system-\($0)", version: "7.2")) }))
+    }
+
+    static func test(_ name: String, tags: [String: Set<String>] = [:], kind: TestKind = .instrumented) -> TestCase {
+        TestCase(kind: kind, name: "t.py:T.\(name)", uri: "t.py", tags: Tags(tags))
+    }
+
+    // MARK: the simple queue (no durations, no capabilities)
+
     @Test func fillsSlotsInOrderAndRefillsOnFinish() {
         var s = Scheduler(testCount: 5)
         #expect(s.handle(.hostUp(host: "a", slots: 2)) == [.init(test: 0, host: "a", attempt: 1), .init(test: 1, host: "a", attempt: 1)])
@@ -15,14 +26,26 @@ import QCoordCore
         #expect(s.isIdle)
     }
 
-    @Test func lostHostRequeuesItsTestsFirstAsNewAttempts() {
+    @Test func lostHostRequeuesItsTestsAsNewAttempts() {
         var s = Scheduler(testCount: 4)
         _ = s.handle(.hostUp(host: "a", slots: 2))   // 0, 1 on a
         _ = s.handle(.hostUp(host: "b", slots: 1))   // 2 on b
-        // b frees nothing; a is lost: 0 and 1 go back before 3, and b takes them as it frees.
+        // b frees nothing; a is lost: 0 and 1 go back, and b takes them as it frees.
         #expect(s.handle(.hostLost(host: "a")).isEmpty)
         #expect(s.pending == [0, 1, 3])
+        #expect(s.running == [2: "b"])
+        #expect(s.liveHosts == ["b"])
         #expect(s.handle(.taskFinished(test: 2, host: "b")) == [.init(test: 0, host: "b", attempt: 2)])
+        // A finish from the lost host is stale.
+        #expect(s.handle(.taskFinished(test: 1, host: "a")).isEmpty)
+    }
+
+    @Test func lostHostsTaskGoesToAnIdleHostAtOnce() {
+        var s = Scheduler(testCount: 3)
+        _ = s.handle(.hostUp(host: "a", slots: 3))   // 0, 1, 2 on a
+        #expect(s.handle(.hostUp(host: "b", slots: 1)).isEmpty)
+        #expect(s.handle(.hostLost(host: "a")) == [.init(test: 0, host: "b", attempt: 2)])
+        #expect(s.pending == [1, 2])
     }
 
     @Test func stopDispatchesNothingMoreAndDrainReturnsTheRest() {
@@ -45,6 +68,124 @@ import QCoordCore
         _ = s.handle(.hostUp(host: "a", slots: 1))
         #expect(s.handle(.taskFinished(test: 1, host: "a")).isEmpty)
         #expect(s.running == [0: "a"])
+    }
+
+    // MARK: LPT, constraints, exclusive groups
+
+    @Test func longestExpectedTestGoesFirst() {
+        let tests = (0..<4).map { Self.test("t\($0)") }
+        var s = Scheduler(tests: tests, expected: [1, 5, 3, 5])
+        // 1 and 3 tie at 5 s: job order breaks the tie.
+        #expect(s.handle(.hostUp(host: "a", slots: 2)).map(\.test) == [1, 3])
+        #expect(s.handle(.taskFinished(test: 3, host: "a")).map(\.test) == [2])
+        #expect(s.handle(.taskFinished(test: 1, host: "a")).map(\.test) == [0])
+    }
+
+    @Test func mostConstrainedTestGoesBeforeALongerFreeOne() {
+        // 0: any arch, long; 1: aarch64 only, short. The host that can run both takes 1 first.
+        let tests = [Self.test("free"), Self.test("arm", tags: ["arch": ["aarch64"]])]
+        var s = Scheduler(tests: tests, expected: [10, 1])
+        _ = s.handle(.hostUp(host: "x86", slots: 0, capabilities: Self.caps("x86_64", qemu: ["x86_64"])))
+        #expect(s.eligibleHostCount(0) == 1)
+        #expect(s.handle(.hostUp(host: "both", slots: 1, capabilities: Self.caps("x86_64", qemu: ["x86_64", "aarch64"])))
+                == [.init(test: 1, host: "both", attempt: 1)])
+        #expect(s.eligibleHostCount(0) == 2)
+        #expect(s.eligibleHostCount(1) == 1)
+        #expect(s.handle(.hostUp(host: "x86", slots: 1)) == [.init(test: 0, host: "x86", attempt: 1)])
+    }
+
+    @Test func constrainedTestNeverGoesToAHostWithoutItsBinary() {
+        let tests = [Self.test("arm", tags: ["arch": ["aarch64"]]), Self.test("ppc", tags: ["arch": ["ppc64"]])]
+        var s = Scheduler(tests: tests, expected: [1, 1])
+        #expect(s.handle(.hostUp(host: "x86", slots: 4, capabilities: Self.caps("x86_64", qemu: ["x86_64"]))).isEmpty)
+        #expect(s.handle(.hostUp(host: "arm", slots: 4, capabilities: Self.caps("aarch64", qemu: ["aarch64"])))
+                == [.init(test: 0, host: "arm", attempt: 1)])
+        // No live host may run the ppc64 test: it is neither dispatched nor lost.
+        #expect(s.pending == [1])
+        #expect(s.eligibleHostCount(1) == 0)
+        #expect(s.drainIneligible() == [1])
+        #expect(s.pending.isEmpty)
+        #expect(!s.isIdle)
+        _ = s.handle(.taskFinished(test: 0, host: "arm"))
+        #expect(s.isIdle)
+    }
+
+    @Test func noEligibleHostLeavesTheSchedulerIdle() {
+        var s = Scheduler(tests: [Self.test("kvm", tags: ["accel": ["kvm"]])], expected: [1])
+        #expect(s.handle(.hostUp(host: "x86", slots: 2, capabilities: Self.caps("x86_64", qemu: ["x86_64"], kvm: false))).isEmpty)
+        #expect(s.isIdle)
+        #expect(s.drainIneligible() == [0])
+    }
+
+    @Test func matrixCopyIsScheduledByItsArch() {
+        var copy = Self.test("boot")
+        copy.name += TestCase.archSuffix("aarch64")
+        copy.matrixArch = "aarch64"
+        var s = Scheduler(tests: [copy], expected: [1])
+        #expect(s.handle(.hostUp(host: "x86", slots: 1, capabilities: Self.caps("x86_64", qemu: ["x86_64"]))).isEmpty)
+        #expect(s.handle(.hostUp(host: "arm", slots: 1, capabilities: Self.caps("aarch64", qemu: ["aarch64"])))
+                == [.init(test: 0, host: "arm", attempt: 1)])
+    }
+
+    @Test func exclusiveGroupNeverOverlapsOnOneHost() {
+        let tests = [Self.test("p1", tags: ["port": ["8080"]]), Self.test("p2", tags: ["port": ["8080"]]),
+                     Self.test("other", tags: ["port": ["9090"]]), Self.test("free")]
+        var s = Scheduler(tests: tests, expected: [4, 3, 2, 1], exclusiveTag: "port")
+        // One slot per group on a: 0 (8080) and 2 (9090) and 3 run, 1 waits for 0.
+        #expect(s.handle(.hostUp(host: "a", slots: 4)).map(\.test) == [0, 2, 3])
+        #expect(s.handle(.taskFinished(test: 2, host: "a")).isEmpty)
+        #expect(s.handle(.taskFinished(test: 0, host: "a")).map(\.test) == [1])
+    }
+
+    @Test func exclusiveGroupMayRunOnTwoHostsAtOnce() {
+        let tests = [Self.test("p1", tags: ["port": ["8080"]]), Self.test("p2", tags: ["port": ["8080"]])]
+        var s = Scheduler(tests: tests, expected: [1, 1], exclusiveTag: "port")
+        #expect(s.handle(.hostUp(host: "a", slots: 2)).map(\.test) == [0])
+        #expect(s.handle(.hostUp(host: "b", slots: 2)).map(\.test) == [1])
+    }
+
+    @Test func lostHostFreesItsExclusiveGroupsAndItsTaskComesBack() {
+        let tests = [Self.test("p1", tags: ["dev": ["tap0"]]), Self.test("p2", tags: ["dev": ["tap0"]])]
+        var s = Scheduler(tests: tests, expected: [2, 1], exclusiveTag: "dev")
+        #expect(s.handle(.hostUp(host: "a", slots: 2)).map(\.test) == [0])
+        #expect(s.handle(.hostUp(host: "b", slots: 1)).map(\.test) == [1])
+        // a dies mid-test: test 0 comes back and waits for b's slot (b runs tap0 already).
+        #expect(s.handle(.hostLost(host: "a")).isEmpty)
+        #expect(s.pending == [0])
+        #expect(s.handle(.taskFinished(test: 1, host: "b")) == [.init(test: 0, host: "b", attempt: 2)])
+    }
+
+    @Test func lptSpreadsTheLongestTestsOverHosts() {
+        // With both hosts up before dispatch, each gets one of the two long tests.
+        let tests = (0..<6).map { Self.test("t\($0)") }
+        let expected: [Double] = [1, 9, 1, 1, 8, 1]
+        var s = Scheduler(tests: tests, expected: expected)
+        _ = s.handle(.hostUp(host: "a", slots: 0))
+        _ = s.handle(.hostUp(host: "b", slots: 0))
+        #expect(s.handle(.hostUp(host: "a", slots: 1)).map(\.test) == [1])
+        #expect(s.handle(.hostUp(host: "b", slots: 1)).map(\.test) == [4])
+    }
+
+    @Test func everyTestIsAssignedExactlyOnceUnderChurn() {
+        let tests = (0..<50).map { Self.test("t\($0)", tags: $0 % 3 == 0 ? ["arch": ["aarch64"]] : [:]) }
+        var s = Scheduler(tests: tests, expected: (0..<50).map { Double(($0 * 37) % 11) })
+        var queue = s.handle(.hostUp(host: "x", slots: 2, capabilities: Self.caps("x86_64", qemu: ["x86_64", "aarch64"])))
+        queue += s.handle(.hostUp(host: "y", slots: 3, capabilities: Self.caps("aarch64", qemu: ["aarch64"])))
+        var finished: [Int] = []
+        var lostOnce = false
+        while !queue.isEmpty {
+            let a = queue.removeFirst()
+            if !lostOnce && a.host == "y" && finished.count > 10 {
+                lostOnce = true
+                queue.removeAll { $0.host == "y" }
+                queue += s.handle(.hostLost(host: "y"))
+                continue
+            }
+            finished.append(a.test)
+            queue += s.handle(.taskFinished(test: a.test, host: a.host))
+        }
+        #expect(finished.sorted() == Array(0..<50))
+        #expect(s.isIdle)
     }
 }
 

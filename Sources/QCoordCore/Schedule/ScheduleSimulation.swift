@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs a schedule in simulated time (no sleeping): what `make bench-schedule` compares.
+public enum ScheduleSimulation {
+    /// A simulated host: its name, slots, and what its agent would report.
+    public struct Host: Sendable {
+        public var name: String
+        public var slots: Int
+        public var capabilities: HostCapabilities
+        public init(name: String, slots: Int, capabilities: HostCapabilities) {
+            self.name = name; self.slots = slots; self.capabilities = capabilities
+        }
+    }
+
+    /// The makespan of qcoord's Scheduler given `expected` durations, when tests really take `actual`.
+    public static func scheduler(tests: [TestCase], actual: [Double], expected: [Double], hosts: [Host]) -> Double {
+        var s = Scheduler(tests: tests, expected: expected)
+        var running: [(end: Double, a: Assignment)] = []
+        var now = 0.0
+        for h in hosts {
+            for a in s.handle(.hostUp(host: h.name, slots: h.slots, capabilities: h.capabilities)) {
+                running.append((now + actual[a.test], a))
+            }
+        }
+        while !running.isEmpty {
+            // The earliest end (ties: lowest test) — deterministic.
+            var i = 0
+            for j in running.indices.dropFirst() where running[j].end < running[i].end
+                || (running[j].end == running[i].end && running[j].a.test < running[i].a.test) { i = j }
+            let done = running.remove(at: i)
+            now = done.end
+            for a in s.handle(.taskFinished(test: done.a.test, host: done.a.host)) {
+                running.append((now + actual[a.test], a))
+            }
+        }
+        return now
+    }
+
+    /// The makespan of a round-robin split: test i goes to the next host (in turn) that may run
+    /// it, and each host runs its share in order on its slots.
+    public static func roundRobin(tests: [TestCase], actual: [Double], hosts: [Host]) -> Double {
+        var shares = [[Int]](repeating: [], count: hosts.count)
+        var next = 0
+        for (i, test) in tests.enumerated() {
+            for k in 0..<hosts.count {
+                let h = (next + k) % hosts.count
+                if eligible(test, hosts[h]) {
+                    shares[h].append(i)
+                    next = h + 1
+                    break
+                }
+            }
+        }
+        var makespan = 0.0
+        for (h, share) in shares.enumerated() {
+            var slots = [Double](repeating: 0, count: max(1, hosts[h].slots))
+            for i in share {
+                var s = 0
+                for k in slots.indices where slots[k] < slots[s] { s = k }
+                slots[s] += actual[i]
+            }
+            makespan = max(makespan, slots.max() ?? 0)
+        }
+        return makespan
+    }
+
+    /// The bound's items: each test's duration and the hosts that may run it.
+    public static func boundItems(tests: [TestCase], actual: [Double], hosts: [Host]) -> [MakespanBound.Item] {
+        tests.indices.map { i in
+            .init(duration: actual[i], hosts: Set(hosts.filter { eligible(tests[i], $0) }.map(\.name)))
+        }
+    }
+
+    static func eligible(_ test: TestCase, _ host: Host) -> Bool {
+        !Planner(hosts: [.init(name: host.name, ready: host.capabilities)]).eligibility(of: test).hosts.isEmpty
+    }
+}
+
+/// SplitMix64: a small seeded generator, the same numbers on every machine.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A log-normal sample with this mean and shape σ (Box–Muller on two uniforms).
+    public mutating func logNormal(mean: Double, sigma: Double) -> Double {
+        let u1 = max(Double(next() >> 11) / Double(1 << 53), .leastNonzeroMagnitude)
+        let u2 = Double(next() >> 11) / Double(1 << 53)
+        let z = (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+        let mu = log(mean) - sigma * sigma / 2
+        return exp(mu + sigma * z)
+    }
+}

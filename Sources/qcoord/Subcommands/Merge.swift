@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import QCoordCore
+import QCoordReport
+import QCoordRun
+
+extension QCoord {
+    /// `qcoord merge JOBDIR… [-o DIR]`: one job report from shards or separate runs.
+    struct Merge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Merge job directories (CI shards or separate runs) into one job report.",
+            discussion: """
+                Tests are renumbered, counts summed, each test's 'origin' (its job directory) kept in \
+                results.json, and every file of the job directory written again. A test present twice, \
+                or a shard of the split missing (or given twice), is an error unless --allow-partial. \
+                Exit code: Avocado's bits for the merged results.
+                """)
+
+        @Argument(help: ArgumentHelp("Job directories written by 'qcoord run' (or 'qcoord merge').", valueName: "JOBDIR"))
+        var jobDirs: [String]
+
+        @Option(name: [.customShort("o"), .customLong("output")],
+                help: ArgumentHelp("Where the merged job directory goes (DIR/job-…, DIR/latest; default: ~/qcoord/job-results).", valueName: "DIR"))
+        var output: String?
+
+        @Flag(help: "Merge even when shards are missing or a test is present twice (the first is kept).")
+        var allowPartial = false
+
+        func validate() throws {
+            if jobDirs.isEmpty { throw ValidationError("give at least one job directory to merge") }
+        }
+
+        func run() throws {
+            let environment = ProcessInfo.processInfo.environment
+            let cwd = FileManager.default.currentDirectoryPath
+            let sources: [JobMerger.Source]
+            do {
+                sources = try JobMerger.validate(try jobDirs.map(JobMerger.read), allowPartial: allowPartial)
+            } catch let error as JobMerger.MergeError {
+                FileHandle.standardError.write(Data("qcoord merge: \(error)\n".utf8))
+                throw ExitCode(JobExitCode.jobFailed.rawValue)
+            }
+            let home = environment["HOME"] ?? NSHomeDirectory()
+            let base = Run.absolute(output ?? home + "/qcoord/job-results", cwd: cwd)
+            let summary: JobSummary
+            do {
+                summary = try JobMerger.merge(sources, base: base, cmdline: CommandLine.arguments, pwd: cwd)
+            } catch {
+                FileHandle.standardError.write(Data("qcoord merge: \(error)\n".utf8))
+                throw ExitCode(JobExitCode.internalError.rawValue)
+            }
+            print("JOB ID     : \(summary.jobID)")
+            print("JOB LOG    : \(summary.jobLog)")
+            print("MERGED     : \(sources.count) jobs, \(summary.tests.count) tests")
+            print(HumanRenderer.footer(summary, htmlPath: summary.jobDir + "/results.html"), terminator: "")
+            let code = summary.exitCode
+            if code != .success { throw ExitCode(code.rawValue) }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "this one fails"
+exit 1

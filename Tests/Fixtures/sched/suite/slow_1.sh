@@ -1,0 +1,3 @@
+#!/bin/sh
+sleep 0.2
+exit 0
