@@ -27,7 +27,8 @@ testbed-down:
 	bash deploy/testbed/testbed.sh down
 
 # Connect + authenticate + agent ready per host, on a 3-host testbed of its own (CONNECT and
-# READY columns of `qcoord hosts`; the first run uploads the agent, later runs reuse it).
+# READY columns of `qcoord hosts`; the first run uploads the agent, later runs reuse it); then
+# the dispatch overhead over SSH: 60 vs 300 trivial SIMPLE tests on 3 hosts x 2 slots (release build).
 BENCH_TESTBED_DIR ?= $(CURDIR)/build/testbed-bench
 bench-ssh: build
 	@export QCOORD_TESTBED_DIR=$(BENCH_TESTBED_DIR) QCOORD_TESTBED_PREFIX=qcbn QCOORD_TESTBED_NET=10.231.8; \
@@ -35,4 +36,6 @@ bench-ssh: build
 	  bash deploy/testbed/testbed.sh up 3 >/dev/null || { bash deploy/testbed/testbed.sh down; exit 1; }; \
 	  rc=0; for run in 1 2 3; do echo "== run $$run"; \
 	    $(QCOORD) hosts --inventory $(BENCH_TESTBED_DIR)/inventory.yaml --known-hosts $(BENCH_TESTBED_DIR)/known_hosts || rc=$$?; done; \
+	  $(SWIFT) build -c release --product qcoord $(BUILD_FLAGS) >/dev/null && \
+	    scripts/bench-ssh-dispatch.sh $(RELEASE_DIR)/qcoord || rc=$$?; \
 	  bash deploy/testbed/testbed.sh down >/dev/null; exit $$rc

@@ -129,8 +129,22 @@ extension SSHSession {
                 break
             }
             for core in channels.values where core.result == nil { _ = service(core, session) }
+            Self.quickAck(session)
             await Task.yield()
         }
+    }
+
+    /// ACK what was just read at once. sshd sets TCP_NODELAY only for sessions with a pty, so
+    /// its small packets (one agent message each) wait in Nagle's buffer for our ACK, which
+    /// Linux delays by 40 ms or more: several stalls per test. Linux clears the flag after
+    /// each use, so it is set again every round.
+    static func quickAck(_ session: OpaquePointer) {
+        #if os(Linux)
+        let fd = ssh_get_fd(session)
+        guard fd >= 0 else { return }
+        var one: Int32 = 1
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_QUICKACK, &one, socklen_t(MemoryLayout<Int32>.size))
+        #endif
     }
 
     /// One non-blocking round for one channel; true when something moved.

@@ -20,6 +20,7 @@
 #   QCOORD_TESTBED_NET     first 3 octets         (default: 10.231.0) — host i is NET.(i+1), the bridge NET.1
 #   QCOORD_TESTBED_PORT    first loopback port for the fallback (default: 22400)
 #   QCOORD_TESTBED_MODE    netns | loopback       (default: netns when possible)
+#   QCOORD_TESTBED_PYTHON  the hosts' python (inventory defaults; default: /usr/bin/python3), e.g. a venv with Avocado
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -69,7 +70,7 @@ CFG
 
 # Runs inside the host's new mount namespace (as `unshare -m` child): hides other binaries,
 # swaps in the lean home, then starts sshd, which daemonizes and keeps the namespace alive.
-start_sshd_script() {  # host_dir arch_list
+start_sshd_script() {  # host_dir arch_list [dirs under /root to keep]
     cat <<SCRIPT
 set -e
 mount --make-rprivate /
@@ -82,7 +83,13 @@ for bin in /usr/bin/qemu-system-* /usr/local/bin/qemu-system-*; do
     case " $2 " in *" \$name "*) continue ;; esac
     mount --bind "$1/hidden" "\$bin"
 done
-mount --bind "$1/home" /root
+# The hosts' python may live under the real /root (pyenv): keep that one directory visible
+# in the lean home (bound before the home covers /root, carried along by --rbind).
+for keep in $3; do
+    mkdir -p "$1/home/\$(basename "\$keep")"
+    mount --bind "\$keep" "$1/home/\$(basename "\$keep")"
+done
+mount --rbind "$1/home" /root
 exec $SSHD -f "$1/sshd_config" -E "$1/sshd.log"
 SCRIPT
 }
@@ -106,6 +113,13 @@ up() {
     local mode=${QCOORD_TESTBED_MODE:-}
     if [ -z "$mode" ]; then if can_netns; then mode=netns; else mode=loopback; fi; fi
     echo "mode $mode" >"$STATE/mode"
+    # A python (venv) whose interpreter resolves under /root: that top directory stays visible
+    # in the hosts' own /root.
+    KEEP_DIRS=""
+    if [ -n "${QCOORD_TESTBED_PYTHON:-}" ]; then
+        local real; real=$(readlink -f "$QCOORD_TESTBED_PYTHON")
+        case $real in /root/*) KEEP_DIRS="/root/$(echo "${real#/root/}" | cut -d/ -f1)" ;; esac
+    fi
 
     ssh-keygen -q -t ed25519 -N "" -C "qcoord-testbed-coordinator" -f "$STATE/id_ed25519"
     : >"$STATE/known_hosts"
@@ -114,7 +128,7 @@ up() {
         echo "defaults:"
         echo "  user: root"
         echo "  identity: $STATE/id_ed25519"
-        echo "  python: /usr/bin/python3"
+        echo "  python: ${QCOORD_TESTBED_PYTHON:-/usr/bin/python3}"
         echo "  labels: [testbed]"
         echo "hosts:"
     } >"$STATE/inventory.yaml"
@@ -150,12 +164,12 @@ up() {
             ip -n "$ns" link set lo up
             ip -n "$ns" route add default via "$NET.1"
             write_sshd_config "$dir" "$address" "$port"
-            ip netns exec "$ns" unshare -m --propagation private bash -c "$(start_sshd_script "$dir" "$arches")"
+            ip netns exec "$ns" unshare -m --propagation private bash -c "$(start_sshd_script "$dir" "$arches" "$KEEP_DIRS")"
         else
             address=127.0.0.1; port=$((PORT_BASE + i - 1))
             write_sshd_config "$dir" "$address" "$port"
             if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
-                unshare -m --propagation private bash -c "$(start_sshd_script "$dir" "$arches")"
+                unshare -m --propagation private bash -c "$(start_sshd_script "$dir" "$arches" "$KEEP_DIRS")"
             else
                 "$SSHD" -f "$dir/sshd_config" -E "$dir/sshd.log"
             fi

@@ -53,14 +53,20 @@ public actor Coordinator {
     private let noHostReason: String
     // report: live progress and --json-events read these (see JobEventSink).
     private let events: JobEventSink
+    /// Outcomes decided before the job starts (no reachable host can run the test).
+    private let verdicts: [Int: HostRouting.Verdict]
 
     /// - Parameters:
     ///   - noHostReason: why tests end ERROR when no host is (or is left) to run them.
+    ///   - verdicts: tests that end with this status and reason without running (no reachable
+    ///     host can run them; the Scheduler, routing by the hosts' `ready`, never sends them).
     ///   - events: told when a test starts or ends and when a host is lost.
     public init(tests: [TestCase], links: [HostLink], directory: JobDirectory, recorder: JobRecorder,
                 log: JobLog, config: RunConfiguration, console: Console,
-                noHostReason: String = "no host is available", events: JobEventSink = .none) {
+                noHostReason: String = "no host is available",
+                verdicts: [Int: HostRouting.Verdict] = [:], events: JobEventSink = .none) {
         self.noHostReason = noHostReason
+        self.verdicts = verdicts
         self.events = events
         self.tests = tests
         var byHost: [String: HostLink] = [:]
@@ -83,6 +89,10 @@ public actor Coordinator {
     /// Runs every test; returns the results in uid order (tests that never ran included).
     public func run() async -> [TestResult] {
         guard !tests.isEmpty else { return [] }
+        for (index, verdict) in verdicts.sorted(by: { $0.key < $1.key }) {
+            finishNeverRun(index, status: verdict.status, reason: verdict.reason)
+        }
+        checkDone()
         var actions: [Action] = []
         for host in hostOrder { actions += hostUp(host) }
         actions += checkNoHosts()
@@ -254,7 +264,7 @@ public actor Coordinator {
     func checkNoHosts(lostReason: String? = nil) -> [Action] {
         guard scheduler.liveHosts.isEmpty else { return [] }
         let reason = lostReason.map { $0 + "; no other host can run this test" } ?? noHostReason
-        for index in scheduler.drainPending() {
+        for index in scheduler.drainPending() where results[index] == nil {
             if let host = states[index].attempts.last?.host {
                 _ = finish(index, host: host, status: .error, reason: reason, time: 0, whiteboard: nil, addAttempt: false)
             } else {
@@ -276,6 +286,9 @@ public actor Coordinator {
             let why = planner.eligibility(of: tests[index]).reason ?? "no host can run it"
             if let lostReason, let host = states[index].attempts.last?.host {
                 _ = finish(index, host: host, status: .error, reason: lostReason + "; " + why, time: 0, whiteboard: nil, addAttempt: false)
+            } else if let lostReason {
+                // The lost host might have run it: an infrastructure failure, not the test's.
+                finishNeverRun(index, status: .error, reason: lostReason + "; no other host can run this test: " + why)
             } else {
                 finishNeverRun(index, status: .cancel, reason: why)
             }
@@ -350,6 +363,8 @@ public actor Coordinator {
     }
 
     private func finishNeverRun(_ index: Int, status: TestStatus, reason: String) {
+        // A test decided before the job started keeps that outcome.
+        guard results[index] == nil else { return }
         let dir = states[index].testDir
         write {
             try directory.makeTestDirectory(dir)

@@ -19,11 +19,14 @@ public struct JobRequest: Sendable {
     /// The command line (jobdata/cmdline) and the parsed options (jobdata/args.json).
     public var cmdline: [String]
     public var args: [String: String]
+    /// Run on these SSH hosts instead of the local host (`--hosts`, `--inventory`).
+    public var hosts: HostJob?
 
     public init(tests: [TestCase], references: [String], resultsBase: String, python: String, slots: Int,
                 configuration: RunConfiguration, qemuSearch: CoordinatorMessage.QemuSearch = .init(),
                 jsonPath: String? = nil, xunitPath: String? = nil, tapPath: String? = nil,
-                cmdline: [String] = [], args: [String: String] = [:]) {
+                cmdline: [String] = [], args: [String: String] = [:], hosts: HostJob? = nil) {
+        self.hosts = hosts
         self.tests = tests
         self.references = references
         self.resultsBase = resultsBase

@@ -11,38 +11,13 @@ public enum JobRunner {
     public static func runLocal(_ request: JobRequest, console: Console,
                                 interrupts: AsyncStream<Void> = AsyncStream { $0.finish() },
                                 events: JobEventSink = .none) async -> JobExitCode {
-        let startDate = Date()
-        let startMono = JobClock.monotonic()
-        let jobID = newJobID()
-        let directory: JobDirectory
-        do {
-            directory = try JobDirectory.create(base: request.resultsBase, jobID: jobID, date: startDate)
-        } catch {
-            console.err("qcoord: \(error)\n")
-            return .jobFailed
-        }
-        let log = JobLog(path: directory.jobLog)
-        log.info("Command line: \(request.cmdline.joined(separator: " "))")
-        log.info("job \(jobID): \(request.tests.count) tests, \(request.slots) local slots")
-        console.out(HumanRenderer.header(jobID: jobID, jobLog: directory.jobLog))
-        events.emit(.jobStarted(jobID: jobID, jobDir: directory.path, total: request.tests.count, time: startDate.timeIntervalSince1970))
-        do {
-            try directory.writeJobData(args: request.args, cmdline: request.cmdline,
-                                       pwd: request.configuration.workdir, references: request.references)
-        } catch {
-            log.error("\(error)")
-        }
-        let recorder: JobRecorder
-        do {
-            recorder = try JobRecorder(path: directory.path + "/jobdata/journal.jsonl")
-        } catch {
-            console.err("qcoord: \(error)\n")
-            return .internalError
-        }
+        guard let job = JobStart.begin(request, console: console, events: events) else { return .jobFailed }
+        let log = job.log
+        log.info("job \(job.jobID): \(request.tests.count) tests, \(request.slots) local slots")
 
         var search = request.qemuSearch
         if search.python == nil, request.python.contains("/") { search.python = request.python }
-        let hello = CoordinatorMessage.Hello(jobID: jobID, env: request.configuration.env,
+        let hello = CoordinatorMessage.Hello(jobID: job.jobID, env: request.configuration.env,
                                              params: request.configuration.params, qemuSearch: search)
         var links: [Coordinator.HostLink] = []
         var noHostReason = "no host is available"
@@ -59,9 +34,18 @@ public enum JobRunner {
             console.err("qcoord: \(noHostReason)\n")
         }
 
+        return await execute(request, job: job, links: links, noHostReason: noHostReason, console: console,
+                             interrupts: interrupts, events: events)
+    }
+
+    /// Runs the tests on `links` and writes the report; shuts the links down.
+    static func execute(_ request: JobRequest, job: JobStart, links: [Coordinator.HostLink], noHostReason: String,
+                        verdicts: [Int: HostRouting.Verdict] = [:], closingNote: String? = nil,
+                        console: Console, interrupts: AsyncStream<Void>, events: JobEventSink) async -> JobExitCode {
+        let (directory, log, recorder, jobID) = (job.directory, job.log, job.recorder, job.jobID)
         let coordinator = Coordinator(tests: request.tests, links: links, directory: directory, recorder: recorder,
                                       log: log, config: request.configuration, console: console,
-                                      noHostReason: noHostReason, events: events)
+                                      noHostReason: noHostReason, verdicts: verdicts, events: events)
         let interruptWatcher = Task {
             for await _ in interrupts { await coordinator.userInterrupt() }
         }
@@ -73,10 +57,10 @@ public enum JobRunner {
         let endDate = Date()
         let summary = JobSummary(
             jobID: jobID, jobDir: directory.path, jobName: directory.name,
-            start: JobDirectory.startText(startDate), timestamp: JobDirectory.isoText(endDate),
-            jobTime: JobClock.monotonic() - startMono, tests: results, interruption: interruption,
+            start: JobDirectory.startText(job.startDate), timestamp: JobDirectory.isoText(endDate),
+            jobTime: JobClock.monotonic() - job.startMono, tests: results, interruption: interruption,
             hosts: links.map { JobHost(name: $0.link.host, arch: $0.link.capabilities.arch, slots: $0.slots) },
-            startEpoch: startDate.timeIntervalSince1970)
+            startEpoch: job.startDate.timeIntervalSince1970)
         var logs: [Int: String] = [:]
         for t in results where !t.status.isFine {
             if let data = FileManager.default.contents(atPath: t.logfile) {
@@ -93,6 +77,10 @@ public enum JobRunner {
         log.info("results: \(summary.counts.resultsLine)")
         events.emit(.jobFinished(counts: summary.counts, jobTime: summary.jobTime, interruption: interruption, time: JobClock.epoch()))
         console.out(HumanRenderer.footer(summary, htmlPath: directory.path + "/results.html"))
+        if let closingNote {
+            log.info(closingNote)
+            console.out(closingNote + "\n")
+        }
         let tail = HumanRenderer.stderrSummary(summary)
         if !tail.isEmpty { console.err(tail) }
         return code

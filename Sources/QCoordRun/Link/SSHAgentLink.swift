@@ -121,6 +121,30 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
             if path.hasPrefix(local + "/") { return remote + path.dropFirst(local.count) }
             return path
         }
+
+        func contains(_ path: String) -> Bool { path == local || path.hasPrefix(local + "/") }
+
+        /// A task as the host must see it: a relative uri made absolute against the local workdir
+        /// (the tree's root need not hold the workdir), then both moved into the host's copy; a
+        /// workdir outside the tree becomes the tree's root there.
+        public func apply(to task: CoordinatorMessage.RunTask) -> CoordinatorMessage.RunTask {
+            var task = task
+            let localWorkdir = task.workdir ?? local
+            if !task.uri.hasPrefix("/") && !task.uri.hasPrefix("~") {
+                let absolute = ((localWorkdir + "/" + task.uri) as NSString).standardizingPath
+                if contains(absolute) {
+                    // The agent finds the test's method by the name's `uri:` prefix.
+                    if task.name.hasPrefix(task.uri + ":") { task.name = absolute + task.name.dropFirst(task.uri.count) }
+                    else if task.name == task.uri { task.name = absolute }
+                    task.uri = absolute
+                }
+            }
+            if task.name.hasPrefix(task.uri + ":") { task.name = apply(task.uri) + task.name.dropFirst(task.uri.count) }
+            else if task.name == task.uri { task.name = apply(task.uri) }
+            task.uri = apply(task.uri)
+            task.workdir = contains(localWorkdir) ? apply(localWorkdir) : remote
+            return task
+        }
     }
 
     private var pathMap: PathMap?
@@ -132,10 +156,7 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
 
     public func run(_ task: CoordinatorMessage.RunTask) async {
         var task = task
-        if let map = lock.withLock({ pathMap }) {
-            task.workdir = task.workdir.map(map.apply)
-            task.uri = map.apply(task.uri)
-        }
+        if let map = lock.withLock({ pathMap }) { task = map.apply(to: task) }
         await send(.run(task))
     }
 

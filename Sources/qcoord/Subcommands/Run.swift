@@ -20,13 +20,18 @@ extension QCoord {
 
         @OptionGroup var resolve: ResolveOptions
 
+        @OptionGroup(title: "Hosts") var hostOptions: HostOptions
+
+        @Flag(help: "With hosts: connect, print the plan (each test and the hosts that may run it, and the tests none can run, with why), run nothing.")
+        var dryRun = false
+
         @OptionGroup(title: "Arch matrix, shards and scheduling") var schedule: ScheduleOptions
 
         @Option(name: [.customShort("p"), .customLong("test-parameter")], parsing: .singleValue,
                 help: ArgumentHelp("A test parameter (repeatable), e.g. '-p qemu_bin=/usr/bin/qemu-system-x86_64'.", valueName: "K=V"))
         var parameters: [String] = []
 
-        @Option(help: ArgumentHelp("Tests run at once on the local host (default: its cpu count).", valueName: "N"))
+        @Option(help: ArgumentHelp("Tests run at once: on the local host (default: its cpu count), or in total over all hosts (default: the sum of their slots).", valueName: "N"))
         var maxParallelTasks: Int?
 
         @Option(help: ArgumentHelp("A test's time limit in seconds, unless '-p timeout=' sets one.", valueName: "S"))
@@ -74,6 +79,9 @@ extension QCoord {
             }
             if let t = timeout, t <= 0 { throw ValidationError("'--timeout' must be a positive number of seconds") }
             if let t = jobTimeout, t <= 0 { throw ValidationError("'--job-timeout' must be a positive number of seconds") }
+            if dryRun && hostOptions.hosts == nil && hostOptions.inventory == nil {
+                throw ValidationError("'--dry-run' needs hosts: give '--hosts LIST' or '--inventory FILE'")
+            }
         }
 
         func run() async throws {
@@ -114,6 +122,15 @@ extension QCoord {
             var config = RunConfiguration(
                 params: params, env: RunConfiguration.testEnvironment(from: environment, extra: extraEnv),
                 timeout: timeout, jobTimeout: jobTimeout, failfast: failfast, workdir: cwd)
+            var hostJob: HostJob?
+            do {
+                if let inventory = try hostOptions.loadInventory() {
+                    hostJob = HostJob(inventory: inventory, settings: hostOptions.settings, maxTotal: maxParallelTasks, dryRun: dryRun)
+                }
+            } catch {
+                console.err("qcoord: \(error)\n")
+                throw ExitCode(JobExitCode.jobFailed.rawValue)
+            }
             let history = Self.openHistory(environment: environment, console: console)
             config.schedule(timings: fileTimings, history: history, exclusiveTag: schedule.exclusiveTag)
             let home = environment["HOME"] ?? NSHomeDirectory()
@@ -125,11 +142,12 @@ extension QCoord {
                 configuration: config,
                 jsonPath: json.map { Self.absolute($0, cwd: cwd) }, xunitPath: xunit.map { Self.absolute($0, cwd: cwd) },
                 tapPath: tap.map { Self.absolute($0, cwd: cwd) },
-                cmdline: CommandLine.arguments, args: argsRecord(params: params).merging(schedule.argsRecord(shard: shard)) { _, new in new })
+                cmdline: CommandLine.arguments, args: argsRecord(params: params).merging(schedule.argsRecord(shard: shard)) { _, new in new },
+                hosts: hostJob)
             // report: live progress on a terminal, --json-events (Run+Events.swift).
             let (jobConsole, events, ticker) = try eventSinks(console: console, tests: tests, history: config.timings.durations,
                                                               environment: environment, cwd: cwd)
-            let code = await JobRunner.runLocal(request, console: jobConsole, interrupts: Self.interrupts(), events: events)
+            let code = await JobRunner.run(request, console: jobConsole, interrupts: Self.interrupts(), events: events)
             ticker?.cancel()
             if code != .success { throw ExitCode(code.rawValue) }
         }
@@ -139,6 +157,8 @@ extension QCoord {
         func argsRecord(params: [String: String]) -> [String: String] {
             var args: [String: String] = ["failfast": String(failfast), "python": python]
             if let maxParallelTasks { args["max_parallel_tasks"] = String(maxParallelTasks) }
+            if let hosts = hostOptions.hosts { args["hosts"] = hosts }
+            if let inventory = hostOptions.inventory { args["inventory"] = inventory }
             if let timeout { args["timeout"] = String(timeout) }
             if let jobTimeout { args["job_timeout"] = String(jobTimeout) }
             for (k, v) in params { args["param." + k] = v }

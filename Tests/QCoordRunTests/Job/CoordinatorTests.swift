@@ -147,6 +147,32 @@ import QCoordReport
         #expect(results.allSatisfy { $0.failReason?.contains("host h1 lost: agent crashed") == true })
     }
 
+    /// Routing: a test goes only to hosts whose `ready` has its arch's binary; tests decided
+    /// before the job keep their verdict; a test only a lost host could run ends ERROR naming it.
+    @Test func eligibilityVerdictsAndALostHostOnlyItCouldUse() async throws {
+        let h = try Harness()
+        defer { h.cleanup() }
+        let h1 = FakeAgentLink(host: "h1", qemu: ["x86_64"]) { $0 == "x1" ? .die : .finish(.pass, nil) }
+        let h2 = FakeAgentLink(host: "h2", qemu: ["aarch64"]) { _ in .finish(.pass, nil) }
+        func t(_ name: String, _ arch: String?) -> TestCase {
+            TestCase(kind: .instrumented, name: name, uri: "t.py", tags: Tags(arch.map { ["arch": [$0]] } ?? [:]))
+        }
+        let tests = [t("x1", "x86_64"), t("x2", "x86_64"), t("a1", "aarch64"), t("decided", "s390x")]
+        let c = Coordinator(tests: tests, links: [.init(link: h1, slots: 1), .init(link: h2, slots: 1)],
+                            directory: h.directory, recorder: h.recorder, log: h.log,
+                            config: RunConfiguration(workdir: "/w"), console: h.console.console,
+                            verdicts: [3: .init(status: .cancel, reason: "needs qemu-system-s390x")])
+        let results = await c.run()
+        #expect(results.map(\.status) == [.error, .error, .pass, .cancel])
+        #expect(results[0].failReason?.contains("host h1 lost") == true, "\(results[0])")
+        // x2 never started: only h1 could have run it.
+        #expect(results[1].failReason?.contains("host h1 lost") == true, "\(results[1])")
+        #expect(results[2].host == "h2")
+        #expect(results[3].failReason == "needs qemu-system-s390x" && results[3].host == nil)
+        #expect(!h2.received.contains { $0.name.hasPrefix("x") })
+        #expect(!(h1.received + h2.received).contains { $0.name == "decided" })
+    }
+
     @Test func noLinksAtAllEndsEveryTestErrorWithTheReason() async throws {
         let h = try Harness()
         defer { h.cleanup() }

@@ -27,11 +27,12 @@ final class FakeAgentLink: AgentLink, @unchecked Sendable {
     private(set) var received: [CoordinatorMessage.RunTask] = []
     private(set) var cancelled: [String] = []
 
-    init(host: String = "fake", script: @escaping @Sendable (String) -> Behaviour) {
+    /// - Parameter qemu: the arches whose qemu-system binary the host reports.
+    init(host: String = "fake", qemu: [String] = [], script: @escaping @Sendable (String) -> Behaviour) {
         self.host = host
         self.script = script
-        capabilities = HostCapabilities(host: host, arch: "x86_64", cpus: 2, kvm: false, python: "3.11",
-                                        avocado: nil, qemu: [:])
+        capabilities = HostCapabilities(host: host, arch: "x86_64", cpus: 2, kvm: false, python: "3.11", avocado: nil,
+                                        qemu: Dictionary(uniqueKeysWithValues: qemu.map { ($0, .init(path: "/usr/bin/qemu-system-" + $0, version: "7.2")) }))
         (events, sink) = AsyncStream<AgentEvent>.makeStream()
     }
 

@@ -1,0 +1,196 @@
+import Foundation
+import QCoordCore
+import QCoordRun
+import Testing
+
+/// `qcoord run --inventory` on a 3-host testbed with disjoint qemu-system binaries
+/// (`make test-multihost` brings it up with prefix qcmh on 10.231.9 and tears it down):
+/// routing by the hosts' `ready` reports, CANCEL/ERROR before the job starts, host-key
+/// refusals, an unreachable host while the others finish the job.
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["QCOORD_MULTIHOST_DIR"] != nil,
+                             "set QCOORD_MULTIHOST_DIR to a testbed's state dir (make test-multihost)"))
+struct MultiHostRunTests {
+    let state = ProcessInfo.processInfo.environment["QCOORD_MULTIHOST_DIR"] ?? ""
+    var inventoryFile: String { state + "/inventory.yaml" }
+    var knownHosts: String { state + "/known_hosts" }
+
+    /// examples/tests plus a test needing s390x and a SIMPLE test, in a fresh directory.
+    static func makeSuite() throws -> String {
+        let dir = NSTemporaryDirectory() + "qcoord-mh-suite-\(UUID().uuidString)"
+        let fm = FileManager.default
+        try fm.copyItem(atPath: RunHarness.repoRoot.appendingPathComponent("examples/tests").path, toPath: dir)
+        let fixtures = RunHarness.repoRoot.appendingPathComponent("Tests/Fixtures/multihost").path
+        for name in try fm.contentsOfDirectory(atPath: fixtures) {
+            try fm.copyItem(atPath: fixtures + "/" + name, toPath: dir + "/" + name)
+        }
+        return dir
+    }
+
+    static func tests(_ results: [String: Any]) -> [[String: Any]] { (results["tests"] as? [[String: Any]]) ?? [] }
+
+    /// Each host's `ready` binaries (normalized arch names), straight from the agents.
+    func readyBinaries() async throws -> [String: Set<String>] {
+        let inventory = try InventoryLoader.load(path: inventoryFile)
+        let log = JobLog(path: "/dev/null")
+        let started = await SSHAgentLinks.start(inventory, settings: SSHSettings(knownHostsFile: knownHosts),
+                                                hello: .init(jobID: "mh"), log: log)
+        var out: [String: Set<String>] = [:]
+        for (host, result) in started {
+            let link = try result.get()
+            out[host.name] = Set(link.capabilities.qemu.keys.map(InventoryHost.normalizedArch))
+            await link.shutdown(grace: .seconds(5))
+        }
+        return out
+    }
+
+    @Test func everyTestRunsOnAHostWithItsBinary() async throws {
+        let binaries = try await readyBinaries()
+        #expect(binaries.count == 3)
+        let all = binaries.values.flatMap { $0 }
+        #expect(Set(all).count == all.count, "ready reports overlap: \(binaries)")
+        #expect(binaries["h1"]?.contains("x86_64") == true && binaries["h2"]?.contains("aarch64") == true
+                && binaries["h3"]?.contains("ppc") == true, "\(binaries)")
+
+        let suite = try Self.makeSuite()
+        defer { try? FileManager.default.removeItem(atPath: suite) }
+        let harness = try RunHarness()
+        defer { harness.cleanup() }
+        let out = try harness.run(["--inventory", inventoryFile, "--known-hosts", knownHosts, suite])
+        // The s390x test is a CANCEL: not a failure of the job.
+        #expect(out.status == 0, "\(out.stdout)\n\(out.stderr)")
+        let cancelLine = try #require(out.stderr.split(separator: "\n").first { $0.contains("S390xQMP") },
+                                      "\(out.stderr)")
+        #expect(cancelLine.contains("CANCEL before the job starts") && cancelLine.contains("qemu-system-s390x"))
+
+        let tests = Self.tests(try RunHarness.results(out.jobDir))
+        #expect(tests.count == 13)
+        var hostsUsed = Set<String>()
+        for t in tests {
+            let name = t["name"] as? String ?? ""
+            let status = t["status"] as? String
+            if name.contains("S390xQMP") {
+                #expect(status == "CANCEL")
+                #expect((t["fail_reason"] as? String)?.contains("qemu-system-s390x") == true, "\(t)")
+                #expect((t["fail_reason"] as? String)?.contains("h1 (x86_64") == true, "\(t)")
+                continue
+            }
+            #expect(status == "PASS" || (status == "SKIP" && name.contains("MachineHelp")), "\(name): \(t)")
+            let host = try #require(t["host"] as? String, "\(name) has no host")
+            hostsUsed.insert(host)
+            let logdir = try #require(t["logdir"] as? String)
+            #expect(FileManager.default.fileExists(atPath: logdir + "/debug.log"), "\(name)")
+            guard let bin = t["qemu_bin"] as? String, status == "PASS", t["arch"] as? String != nil, name.contains(".py:") else { continue }
+            // The binary it ran with is one its host reported: never a wrong host.
+            let arch = String(bin.split(separator: "-").last ?? "")
+            #expect(binaries[host]?.contains(InventoryHost.normalizedArch(arch)) == true, "\(name) ran on \(host) with \(bin)")
+            #expect(t["arch"] as? String == InventoryHost.normalizedArch(arch), "\(t)")
+            // Logs came back over SSH: the whiteboard and Avocado's debug.log of the real test.
+            let debug = try String(contentsOfFile: logdir + "/debug.log", encoding: .utf8)
+            #expect(debug.contains("qemu-system-\(arch)") || debug.contains("QEMU"), "\(name): \(debug.prefix(300))")
+            #expect(FileManager.default.fileExists(atPath: logdir + "/whiteboard"), "\(name)")
+        }
+        #expect(hostsUsed == ["h1", "h2", "h3"])
+        let simple = try #require(tests.first { ($0["name"] as? String)?.hasSuffix("simple_where.sh") == true })
+        let stdout = try String(contentsOfFile: (simple["logdir"] as? String ?? "") + "/stdout", encoding: .utf8)
+        #expect(stdout.contains("simple ran in /root/.cache/qcoord/trees/"), "\(stdout)")
+        let jobLog = try String(contentsOfFile: out.jobDir + "/job.log", encoding: .utf8)
+        #expect(jobLog.contains("CANCEL before the job starts"))
+        #expect(out.stdout.contains("TREE SYNC  :"))
+    }
+
+    @Test func dryRunPrintsThePlan() throws {
+        let suite = try Self.makeSuite()
+        defer { try? FileManager.default.removeItem(atPath: suite) }
+        let harness = try RunHarness()
+        defer { harness.cleanup() }
+        let out = try harness.run(["--inventory", inventoryFile, "--known-hosts", knownHosts, "--dry-run", suite])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("X86QMP.test_query_version -> h1\n"), "\(out.stdout)")
+        #expect(out.stdout.contains("AArch64VirtQMP.test_query_cpus -> h2\n"))
+        #expect(out.stdout.contains("OpenBIOSConsole.test_openbios_banner -> h3\n"))
+        #expect(out.stdout.contains("simple_where.sh -> h1, h2, h3\n"))
+        #expect(out.stdout.contains("S390xQMP.test_query_version -> none: CANCEL"))
+        #expect(!FileManager.default.fileExists(atPath: harness.resultsDir + "/latest"), "a dry run made a job")
+    }
+
+    @Test func unknownHostKeyIsRefused() throws {
+        let empty = NSTemporaryDirectory() + "qcoord-mh-kh-\(UUID().uuidString)"
+        try Data().write(to: URL(fileURLWithPath: empty))
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        let harness = try RunHarness()
+        defer { harness.cleanup() }
+        let out = try harness.run(["--inventory", inventoryFile, "--known-hosts", empty,
+                                   RunHarness.repoRoot.appendingPathComponent("Tests/Fixtures/multihost/simple_where.sh").path])
+        #expect(out.status != 0)
+        for host in ["h1", "h2", "h3"] {
+            #expect(out.stderr.contains("host \(host) unreachable: host \(host)"), "\(out.stderr)")
+        }
+        #expect(out.stderr.contains("host key not known (SHA256:") && out.stderr.contains("--accept-new-host-keys"), "\(out.stderr)")
+        // Nothing was recorded without the flag.
+        #expect((try Data(contentsOf: URL(fileURLWithPath: empty))).isEmpty)
+        let tests = Self.tests(try RunHarness.results(out.jobDir))
+        #expect(tests.first?["status"] as? String == "ERROR")
+        #expect((tests.first?["fail_reason"] as? String)?.contains("h1, h2, h3 could not be reached") == true, "\(tests)")
+    }
+
+    /// h1's recorded key replaced by another host's: refused even with --accept-new-host-keys;
+    /// h2 and h3 run their tests; h1's x86_64 tests end ERROR naming h1.
+    @Test func changedHostKeyIsRefusedEvenWithAcceptNew() throws {
+        let lines = try String(contentsOfFile: knownHosts, encoding: .utf8).split(separator: "\n").map(String.init)
+        let inventory = try InventoryLoader.load(path: inventoryFile)
+        let h1 = try #require(inventory.host(named: "h1")), h2 = try #require(inventory.host(named: "h2"))
+        let h2Key = try #require(lines.first { $0.hasPrefix(h2.address + " ") }).split(separator: " ").dropFirst().joined(separator: " ")
+        let tampered = lines.map { $0.hasPrefix(h1.address + " ") ? "\(h1.address) \(h2Key)" : $0 }.joined(separator: "\n") + "\n"
+        let file = NSTemporaryDirectory() + "qcoord-mh-kh-\(UUID().uuidString)"
+        try tampered.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let suite = try Self.makeSuite()
+        defer { try? FileManager.default.removeItem(atPath: suite) }
+        let harness = try RunHarness()
+        defer { harness.cleanup() }
+        let out = try harness.run(["--inventory", inventoryFile, "--known-hosts", file, "--accept-new-host-keys",
+                                   suite + "/test_qmp.py", suite + "/simple_where.sh"])
+        #expect(out.stderr.contains("host h1 unreachable: host h1") && out.stderr.contains("host key changed (SHA256:"), "\(out.stderr)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == tampered, "known_hosts was rewritten")
+        for t in Self.tests(try RunHarness.results(out.jobDir)) {
+            let name = t["name"] as? String ?? ""
+            if name.contains("X86QMP") {
+                #expect(t["status"] as? String == "ERROR")
+                #expect((t["fail_reason"] as? String)?.contains("h1 could not be reached") == true, "\(t)")
+            } else {
+                #expect(t["status"] as? String == "PASS", "\(t)")
+                #expect(t["host"] as? String != "h1")
+            }
+        }
+    }
+
+    /// A 4th host with no sshd: reported (stderr, job.log) while h1–h3 finish the job; only
+    /// the test no reachable host could run (s390x) ends ERROR naming it.
+    @Test func unreachableHostIsReportedWhileTheOthersFinish() throws {
+        let inventory = NSTemporaryDirectory() + "qcoord-mh-inv-\(UUID().uuidString).yaml"
+        let text = try String(contentsOfFile: inventoryFile, encoding: .utf8)
+        try (text + "  - name: h4\n    address: 127.0.0.1\n    port: 1\n").write(toFile: inventory, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: inventory) }
+        let suite = try Self.makeSuite()
+        defer { try? FileManager.default.removeItem(atPath: suite) }
+        let harness = try RunHarness()
+        defer { harness.cleanup() }
+        let out = try harness.run(["--inventory", inventory, "--known-hosts", knownHosts, "--connect-timeout", "3",
+                                   suite + "/test_qmp.py", suite + "/test_s390x.py", suite + "/simple_where.sh"])
+        #expect(out.stderr.contains("host h4 unreachable: host h4") && out.stderr.contains("connection refused"), "\(out.stderr)")
+        let jobLog = try String(contentsOfFile: out.jobDir + "/job.log", encoding: .utf8)
+        #expect(jobLog.contains("host h4 unreachable"))
+        var passed = 0
+        for t in Self.tests(try RunHarness.results(out.jobDir)) {
+            let name = t["name"] as? String ?? ""
+            if name.contains("S390xQMP") {
+                #expect(t["status"] as? String == "ERROR")
+                #expect((t["fail_reason"] as? String)?.contains("h4 could not be reached") == true, "\(t)")
+            } else {
+                #expect(t["status"] as? String == "PASS", "\(t)")
+                if t["status"] as? String == "PASS" { passed += 1 }
+            }
+        }
+        #expect(passed == 7)
+    }
+}
