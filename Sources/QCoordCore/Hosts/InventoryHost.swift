@@ -1,0 +1,84 @@
+/// One host qcoord may run tests on, as the inventory (or `--hosts`) describes it.
+public struct InventoryHost: Sendable, Hashable, Codable {
+    /// Unique; appears in results, reports and messages.
+    public var name: String
+    /// What to connect to: DNS name, IP address or ssh config alias.
+    public var address: String
+    /// nil: the ssh config's Port, else 22.
+    public var port: Int?
+    /// nil: the ssh config's User, else the local user.
+    public var user: String?
+    /// A private key file, tried after ssh-agent.
+    public var identity: String?
+    /// Tests at once; nil: the host's cpu count.
+    public var slots: Int?
+    /// Interpreter for the agent and Avocado; nil: `python3`.
+    public var python: String?
+    /// Searched for `qemu-system-ARCH` before PATH.
+    public var qemuDirs: [String]
+    /// Whether PATH is searched too.
+    public var qemuPathSearch: Bool
+    /// Explicit binary per (normalized) arch.
+    public var qemuBin: [String: String]
+    /// The test tree already on the host; nil: synced.
+    public var workdir: String?
+    public var env: [String: String]
+    public var labels: [String]
+
+    public init(
+        name: String, address: String? = nil, port: Int? = nil, user: String? = nil, identity: String? = nil,
+        slots: Int? = nil, python: String? = nil, qemuDirs: [String] = [], qemuPathSearch: Bool = true,
+        qemuBin: [String: String] = [:], workdir: String? = nil, env: [String: String] = [:], labels: [String] = []
+    ) {
+        self.name = name
+        self.address = address ?? name
+        self.port = port
+        self.user = user
+        self.identity = identity
+        self.slots = slots
+        self.python = python
+        self.qemuDirs = qemuDirs
+        self.qemuPathSearch = qemuPathSearch
+        self.qemuBin = qemuBin
+        self.workdir = workdir
+        self.env = env
+        self.labels = labels
+    }
+
+    /// A host given on the command line, named as written without the user.
+    public init(spec: HostSpec) {
+        let name = spec.port.map { spec.host.contains(":") ? "[\(spec.host)]:\($0)" : "\(spec.host):\($0)" } ?? spec.host
+        self.init(name: name, address: spec.host, port: spec.port, user: spec.user)
+    }
+
+    /// Arch names as qemu-system binaries use them (`ppc64le` → `ppc64`, `armv7l` → `arm` …).
+    public static func normalizedArch(_ arch: String) -> String {
+        switch arch.lowercased() {
+        case "amd64", "x86-64", "x64": return "x86_64"
+        case "i486", "i586", "i686", "x86": return "i386"
+        case "arm64", "armv8", "armv8l", "aarch64_be": return "aarch64"
+        case "armv6l", "armv7l", "armv7", "armhf", "armel": return "arm"
+        case "ppc64le", "powerpc64le", "powerpc64": return "ppc64"
+        case "powerpc", "ppcle": return "ppc"
+        default: return arch.lowercased()
+        }
+    }
+}
+
+/// The hosts of one job.
+public struct Inventory: Sendable, Hashable, Codable {
+    public var hosts: [InventoryHost]
+
+    public init(hosts: [InventoryHost]) {
+        self.hosts = hosts
+    }
+
+    /// The hosts of a `--hosts` value.
+    public init(specs: [HostSpec]) {
+        self.hosts = specs.map(InventoryHost.init(spec:))
+    }
+
+    public func host(named name: String) -> InventoryHost? {
+        hosts.first { $0.name == name }
+    }
+}

@@ -1,0 +1,278 @@
+import Foundation
+import QCoordCore
+import QCoordSSH
+
+/// The agent on a remote host, started over one SSH channel and speaking protocol v1 on it.
+///
+/// The agent file is uploaded once per content hash into `~/.cache/qcoord/agents/` on the
+/// host (SFTP, written atomically, so hosts sharing an NFS home never see a partial file),
+/// then run as `PYTHON -u FILE` on a long-lived exec channel of the host's one SSH session.
+public final class SSHAgentLink: AgentLink, @unchecked Sendable {
+    // @unchecked: the mutable fields (`capabilities` and `readyTime` before start returns,
+    // `lastSeen`, `lostReported`, `tasks`, `pathMap`) are guarded by `lock`; the rest is immutable.
+    public let host: String
+    public private(set) var capabilities: HostCapabilities
+    public let events: AsyncStream<AgentEvent>
+    public let session: SSHSession
+    /// How long connect + authenticate took.
+    public let connectTime: Duration
+    /// From the start of the connection until the agent's `ready`.
+    public private(set) var readyTime: Duration = .zero
+
+    private let channel: SSHChannel
+    private let eventSink: AsyncStream<AgentEvent>.Continuation
+    private let lock = NSLock()
+    private var lastSeen = ContinuousClock.now
+    private var lostReported = false
+    private var tasks: [Task<Void, Never>] = []
+    private let idleLimit: Duration
+
+    /// The remote path of the agent for `source`, relative to the login directory.
+    public static func remoteAgentPath(source: String = AgentBundle.source) -> String {
+        ".cache/qcoord/agents/qcoord_agent-\(AgentCache.fnv1a(source)).py"
+    }
+
+    /// Connects, uploads the agent if the host lacks this version, starts it with `python`,
+    /// sends `hello` and waits for `ready`. Throws `RunError.agentStart` with the SSH or
+    /// agent failure (host key, auth, no python3 …) as the reason.
+    public static func start(host: String, ssh: SSHConnectOptions, python: String = "python3",
+                             hello: CoordinatorMessage.Hello, log: JobLog, readyTimeout: Duration = .seconds(60),
+                             idleLimit: Duration = .seconds(30), agentSource: String = AgentBundle.source) async throws -> SSHAgentLink {
+        let began = ContinuousClock.now
+        let session: SSHSession
+        do {
+            session = try await SSHSession.connect(ssh)
+        } catch {
+            throw RunError.hostUnreachable(host: host, reason: "\(error)")
+        }
+        let connectTime = ContinuousClock.now - began
+        let path = remoteAgentPath(source: agentSource)
+        let channel: SSHChannel
+        do {
+            let sftp = try await session.sftp()
+            let bytes = Array(agentSource.utf8)
+            // Named by content hash: same size there means the same file (written atomically).
+            if try await sftp.stat(path)?.size != UInt64(bytes.count) {
+                try await sftp.makeDirectories(".cache/qcoord/agents", mode: 0o700)
+                try await sftp.writeAtomically(path, bytes, mode: 0o600)
+                log.info("host \(host): uploaded the agent to ~/\(path)")
+            }
+            channel = try await session.openChannel(command: "exec \(shellQuote(python)) -u \(path)")
+        } catch {
+            throw RunError.hostUnreachable(host: host, reason: "\(error)")
+        }
+        let link = SSHAgentLink(host: host, session: session, channel: channel, connectTime: connectTime, idleLimit: idleLimit)
+        let (readyStream, readySink) = AsyncStream<Result<HostCapabilities, RunError>>.makeStream()
+        link.startReaders(log: log, ready: readySink, python: python)
+        await link.send(.hello(hello))
+        let result: Result<HostCapabilities, RunError>? = await withTaskGroup(of: Result<HostCapabilities, RunError>?.self) { group in
+            group.addTask {
+                for await r in readyStream { return r }
+                return .failure(.agentStart(host: host, reason: "the agent ended before it was ready"))
+            }
+            group.addTask {
+                try? await Task.sleep(for: readyTimeout)
+                return Task.isCancelled ? nil : .failure(.agentStart(host: host, reason: "no 'ready' within \(readyTimeout)"))
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        switch result {
+        case .success(let caps)?:
+            let readyTime = ContinuousClock.now - began
+            link.lock.withLock {
+                link.capabilities = caps
+                link.readyTime = readyTime
+            }
+            link.startWatchdog()
+            return link
+        case .failure(let error)?:
+            await link.shutdown(grace: .zero)
+            throw error
+        case nil:
+            await link.shutdown(grace: .zero)
+            throw RunError.agentStart(host: host, reason: "cancelled")
+        }
+    }
+
+    private init(host: String, session: SSHSession, channel: SSHChannel, connectTime: Duration, idleLimit: Duration) {
+        self.host = host
+        self.session = session
+        self.channel = channel
+        self.connectTime = connectTime
+        self.idleLimit = idleLimit
+        self.capabilities = HostCapabilities(host: host, arch: "", cpus: 1, kvm: false, python: "", avocado: nil, qemu: [:])
+        (events, eventSink) = AsyncStream<AgentEvent>.makeStream()
+    }
+
+    /// Where a local test tree lives on this host (after `TreeSync`): tasks whose workdir or
+    /// uri lie under `local` are sent with those paths under `remote` instead.
+    public struct PathMap: Sendable, Hashable {
+        public var local: String
+        public var remote: String
+        public init(local: String, remote: String) {
+            self.local = local
+            self.remote = remote
+        }
+
+        public func apply(_ path: String) -> String {
+            if path == local { return remote }
+            if path.hasPrefix(local + "/") { return remote + path.dropFirst(local.count) }
+            return path
+        }
+    }
+
+    private var pathMap: PathMap?
+
+    /// Sends later tasks' paths under `map.local` to `map.remote`.
+    public func setPathMap(_ map: PathMap?) {
+        lock.withLock { pathMap = map }
+    }
+
+    public func run(_ task: CoordinatorMessage.RunTask) async {
+        var task = task
+        if let map = lock.withLock({ pathMap }) {
+            task.workdir = task.workdir.map(map.apply)
+            task.uri = map.apply(task.uri)
+        }
+        await send(.run(task))
+    }
+
+    public func cancel(taskID: String) async { await send(.cancel(taskID: taskID)) }
+
+    /// Sends `shutdown`, then EOF (the agent exits on either, killing its process groups),
+    /// waits up to `grace` for it to exit, then closes the channel and the session.
+    public func shutdown(grace: Duration) async {
+        await send(.shutdown)
+        await channel.closeInput()
+        let channel = self.channel
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { _ = try? await channel.exitStatus() }
+            group.addTask { try? await Task.sleep(for: grace) }
+            await group.next()
+            group.cancelAll()
+        }
+        await channel.close()
+        await session.disconnect()
+        for task in lock.withLock({ tasks }) { task.cancel() }
+        reportLost("agent shut down")
+    }
+
+    func send(_ message: CoordinatorMessage) async {
+        do {
+            try await channel.send(try AgentWire.encodeLine(message))
+        } catch {
+            reportLost("cannot send to the agent: \(error)")
+        }
+    }
+
+    private func startReaders(log: JobLog, ready: AsyncStream<Result<HostCapabilities, RunError>>.Continuation, python: String) {
+        let host = self.host
+        let channel = self.channel
+        let stderrTail = StderrTail()
+        let stdoutTask = Task { [self] in
+            var splitter = LineSplitter()
+            var isReady = false
+            reading: for await chunk in channel.stdout {
+                lock.withLock { lastSeen = ContinuousClock.now }
+                for piece in splitter.push(chunk) {
+                    // A malformed or oversized line is an infrastructure error of this host, never a crash.
+                    let message: AgentMessage
+                    switch piece.flatMap({ line -> Result<AgentMessage?, AgentWireError> in
+                        line.isEmpty ? .success(nil) : AgentWire.decodeAgentMessage(line).map(Optional.some)
+                    }) {
+                    case .success(nil): continue
+                    case .success(let m?): message = m
+                    case .failure(let error):
+                        reportLost("host \(host): \(error)")
+                        ready.yield(.failure(.agentStart(host: host, reason: "\(error)")))
+                        await channel.close()
+                        break reading
+                    }
+                    if !isReady {
+                        if case .ready(let caps) = message {
+                            isReady = true
+                            ready.yield(.success(caps))
+                            ready.finish()
+                        } else if case .error(let text) = message {
+                            log.error("host \(host): agent error before ready: \(text)")
+                        }
+                        continue
+                    }
+                    eventSink.yield(.message(message))
+                }
+            }
+            let status: String
+            do {
+                status = "exit status \(try await channel.exitStatus())"
+            } catch {
+                status = "\(error)"
+            }
+            if !isReady {
+                let tail = await stderrTail.text
+                let hint = status.hasSuffix("127") ? " — is '\(python)' installed on the host? (set 'python' in the inventory)" : ""
+                ready.yield(.failure(.agentStart(host: host, reason: "the agent ended before it was ready (\(status))\(hint)\(tail.isEmpty ? "" : ": " + tail)")))
+            }
+            ready.finish()
+            reportLost("the agent closed its output (\(status)); see job.log for its stderr")
+        }
+        let stderrTask = Task {
+            var splitter = LineSplitter(maxLineBytes: 64 * 1024)
+            for await chunk in channel.stderr {
+                for piece in splitter.push(chunk) {
+                    let text = (try? piece.get()).map { String(decoding: $0, as: UTF8.self) } ?? "(overlong line dropped)"
+                    await stderrTail.add(text)
+                    log.log("AGENT", "[\(host) stderr] " + text)
+                }
+            }
+        }
+        lock.withLock { tasks += [stdoutTask, stderrTask] }
+    }
+
+    /// The agent sends a heartbeat every second. Silence first gets an SSH-level probe (so
+    /// TCP_USER_TIMEOUT can notice a cut link), then, past `idleLimit`, the host is lost.
+    private func startWatchdog() {
+        let watchdog = Task { [self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                let idle = ContinuousClock.now - lock.withLock { lastSeen }
+                if idle > .seconds(3) { try? await session.probe() }
+                if idle > idleLimit {
+                    reportLost("no heartbeat from the agent for \(idle.components.seconds) s")
+                    await channel.close()
+                    return
+                }
+            }
+        }
+        lock.withLock { tasks.append(watchdog) }
+    }
+
+    /// Reports the link's end once, then ends `events`.
+    private func reportLost(_ reason: String) {
+        let first = lock.withLock {
+            defer { lostReported = true }
+            return !lostReported
+        }
+        guard first else { return }
+        eventSink.yield(.lost(reason: reason))
+        eventSink.finish()
+    }
+
+    static func shellQuote(_ s: String) -> String {
+        if !s.isEmpty, s.allSatisfy({ $0.isLetter || $0.isNumber || "/._-+=:~".contains($0) }) {
+            return s.hasPrefix("~/") ? "\"$HOME\"/" + shellQuote(String(s.dropFirst(2))) : s
+        }
+        return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+/// The last few stderr lines of an agent, for the error when it dies before `ready`.
+private actor StderrTail {
+    private var lines: [String] = []
+    func add(_ line: String) {
+        lines.append(line)
+        if lines.count > 5 { lines.removeFirst() }
+    }
+    var text: String { lines.joined(separator: " | ") }
+}

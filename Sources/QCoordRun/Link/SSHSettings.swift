@@ -1,0 +1,33 @@
+import QCoordCore
+import QCoordSSH
+
+/// SSH settings that apply to every host of a job (the command line's).
+public struct SSHSettings: Sendable {
+    public var knownHostsFile: String?
+    public var acceptNewHostKeys: Bool
+    /// `-i` files, tried after the host's own `identity`.
+    public var identityFiles: [String]
+    public var connectTimeout: Duration
+
+    public init(knownHostsFile: String? = nil, acceptNewHostKeys: Bool = false, identityFiles: [String] = [],
+                connectTimeout: Duration = .seconds(10)) {
+        self.knownHostsFile = knownHostsFile
+        self.acceptNewHostKeys = acceptNewHostKeys
+        self.identityFiles = identityFiles
+        self.connectTimeout = connectTimeout
+    }
+
+    /// How to connect to `host`: its address, port, user and identity, then these settings;
+    /// ~/.ssh/config applies to whatever neither gives.
+    public func options(for host: InventoryHost) -> SSHConnectOptions {
+        SSHConnectOptions(host: host.address, name: host.name, port: host.port, user: host.user,
+                          identityFiles: (host.identity.map { [$0] } ?? []) + identityFiles,
+                          knownHostsFile: knownHostsFile, acceptNewHostKeys: acceptNewHostKeys,
+                          connectTimeout: connectTimeout)
+    }
+
+    /// What the agent on `host` is told about finding QEMU.
+    public static func qemuSearch(for host: InventoryHost) -> CoordinatorMessage.QemuSearch {
+        .init(dirs: host.qemuDirs, pathSearch: host.qemuPathSearch, overrides: host.qemuBin, python: host.python)
+    }
+}

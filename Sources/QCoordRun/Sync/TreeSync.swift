@@ -1,0 +1,90 @@
+import Foundation
+import QCoordCore
+import QCoordSSH
+
+/// What one sync did.
+public struct TreeSyncReport: Sendable {
+    /// Absolute path of the tree on the host: the tests' workdir.
+    public var remoteDirectory: String
+    /// File bytes uploaded (0 when the host had everything).
+    public var bytesSent: Int
+    public var filesSent: Int
+    /// The host already had this exact tree.
+    public var wasComplete: Bool
+}
+
+/// Puts a test tree on a host, content-addressed, sending only file contents the host lacks.
+///
+/// Contents go to `~/.cache/qcoord/blobs/SHA256` (SFTP, written atomically); a tree is then
+/// assembled from them into `~/.cache/qcoord/trees/TREEID` by a small script on the host:
+/// hard links (copies for executables, whose mode must not leak into the shared blob) in a
+/// temporary directory, a completion marker, one rename. Hosts sharing an NFS home may do
+/// this at the same moment: the loser of the rename drops its copy.
+public enum TreeSync {
+    static let cache = ".cache/qcoord"
+
+    public static func sync(_ manifest: TreeManifest, root: String, session: SSHSession,
+                            python: String = "python3") async throws -> TreeSyncReport {
+        let sftp = try await session.sftp()
+        let home = try await sftp.canonicalPath(".")
+        let treeDir = "\(cache)/trees/\(manifest.treeID)"
+        let remoteDirectory = "\(home)/\(treeDir)"
+        if try await sftp.stat("\(treeDir)/.qcoord-complete") != nil {
+            return TreeSyncReport(remoteDirectory: remoteDirectory, bytesSent: 0, filesSent: 0, wasComplete: true)
+        }
+        try await sftp.makeDirectories("\(cache)/blobs", mode: 0o700)
+        let present = Set(try await sftp.list("\(cache)/blobs"))
+        var sent = Set<String>()
+        var bytes = 0
+        for entry in manifest.entries where !present.contains(entry.digest) && !sent.contains(entry.digest) {
+            guard let data = FileManager.default.contents(atPath: root + "/" + entry.path) else {
+                throw TreeSyncError("cannot read \(root)/\(entry.path)")
+            }
+            guard SHA256.hex(data) == entry.digest else {
+                throw TreeSyncError("\(root)/\(entry.path) changed while the job was starting; run again")
+            }
+            try await sftp.writeAtomically("\(cache)/blobs/\(entry.digest)", Array(data), mode: 0o644)
+            sent.insert(entry.digest)
+            bytes += data.count
+        }
+        let list = manifest.entries.map { ["path": $0.path, "digest": $0.digest, "x": $0.executable ? "1" : ""] }
+        let input = try JSONSerialization.data(withJSONObject: ["id": manifest.treeID, "entries": list])
+        let result = try await session.exec("\(python) -c '\(assembleScript)'", stdin: Array(input), timeout: .seconds(120))
+        guard result.exitStatus == 0 else {
+            throw TreeSyncError("host \(session.label): assembling the test tree failed (exit \(result.exitStatus)): \(result.stderrText)")
+        }
+        return TreeSyncReport(remoteDirectory: remoteDirectory, bytesSent: bytes, filesSent: sent.count, wasComplete: false)
+    }
+
+    /// Python ≥ 3.8, no single quotes (it travels inside '…').
+    static let assembleScript = """
+        import json, os, shutil, sys, tempfile
+        m = json.load(sys.stdin)
+        base = os.path.expanduser("~/.cache/qcoord")
+        trees = os.path.join(base, "trees")
+        final = os.path.join(trees, m["id"])
+        if os.path.exists(os.path.join(final, ".qcoord-complete")):
+            sys.exit(0)
+        os.makedirs(trees, exist_ok=True)
+        tmp = tempfile.mkdtemp(prefix=".tmp-" + m["id"][:16] + "-", dir=trees)
+        for e in m["entries"]:
+            dst = os.path.join(tmp, e["path"])
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            src = os.path.join(base, "blobs", e["digest"])
+            if e["x"]:
+                shutil.copyfile(src, dst)
+                os.chmod(dst, 0o755)
+            else:
+                try:
+                    os.link(src, dst)
+                except OSError:
+                    shutil.copyfile(src, dst)
+        open(os.path.join(tmp, ".qcoord-complete"), "w").close()
+        try:
+            os.rename(tmp, final)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if not os.path.exists(os.path.join(final, ".qcoord-complete")):
+                raise
+        """
+}

@@ -1,0 +1,173 @@
+import CLibSSH
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension SSHSession {
+    /// Opens an SFTP session on this connection.
+    public func sftp() throws -> SFTPClient {
+        let session = try liveHandle()
+        guard let sftp = sftp_new(session) else {
+            throw SSHError.sftpFailed(host: label, operation: "start", path: "", detail: Self.errorText(session))
+        }
+        guard sftp_init(sftp) == SSH_OK else {
+            let detail = Self.errorText(session)
+            sftp_free(sftp)
+            throw SSHError.sftpFailed(host: label, operation: "start", path: "",
+                                      detail: "\(detail) (is the sftp subsystem enabled in sshd_config?)")
+        }
+        let id = makeID()
+        sftpSessions[id] = sftp
+        return SFTPClient(session: self, id: id)
+    }
+
+    func releaseSFTP(_ id: Int) {
+        if let sftp = sftpSessions.removeValue(forKey: id) { sftp_free(sftp) }
+    }
+
+    private func sftpHandle(_ id: Int) throws -> sftp_session {
+        guard handle != nil, let sftp = sftpSessions[id] else { throw SSHError.closed(host: label) }
+        return sftp
+    }
+
+    private func sftpError(_ sftp: sftp_session, _ operation: String, _ path: String) -> SSHError {
+        let code = sftp_get_error(sftp)
+        let detail: String
+        switch code {
+        case SSH_FX_NO_SUCH_FILE: detail = "no such file or directory"
+        case SSH_FX_PERMISSION_DENIED: detail = "permission denied"
+        case SSH_FX_FILE_ALREADY_EXISTS: detail = "already exists"
+        case SSH_FX_NO_SUCH_PATH: detail = "no such path"
+        default:
+            if let handle, ssh_is_connected(handle) == 0 {
+                return .connectionLost(host: label, detail: Self.errorText(handle))
+            }
+            detail = "SFTP error \(code): \(handle.map(Self.errorText) ?? "")"
+        }
+        return .sftpFailed(host: label, operation: operation, path: path, detail: detail)
+    }
+
+    func sftpStat(_ id: Int, _ path: String) throws -> SFTPFileInfo? {
+        let sftp = try sftpHandle(id)
+        guard let attributes = sftp_stat(sftp, path) else {
+            let code = sftp_get_error(sftp)
+            if code == SSH_FX_NO_SUCH_FILE || code == SSH_FX_NO_SUCH_PATH { return nil }
+            throw sftpError(sftp, "stat", path)
+        }
+        defer { sftp_attributes_free(attributes) }
+        let a = attributes.pointee
+        return SFTPFileInfo(size: a.size, permissions: a.permissions,
+                            isDirectory: a.type == UInt8(SSH_FILEXFER_TYPE_DIRECTORY),
+                            isRegularFile: a.type == UInt8(SSH_FILEXFER_TYPE_REGULAR))
+    }
+
+    func sftpMakeDirectories(_ id: Int, _ path: String, mode: UInt32) throws {
+        let sftp = try sftpHandle(id)
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") where !component.isEmpty && component != "." {
+            prefix += "/" + component
+            if let info = try sftpStat(id, prefix) {
+                guard info.isDirectory else {
+                    throw SSHError.sftpFailed(host: label, operation: "mkdir", path: prefix, detail: "exists and is not a directory")
+                }
+                continue
+            }
+            if sftp_mkdir(sftp, prefix, mode_t(mode)) != 0 {
+                // Lost a race with another writer (shared NFS home): fine if it is a directory now.
+                if let info = try sftpStat(id, prefix), info.isDirectory { continue }
+                throw sftpError(sftp, "mkdir", prefix)
+            }
+        }
+    }
+
+    func sftpWriteAtomically(_ id: Int, _ path: String, _ bytes: [UInt8], mode: UInt32) throws {
+        let sftp = try sftpHandle(id)
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[..<$0]) } ?? "."
+        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let temporary = "\(directory.isEmpty ? "" : directory)/.\(base).tmp-\(UInt64.random(in: 0...UInt64.max) & 0xFFFF_FFFF_FFFF)"
+        guard let file = sftp_open(sftp, temporary, O_WRONLY | O_CREAT | O_EXCL, mode_t(mode)) else {
+            throw sftpError(sftp, "create", temporary)
+        }
+        var offset = 0
+        var failed: SSHError?
+        while offset < bytes.count {
+            let count = min(64 * 1024, bytes.count - offset)
+            let written = bytes.withUnsafeBufferPointer { sftp_write(file, $0.baseAddress.map { $0 + offset }, count) }
+            if written <= 0 {
+                failed = sftpError(sftp, "write", temporary)
+                break
+            }
+            offset += written
+        }
+        if sftp_close(file) != SSH_OK, failed == nil { failed = sftpError(sftp, "close", temporary) }
+        if let failed {
+            _ = sftp_unlink(sftp, temporary)
+            throw failed
+        }
+        // SFTP v3 rename (all libssh 0.10 offers; no posix-rename) refuses an existing target.
+        if sftp_rename(sftp, temporary, path) != 0 {
+            let error = sftpError(sftp, "rename", path)
+            // Content-addressed files: another writer (a host sharing this home) got there first.
+            if let existing = try? sftpRead(id, path, limit: bytes.count), existing == bytes {
+                _ = sftp_unlink(sftp, temporary)
+                return
+            }
+            // Different content: replace it. Readers may briefly find no file, never a partial one.
+            if try sftpStat(id, path) != nil, sftp_unlink(sftp, path) == 0, sftp_rename(sftp, temporary, path) == 0 {
+                return
+            }
+            _ = sftp_unlink(sftp, temporary)
+            throw error
+        }
+    }
+
+    func sftpRead(_ id: Int, _ path: String, limit: Int) throws -> [UInt8] {
+        let sftp = try sftpHandle(id)
+        guard let file = sftp_open(sftp, path, O_RDONLY, 0) else { throw sftpError(sftp, "open", path) }
+        defer { sftp_close(file) }
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = sftp_read(file, &buffer, buffer.count)
+            if count < 0 { throw sftpError(sftp, "read", path) }
+            if count == 0 { break }
+            result += buffer[0..<count]
+            if result.count > limit {
+                throw SSHError.sftpFailed(host: label, operation: "read", path: path, detail: "larger than \(limit) bytes")
+            }
+        }
+        return result
+    }
+
+    func sftpRemove(_ id: Int, _ path: String) throws {
+        let sftp = try sftpHandle(id)
+        if sftp_unlink(sftp, path) != 0 {
+            let code = sftp_get_error(sftp)
+            if code == SSH_FX_NO_SUCH_FILE || code == SSH_FX_NO_SUCH_PATH { return }
+            throw sftpError(sftp, "remove", path)
+        }
+    }
+
+    func sftpList(_ id: Int, _ path: String) throws -> [String] {
+        let sftp = try sftpHandle(id)
+        guard let dir = sftp_opendir(sftp, path) else { throw sftpError(sftp, "list", path) }
+        defer { sftp_closedir(dir) }
+        var names: [String] = []
+        while let entry = sftp_readdir(sftp, dir) {
+            if let name = entry.pointee.name {
+                let s = String(cString: name)
+                if s != "." && s != ".." { names.append(s) }
+            }
+            sftp_attributes_free(entry)
+        }
+        return names.sorted()
+    }
+
+    func sftpCanonicalPath(_ id: Int, _ path: String) throws -> String {
+        let sftp = try sftpHandle(id)
+        guard let text = sftp_canonicalize_path(sftp, path) else { throw sftpError(sftp, "realpath", path) }
+        defer { ssh_string_free_char(text) }
+        return String(cString: text)
+    }
+}
