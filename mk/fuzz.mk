@@ -7,6 +7,8 @@
 # .build-fuzz/artifacts/<target>/: fix the bug, then copy the input into the fixtures.
 FUZZ_DIR := .build-fuzz
 FUZZ_RUNS ?= 1000000
+# FUZZ_TIME=seconds also stops each target after that long (a smoke run: FUZZ_TIME=60).
+FUZZ_TIME ?=
 FUZZ_TARGETS := scanner tags protocol inventory
 FUZZ_SANITIZE := -sanitize=fuzzer,address
 FUZZ_SWIFTC := swiftc $(FUZZ_SANITIZE) -parse-as-library -O
@@ -15,7 +17,10 @@ FUZZ_FILTER := grep -v "Cannot export local symbol" || true
 YAMS_DIR := .build/checkouts/Yams/Sources
 CORE_SOURCES := $(shell find Sources/QCoordCore -name '*.swift')
 # libFuzzer options common to every target: 10 s per input is a hang; 2 GiB is a leak.
-FUZZ_OPTS := -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+FUZZ_OPTS := -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 $(if $(FUZZ_TIME),-max_total_time=$(FUZZ_TIME))
+# Swift and Foundation allocate on every step: without malloc stack traces and the free
+# quarantine ASan runs about twice as fast, and still sees every bad access.
+FUZZ_ASAN_OPTIONS := malloc_context_size=0:quarantine_size_mb=0
 FUZZ_MAXLEN_scanner := 8192
 FUZZ_MAXLEN_tags := 512
 FUZZ_MAXLEN_protocol := 1024
@@ -25,12 +30,21 @@ FUZZ_SEEDS_tags := Fuzz/seeds/tags
 FUZZ_SEEDS_protocol := $(FUZZ_DIR)/seeds/protocol
 FUZZ_SEEDS_inventory := Fuzz/seeds/inventory
 
-.PHONY: fuzz fuzz-build fuzz-merge $(addprefix fuzz-,$(FUZZ_TARGETS))
+.PHONY: fuzz fuzz-build fuzz-merge fuzz-report $(addprefix fuzz-,$(FUZZ_TARGETS))
 
 fuzz: fuzz-build
 	@for t in $(FUZZ_TARGETS); do $(MAKE) --no-print-directory fuzz-$$t || exit 1; done
-	@echo "== fuzz: executions per target =="
-	@for t in $(FUZZ_TARGETS); do grep -h "^fuzz $$t:" $(FUZZ_DIR)/$$t.summary; done
+	@$(MAKE) --no-print-directory fuzz-report
+
+# The executions of the last run of each target, from its log.
+fuzz-report:
+	@echo "== fuzz: executions per target (last run) =="
+	@for t in $(FUZZ_TARGETS); do \
+	  log=$(FUZZ_DIR)/$$t.log; [ -f $$log ] || { echo "fuzz $$t: not run"; continue; }; \
+	  runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $$log); \
+	  crash=$$(grep -m1 -E "^==[0-9]+==ERROR|^SUMMARY: libFuzzer|deadly signal|Fatal error" $$log); \
+	  echo "fuzz $$t: $${runs:-?} executions, $${crash:-no crash}, corpus $$(ls $(FUZZ_DIR)/corpus/$$t | wc -l) files"; \
+	done
 
 fuzz-build: $(addprefix $(FUZZ_DIR)/fuzz-,$(FUZZ_TARGETS)) $(FUZZ_DIR)/seeds/protocol/.done
 
@@ -77,21 +91,27 @@ $(FUZZ_DIR)/seeds/protocol/.done: Tests/Fixtures/protocol/agent-transcript.jsonl
 # to the work corpus. The summary line is what `make fuzz` prints.
 $(addprefix fuzz-,$(FUZZ_TARGETS)): fuzz-%: $(FUZZ_DIR)/fuzz-% $(FUZZ_DIR)/seeds/protocol/.done
 	@mkdir -p $(FUZZ_DIR)/corpus/$* $(FUZZ_DIR)/artifacts/$* Tests/Fixtures/fuzz/$*
-	$(FUZZ_DIR)/fuzz-$* $(FUZZ_OPTS) -runs=$(FUZZ_RUNS) -max_len=$(FUZZ_MAXLEN_$*) \
+	ASAN_OPTIONS=$(FUZZ_ASAN_OPTIONS) $(FUZZ_DIR)/fuzz-$* $(FUZZ_OPTS) -runs=$(FUZZ_RUNS) -max_len=$(FUZZ_MAXLEN_$*) \
 	  $(if $(wildcard Fuzz/dict/$*.dict),-dict=Fuzz/dict/$*.dict) \
 	  -artifact_prefix=$(FUZZ_DIR)/artifacts/$*/ \
 	  $(FUZZ_DIR)/corpus/$* Tests/Fixtures/fuzz/$* $(FUZZ_SEEDS_$*) > $(FUZZ_DIR)/$*.log 2>&1; \
 	  status=$$?; tail -n 25 $(FUZZ_DIR)/$*.log; \
-	  runs=$$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1 executions in \2 s/p' $(FUZZ_DIR)/$*.log); \
-	  echo "fuzz $*: $${runs:-CRASHED (see $(FUZZ_DIR)/$*.log, input in $(FUZZ_DIR)/artifacts/$*/)}, corpus $$(ls $(FUZZ_DIR)/corpus/$* | wc -l) files" | tee $(FUZZ_DIR)/$*.summary; \
+	  runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $(FUZZ_DIR)/$*.log); \
+	  secs=$$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' $(FUZZ_DIR)/$*.log); \
+	  verdict=$$([ $$status = 0 ] && echo "no crash" || echo "FAILED: see $(FUZZ_DIR)/$*.log, input in $(FUZZ_DIR)/artifacts/$*/"); \
+	  echo "fuzz $*: $${runs:-?} executions$${secs:+ in $$secs s}, $$verdict, corpus $$(ls $(FUZZ_DIR)/corpus/$* | wc -l) files" | tee $(FUZZ_DIR)/$*.summary; \
 	  exit $$status
 
 # Minimizes the saved corpus plus the work corpus into Tests/Fixtures/fuzz/<target>/ (a few
 # hundred small files at most). Regression inputs (crash-*, timeout-*, oom-*) are kept as they are.
+# Edges only (-use_counters=0) and inputs up to FUZZ_MERGE_MAXLEN: a corpus small enough to
+# replay in a few seconds. FUZZ_MERGE=target limits it to one target.
+FUZZ_MERGE_MAXLEN ?= 2048
+FUZZ_MERGE ?= $(FUZZ_TARGETS)
 fuzz-merge: fuzz-build
-	@for t in $(FUZZ_TARGETS); do \
+	@for t in $(FUZZ_MERGE); do \
 	  rm -rf $(FUZZ_DIR)/merged/$$t && mkdir -p $(FUZZ_DIR)/merged/$$t Tests/Fixtures/fuzz/$$t && \
-	  $(FUZZ_DIR)/fuzz-$$t -merge=1 $(FUZZ_DIR)/merged/$$t Tests/Fixtures/fuzz/$$t $(FUZZ_DIR)/corpus/$$t \
+	  ASAN_OPTIONS=$(FUZZ_ASAN_OPTIONS) $(FUZZ_DIR)/fuzz-$$t -merge=1 -use_counters=0 -max_len=$(FUZZ_MERGE_MAXLEN) $(FUZZ_DIR)/merged/$$t Tests/Fixtures/fuzz/$$t $(FUZZ_DIR)/corpus/$$t \
 	    > $(FUZZ_DIR)/$$t.merge.log 2>&1 || { tail $(FUZZ_DIR)/$$t.merge.log; exit 1; }; \
 	  find Tests/Fixtures/fuzz/$$t -type f ! -name 'crash-*' ! -name 'timeout-*' ! -name 'oom-*' -delete; \
 	  for f in $(FUZZ_DIR)/merged/$$t/*; do [ -e "$$f" ] && cp "$$f" Tests/Fixtures/fuzz/$$t/; done; \
