@@ -103,15 +103,16 @@ $(addprefix fuzz-,$(FUZZ_TARGETS)): fuzz-%: $(FUZZ_DIR)/fuzz-% $(FUZZ_DIR)/seeds
 	  exit $$status
 
 # Minimizes the saved corpus plus the work corpus into Tests/Fixtures/fuzz/<target>/ (a few
-# hundred small files at most). Regression inputs (crash-*, timeout-*, oom-*) are kept as they are.
+# hundred small files at most) from a snapshot (a running fuzzer renames its files). Regression inputs (crash-*, timeout-*, oom-*) are kept as they are.
 # Edges only (-use_counters=0) and inputs up to FUZZ_MERGE_MAXLEN: a corpus small enough to
 # replay in a few seconds. FUZZ_MERGE=target limits it to one target.
 FUZZ_MERGE_MAXLEN ?= 2048
 FUZZ_MERGE ?= $(FUZZ_TARGETS)
 fuzz-merge: fuzz-build
 	@for t in $(FUZZ_MERGE); do \
-	  rm -rf $(FUZZ_DIR)/merged/$$t && mkdir -p $(FUZZ_DIR)/merged/$$t Tests/Fixtures/fuzz/$$t && \
-	  ASAN_OPTIONS=$(FUZZ_ASAN_OPTIONS) $(FUZZ_DIR)/fuzz-$$t -merge=1 -use_counters=0 -max_len=$(FUZZ_MERGE_MAXLEN) $(FUZZ_DIR)/merged/$$t Tests/Fixtures/fuzz/$$t $(FUZZ_DIR)/corpus/$$t \
+	  rm -rf $(FUZZ_DIR)/merged/$$t $(FUZZ_DIR)/snapshot/$$t && mkdir -p $(FUZZ_DIR)/merged/$$t $(FUZZ_DIR)/snapshot Tests/Fixtures/fuzz/$$t && \
+	  { cp -r $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/snapshot/$$t 2>/dev/null; true; } && \
+	  ASAN_OPTIONS=$(FUZZ_ASAN_OPTIONS) $(FUZZ_DIR)/fuzz-$$t -merge=1 -use_counters=0 -max_len=$(FUZZ_MERGE_MAXLEN) $(FUZZ_DIR)/merged/$$t Tests/Fixtures/fuzz/$$t $(FUZZ_DIR)/snapshot/$$t \
 	    > $(FUZZ_DIR)/$$t.merge.log 2>&1 || { tail $(FUZZ_DIR)/$$t.merge.log; exit 1; }; \
 	  find Tests/Fixtures/fuzz/$$t -type f ! -name 'crash-*' ! -name 'timeout-*' ! -name 'oom-*' -delete; \
 	  for f in $(FUZZ_DIR)/merged/$$t/*; do [ -e "$$f" ] && cp "$$f" Tests/Fixtures/fuzz/$$t/; done; \
