@@ -1,6 +1,6 @@
 /// The variables of QEMU's `make check-avocado`, used when neither references nor `-t` are
 /// given: `AVOCADO_TESTS` (space-separated references) and `AVOCADO_TAGS` (space separates
-/// OR groups, commas AND inside a group, as `-t` values).
+/// OR groups, commas AND inside a group, as `-t` values). Tabs, newlines and CRs separate too.
 public struct QEMUTestSelection: Sendable, Hashable {
     public var references: [String]
     public var tagGroups: [String]
@@ -18,7 +18,10 @@ public struct QEMUTestSelection: Sendable, Hashable {
 
     static func words(_ value: String?) -> [String] {
         guard let value else { return [] }
-        return value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
+        // Split scalars, not Characters: "\r\n" is one Character, so a CRLF used to glue two
+        // words into one group (found by `make fuzz-tags`).
+        return value.unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
+            .map { String(String.UnicodeScalarView($0)) }
     }
 
     public var isEmpty: Bool { references.isEmpty && tagGroups.isEmpty }

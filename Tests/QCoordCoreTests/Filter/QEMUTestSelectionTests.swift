@@ -24,4 +24,11 @@ import Testing
         #expect(QEMUTestSelection(environment: [:]).isEmpty)
         #expect(QEMUTestSelection(environment: ["AVOCADO_TAGS": "  ", "AVOCADO_TESTS": ""]).isEmpty)
     }
+
+    @Test("CRLF separates like LF (\"\\r\\n\" is one Swift Character; found by make fuzz-tags)")
+    func crlf() {
+        let selection = QEMUTestSelection(environment: ["AVOCADO_TAGS": "arch:x86_64\r\nquick\r", "AVOCADO_TESTS": "a.py\r\nb.py"])
+        #expect(selection.tagGroups == ["arch:x86_64", "quick"])
+        #expect(selection.references == ["a.py", "b.py"])
+    }
 }
