@@ -20,10 +20,14 @@ demo-cluster: build
 	  bash deploy/testbed/testbed.sh down; exit $$rc
 
 # The multi-host suite on a 3-host testbed of its own (prefix qcmh, 10.231.9); down always.
+# With a chromium, its job's results.html is checked in it too (screenshot in
+# build/artifacts/results-html-multihost.png).
 MH_TESTBED_DIR ?= $(CURDIR)/build/testbed-multihost
+CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 test-multihost: build
 	@export QCOORD_TESTBED_DIR=$(MH_TESTBED_DIR) QCOORD_TESTBED_PREFIX=qcmh QCOORD_TESTBED_NET=10.231.9 \
-	    QCOORD_TESTBED_PYTHON=$(MH_PYTHON) QCOORD_MULTIHOST_DIR=$(MH_TESTBED_DIR); \
+	    QCOORD_TESTBED_PYTHON=$(MH_PYTHON) QCOORD_MULTIHOST_DIR=$(MH_TESTBED_DIR) \
+	    $(if $(CHROMIUM),QCOORD_CHROMIUM=$(CHROMIUM)); \
 	  bash deploy/testbed/testbed.sh down >/dev/null; \
 	  bash deploy/testbed/testbed.sh up 3 >/dev/null || { bash deploy/testbed/testbed.sh down; exit 1; }; \
 	  $(SWIFT) test $(BUILD_FLAGS) --filter 'MultiHostRunTests'; rc=$$?; \

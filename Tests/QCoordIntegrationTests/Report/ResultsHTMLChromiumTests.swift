@@ -4,15 +4,12 @@ import Testing
 /// results.html of a real job in headless Chromium: after its script ran, the timeline has a
 /// bar per test that ran and a lane per slot, and every row is there. Saves a screenshot to
 /// build/artifacts/results-html.png. Run by `make check-html` (QCOORD_CHROMIUM names the browser).
-@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["QCOORD_CHROMIUM"] != nil))
+@Suite(.serialized, .enabled(if: Chromium.isConfigured))
 struct ResultsHTMLChromiumTests {
-    let chromium = ProcessInfo.processInfo.environment["QCOORD_CHROMIUM"] ?? "chromium"
-    let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1400,1100"]
-
     @Test func timelineAndRowsAfterScriptsRan() throws {
         let job = try ReportJob.get()
-        let url = URL(fileURLWithPath: job.jobDir + "/results.html").absoluteString
-        let dom = try ReportJob.exec(chromium, flags + ["--dump-dom", url])
+        let url = Chromium.url(job.jobDir + "/results.html")
+        let dom = try Chromium.dumpDOM(url)
         #expect(dom.status == 0, "\(dom.stderr)")
         let html = dom.stdout
         // Set by the page's script: the filter ran over every row and bar.
@@ -28,7 +25,7 @@ struct ResultsHTMLChromiumTests {
         #expect(!html.contains("class=\"hidden\""))
 
         // The filter in a real browser: #only=FAIL hides every other row and dims their bars.
-        let failOnly = try ReportJob.exec(chromium, flags + ["--dump-dom", url + "#only=FAIL"])
+        let failOnly = try Chromium.dumpDOM(Chromium.url(job.jobDir + "/results.html", fragment: "only=FAIL"))
         let rows = failOnly.stdout.components(separatedBy: "<tr id=\"t").dropFirst()
         let fails = tests.filter { $0.status == "FAIL" }.count
         #expect(fails > 0 && rows.count == tests.count)
@@ -36,11 +33,7 @@ struct ResultsHTMLChromiumTests {
         #expect(rows.filter { $0.contains("class=\"hidden\"") }.count == tests.count - fails)
         #expect(failOnly.stdout.components(separatedBy: "class=\"bar dim\"").count - 1 == ran - fails)
 
-        let shot = ReportJob.artifacts + "/results-html.png"
-        try? FileManager.default.removeItem(atPath: shot)
-        let s = try ReportJob.exec(chromium, flags + ["--screenshot=" + shot, url])
-        #expect(s.status == 0, "\(s.stderr)")
-        let png = try Data(contentsOf: URL(fileURLWithPath: shot))
-        #expect(png.count > 20_000 && png.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
+        let png = try Chromium.screenshot(url, name: "results-html.png")
+        #expect(png.count > 20_000 && Chromium.isPNG(png))
     }
 }

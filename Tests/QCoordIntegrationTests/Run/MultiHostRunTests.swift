@@ -28,6 +28,16 @@ struct MultiHostRunTests {
 
     static func tests(_ results: [String: Any]) -> [[String: Any]] { (results["tests"] as? [[String: Any]]) ?? [] }
 
+    /// The job of `makeSuite()` across h1–h3, run once per test process and shared by the tests
+    /// that read it. Kept under build/artifacts/multihost-job so a person can open its results.html.
+    static let sharedJob: Result<RunHarness.Outcome, any Error> = Result {
+        let state = ProcessInfo.processInfo.environment["QCOORD_MULTIHOST_DIR"] ?? ""
+        let suite = try MultiHostRunTests.makeSuite()
+        defer { try? FileManager.default.removeItem(atPath: suite) }
+        let harness = try RunHarness(resultsDir: ReportJob.artifacts + "/multihost-job")
+        return try harness.run(["--inventory", state + "/inventory.yaml", "--known-hosts", state + "/known_hosts", suite])
+    }
+
     /// Each host's `ready` binaries (normalized arch names), straight from the agents.
     func readyBinaries() async throws -> [String: Set<String>] {
         let inventory = try InventoryLoader.load(path: inventoryFile)
@@ -51,11 +61,7 @@ struct MultiHostRunTests {
         #expect(binaries["h1"]?.contains("x86_64") == true && binaries["h2"]?.contains("aarch64") == true
                 && binaries["h3"]?.contains("ppc") == true, "\(binaries)")
 
-        let suite = try Self.makeSuite()
-        defer { try? FileManager.default.removeItem(atPath: suite) }
-        let harness = try RunHarness()
-        defer { harness.cleanup() }
-        let out = try harness.run(["--inventory", inventoryFile, "--known-hosts", knownHosts, suite])
+        let out = try Self.sharedJob.get()
         // The s390x test is a CANCEL: not a failure of the job.
         #expect(out.status == 0, "\(out.stdout)\n\(out.stderr)")
         let cancelLine = try #require(out.stderr.split(separator: "\n").first { $0.contains("S390xQMP") },
@@ -96,6 +102,53 @@ struct MultiHostRunTests {
         let jobLog = try String(contentsOfFile: out.jobDir + "/job.log", encoding: .utf8)
         #expect(jobLog.contains("CANCEL before the job starts"))
         #expect(out.stdout.contains("TREE SYNC  :"))
+    }
+
+    /// The shared job's results.html in headless Chromium (when QCOORD_CHROMIUM names it, as
+    /// `make test-multihost` does): a timeline lane per host with one bar per test that ran, each
+    /// on its host's lane, and a row per test with its host. Screenshot in
+    /// build/artifacts/results-html-multihost.png.
+    @Test(.enabled(if: Chromium.isConfigured, "set QCOORD_CHROMIUM to a chromium binary"))
+    func resultsHTMLInChromium() throws {
+        let out = try Self.sharedJob.get()
+        let tests = Self.tests(try RunHarness.results(out.jobDir))
+        let ran = tests.filter { ($0["attempts"] as? [Any])?.isEmpty == false }
+        #expect(tests.count == 13 && !ran.isEmpty)
+        let url = Chromium.url(out.jobDir + "/results.html")
+        let dom = try Chromium.dumpDOM(url)
+        #expect(dom.status == 0, "\(dom.stderr)")
+        let html = dom.stdout
+        // Set by the page's script once the filter went over every row and bar.
+        #expect(html.contains("data-ready=\"1\""), "\(html.prefix(400))")
+
+        // One lane per host (a host with several slots labels its lanes "h1 #1", "h1 #2", …).
+        let labels = html.components(separatedBy: "<text class=\"lanelabel\"").dropFirst()
+            .compactMap { $0.split(separator: ">", maxSplits: 1).last?.split(separator: "<").first.map(String.init) }
+        let laneHosts = labels.map { String($0.split(separator: " ").first ?? "") }
+        #expect(Set(laneHosts) == ["h1", "h2", "h3"], "\(labels)")
+
+        // One bar per test that ran, on its host: the bar's tooltip ends "… s on <host>".
+        let bars = html.components(separatedBy: "<rect class=\"bar\"").dropFirst()
+            .map { $0.components(separatedBy: "</rect>").first ?? "" }
+        #expect(bars.count == ran.count)
+        for host in ["h1", "h2", "h3"] {
+            let ranHere = ran.filter { $0["host"] as? String == host }.count
+            #expect(ranHere > 0)
+            #expect(bars.filter { $0.contains(" s on \(host)<") || $0.contains(" s on \(host)\n") }.count == ranHere, "\(host)")
+        }
+
+        // One row per test, with its host in the Host column (empty for the CANCEL that never ran).
+        let rows = html.components(separatedBy: "<tr id=\"t").dropFirst()
+        #expect(rows.count == tests.count)
+        for t in tests {
+            let id = t["id"] as? String ?? ""
+            let row = try #require(rows.first { $0.contains(">\(id)</td>") }, "no row for \(id)")
+            let host = t["host"] as? String ?? "", status = t["status"] as? String ?? ""
+            #expect(row.contains(">\(status)</td><td>\(host)</td><td>"), "\(id) on \(host): \(row.prefix(300))")
+        }
+
+        let png = try Chromium.screenshot(url, name: "results-html-multihost.png")
+        #expect(png.count > 20_000 && Chromium.isPNG(png))
     }
 
     @Test func dryRunPrintsThePlan() throws {

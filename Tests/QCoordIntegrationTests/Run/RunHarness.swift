@@ -28,7 +28,13 @@ struct RunHarness {
     let resultsDir: String
 
     init() throws {
-        resultsDir = NSTemporaryDirectory() + "qcoord-run-it-\(UUID().uuidString)"
+        try self.init(resultsDir: NSTemporaryDirectory() + "qcoord-run-it-\(UUID().uuidString)")
+    }
+
+    /// A given results directory, emptied first (e.g. one under build/artifacts a person opens later).
+    init(resultsDir: String) throws {
+        self.resultsDir = resultsDir
+        try? FileManager.default.removeItem(atPath: resultsDir)
         try FileManager.default.createDirectory(atPath: resultsDir, withIntermediateDirectories: true)
     }
 
