@@ -59,19 +59,8 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
                           stderr: stderrPipe.fileHandleForReading.fileDescriptor, log: log, ready: readySink)
         await link.send(.hello(hello))
 
-        let result: Result<HostCapabilities, RunError>? = await withTaskGroup(of: Result<HostCapabilities, RunError>?.self) { group in
-            group.addTask {
-                for await r in readyStream { return r }
-                return .failure(.agentStart(host: host, reason: "the agent exited before it was ready; see job.log for its stderr"))
-            }
-            group.addTask {
-                try? await Task.sleep(for: readyTimeout)
-                return Task.isCancelled ? nil : .failure(.agentStart(host: host, reason: "no 'ready' within \(readyTimeout)"))
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        let result = await ReadyWait.first(readyStream, host: host, timeout: readyTimeout,
+                                           endedReason: "the agent exited before it was ready; see job.log for its stderr")
         switch result {
         case .success(let caps)?:
             link.capabilities = caps

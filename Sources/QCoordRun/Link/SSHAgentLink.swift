@@ -65,19 +65,8 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
         let (readyStream, readySink) = AsyncStream<Result<HostCapabilities, RunError>>.makeStream()
         link.startReaders(log: log, ready: readySink, python: python)
         await link.send(.hello(hello))
-        let result: Result<HostCapabilities, RunError>? = await withTaskGroup(of: Result<HostCapabilities, RunError>?.self) { group in
-            group.addTask {
-                for await r in readyStream { return r }
-                return .failure(.agentStart(host: host, reason: "the agent ended before it was ready"))
-            }
-            group.addTask {
-                try? await Task.sleep(for: readyTimeout)
-                return Task.isCancelled ? nil : .failure(.agentStart(host: host, reason: "no 'ready' within \(readyTimeout)"))
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        let result = await ReadyWait.first(readyStream, host: host, timeout: readyTimeout,
+                                           endedReason: "the agent ended before it was ready")
         switch result {
         case .success(let caps)?:
             let readyTime = ContinuousClock.now - began
