@@ -38,14 +38,23 @@ struct RunHarness {
         try FileManager.default.createDirectory(atPath: resultsDir, withIntermediateDirectories: true)
     }
 
-    func cleanup() { try? FileManager.default.removeItem(atPath: resultsDir) }
+    /// A cache of its own (timing history, agent copy): a user's history would reorder the
+    /// dispatch (longest expected first) and make order-sensitive checks depend on past runs.
+    var cacheDir: String { resultsDir + "-cache" }
+
+    func cleanup() {
+        try? FileManager.default.removeItem(atPath: resultsDir)
+        try? FileManager.default.removeItem(atPath: cacheDir)
+    }
 
     func start(_ args: [String], environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.qcoord)
         process.arguments = ["run", "--job-results-dir", resultsDir] + args
         process.currentDirectoryURL = Self.repoRoot
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.environment = ProcessInfo.processInfo.environment
+            .merging(["XDG_CACHE_HOME": cacheDir]) { _, new in new }
+            .merging(environment) { _, new in new }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
