@@ -143,40 +143,28 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
                               ready: AsyncStream<Result<HostCapabilities, RunError>>.Continuation) {
         let host = self.host
         let outThread = Thread { [self] in
-            var splitter = LineSplitter()
-            var isReady = false
+            var reader = AgentOutputReader()
             var buffer = [UInt8](repeating: 0, count: 65536)
             readLoop: while true {
                 let n = buffer.withUnsafeMutableBytes { read(stdout, $0.baseAddress, $0.count) }
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
                 lock.withLock { lastSeen = JobClock.monotonic() }
-                for piece in splitter.push(buffer[0..<n]) {
-                    // A malformed or oversized line is an infrastructure error of this host, never a crash.
-                    let decoded = piece.flatMap { line -> Result<AgentMessage?, AgentWireError> in
-                        line.isEmpty ? .success(nil) : AgentWire.decodeAgentMessage(line).map(Optional.some)
-                    }
-                    let message: AgentMessage
-                    switch decoded {
-                    case .success(nil): continue
-                    case .success(let m?): message = m
-                    case .failure(let error):
+                for item in reader.push(buffer[0..<n]) {
+                    switch item {
+                    case .ready(let caps):
+                        ready.yield(.success(caps))
+                        ready.finish()
+                    case .errorBeforeReady(let text):
+                        log.error("host \(host): agent error before ready: \(text)")
+                    case .message(let message):
+                        eventSink.yield(.message(message))
+                    case .broken(let error):
                         reportLost("host \(host): \(error)")
                         ready.yield(.failure(.agentStart(host: host, reason: "\(error)")))
                         kill(process.processIdentifier, SIGKILL)
                         break readLoop
                     }
-                    if !isReady {
-                        if case .ready(let caps) = message {
-                            isReady = true
-                            ready.yield(.success(caps))
-                            ready.finish()
-                        } else if case .error(let text) = message {
-                            log.error("host \(host): agent error before ready: \(text)")
-                        }
-                        continue
-                    }
-                    eventSink.yield(.message(message))
                 }
             }
             ready.finish()

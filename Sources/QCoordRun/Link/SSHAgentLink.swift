@@ -182,35 +182,24 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
         let channel = self.channel
         let stderrTail = StderrTail()
         let stdoutTask = Task { [self] in
-            var splitter = LineSplitter()
-            var isReady = false
+            var reader = AgentOutputReader()
             reading: for await chunk in channel.stdout {
                 lock.withLock { lastSeen = ContinuousClock.now }
-                for piece in splitter.push(chunk) {
-                    // A malformed or oversized line is an infrastructure error of this host, never a crash.
-                    let message: AgentMessage
-                    switch piece.flatMap({ line -> Result<AgentMessage?, AgentWireError> in
-                        line.isEmpty ? .success(nil) : AgentWire.decodeAgentMessage(line).map(Optional.some)
-                    }) {
-                    case .success(nil): continue
-                    case .success(let m?): message = m
-                    case .failure(let error):
+                for item in reader.push(chunk) {
+                    switch item {
+                    case .ready(let caps):
+                        ready.yield(.success(caps))
+                        ready.finish()
+                    case .errorBeforeReady(let text):
+                        log.error("host \(host): agent error before ready: \(text)")
+                    case .message(let message):
+                        eventSink.yield(.message(message))
+                    case .broken(let error):
                         reportLost("host \(host): \(error)")
                         ready.yield(.failure(.agentStart(host: host, reason: "\(error)")))
                         await channel.close()
                         break reading
                     }
-                    if !isReady {
-                        if case .ready(let caps) = message {
-                            isReady = true
-                            ready.yield(.success(caps))
-                            ready.finish()
-                        } else if case .error(let text) = message {
-                            log.error("host \(host): agent error before ready: \(text)")
-                        }
-                        continue
-                    }
-                    eventSink.yield(.message(message))
                 }
             }
             let status: String
@@ -219,7 +208,7 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
             } catch {
                 status = "\(error)"
             }
-            if !isReady {
+            if !reader.isReady {
                 let tail = await stderrTail.text
                 let hint = status.hasSuffix("127") ? " — is '\(python)' installed on the host? (set 'python' in the inventory)" : ""
                 ready.yield(.failure(.agentStart(host: host, reason: "the agent ended before it was ready (\(status))\(hint)\(tail.isEmpty ? "" : ": " + tail)")))
