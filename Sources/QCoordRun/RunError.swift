@@ -5,6 +5,9 @@ public enum RunError: Error, CustomStringConvertible, Sendable, Equatable {
     case eventsFile(path: String, reason: String)
     /// SSH could not reach or log in to the host; `reason` is the SSH error, which names the host.
     case hostUnreachable(host: String, reason: String)
+    /// `run --resume` / `replay`: the job has no `jobdata/replay.json` (made by an older qcoord, or not a job).
+    case noJobRecord(path: String)
+    case badJobRecord(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -14,6 +17,10 @@ public enum RunError: Error, CustomStringConvertible, Sendable, Equatable {
             reason
         case .journal(let path, let reason):
             "cannot write the job journal \(path): \(reason); check that the job results directory is writable"
+        case .noJobRecord(let path):
+            "\(path) is missing or from a newer qcoord: this job cannot be resumed or replayed; run its tests with 'qcoord run' instead"
+        case .badJobRecord(let path, let reason):
+            "\(path) is damaged (\(reason)): this job cannot be resumed or replayed; run its tests with 'qcoord run' instead"
         case .eventsFile(let path, let reason):
             "cannot open the '--json-events' file \(path): \(reason); check that its directory exists and is writable"
         }

@@ -249,3 +249,16 @@ public struct Scheduler: Sendable {
         return best
     }
 }
+
+extension Scheduler {
+    /// Takes `tests` out of the pending queues before any host is up: a resumed job's tests that
+    /// already have their result (`qcoord run --resume`) are never dispatched.
+    public mutating func withdraw(_ tests: Set<Int>) {
+        guard !tests.isEmpty else { return }
+        for q in queues.indices {
+            let head = queues[q].head
+            let kept = queues[q].tests[head...].filter { !tests.contains($0) }
+            queues[q].tests = Array(queues[q].tests[..<head]) + kept
+        }
+    }
+}

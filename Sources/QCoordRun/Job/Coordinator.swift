@@ -61,10 +61,12 @@ public actor Coordinator {
     ///   - verdicts: tests that end with this status and reason without running (no reachable
     ///     host can run them; the Scheduler, routing by the hosts' `ready`, never sends them).
     ///   - events: told when a test starts or ends and when a host is lost.
+    ///   - completed: `run --resume`: tests that have their result from the earlier run; never dispatched.
     public init(tests: [TestCase], links: [HostLink], directory: JobDirectory, recorder: JobRecorder,
                 log: JobLog, config: RunConfiguration, console: Console,
                 noHostReason: String = "no host is available",
-                verdicts: [Int: HostRouting.Verdict] = [:], events: JobEventSink = .none) {
+                verdicts: [Int: HostRouting.Verdict] = [:], events: JobEventSink = .none,
+                completed: [Int: TestResult] = [:]) {
         self.noHostReason = noHostReason
         self.verdicts = verdicts
         self.events = events
@@ -84,6 +86,8 @@ public actor Coordinator {
             TestState(testDir: directory.testDirectory(uid: i + 1, name: tests[i].name, total: tests.count))
         }
         (doneStream, done) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        results = completed
+        scheduler.withdraw(Set(completed.keys))
     }
 
     /// Runs every test; returns the results in uid order (tests that never ran included).

@@ -21,6 +21,10 @@ public struct JobRequest: Sendable {
     public var args: [String: String]
     /// Run on these SSH hosts instead of the local host (`--hosts`, `--inventory`).
     public var hosts: HostJob?
+    /// Written to jobdata/replay.json at the start, so the job can be resumed or replayed.
+    public var record: JobRecord?
+    /// `run --resume`: finish this job in its own directory instead of starting a new one.
+    public var resume: JobResume?
 
     public init(tests: [TestCase], references: [String], resultsBase: String, python: String, slots: Int,
                 configuration: RunConfiguration, qemuSearch: CoordinatorMessage.QemuSearch = .init(),

@@ -45,7 +45,8 @@ public enum JobRunner {
         let (directory, log, recorder, jobID) = (job.directory, job.log, job.recorder, job.jobID)
         let coordinator = Coordinator(tests: request.tests, links: links, directory: directory, recorder: recorder,
                                       log: log, config: request.configuration, console: console,
-                                      noHostReason: noHostReason, verdicts: verdicts, events: events)
+                                      noHostReason: noHostReason, verdicts: verdicts, events: events,
+                                      completed: request.resume?.completed ?? [:])
         let interruptWatcher = Task {
             for await _ in interrupts { await coordinator.userInterrupt() }
         }

@@ -67,6 +67,10 @@ extension QCoord {
                                    valueName: "PATH"))
         var python: String = "python3"
 
+        @Option(help: ArgumentHelp("Finish the job in DIR (a job directory, 'latest' or a job id prefix): run its recorded tests that have no result in its journal, in DIR, and write the full report. '--hosts', '--inventory', '--known-hosts', '--max-parallel-tasks' and '--json-events' given here replace the recorded ones.",
+                                   valueName: "DIR"))
+        var resume: String?
+
         func validate() throws {
             for p in parameters where ArchMatrix.splitParameters([p]) == nil {
                 throw ValidationError("'-p \(p)': a test parameter is written KEY=VALUE (or ARCH:KEY=VALUE for one arch)")
@@ -79,6 +83,9 @@ extension QCoord {
             }
             if let t = timeout, t <= 0 { throw ValidationError("'--timeout' must be a positive number of seconds") }
             if let t = jobTimeout, t <= 0 { throw ValidationError("'--job-timeout' must be a positive number of seconds") }
+            if resume != nil && !resolve.references.isEmpty {
+                throw ValidationError("'--resume' runs the job's recorded tests: give no test references")
+            }
             if dryRun && hostOptions.hosts == nil && hostOptions.inventory == nil {
                 throw ValidationError("'--dry-run' needs hosts: give '--hosts LIST' or '--inventory FILE'")
             }
@@ -87,20 +94,26 @@ extension QCoord {
         func run() async throws {
             // A dead agent must show up as EPIPE on a write, not kill qcoord.
             signal(SIGPIPE, SIG_IGN)
+            if let resume {
+                // Replay.swift: the recorded run again, in its own directory.
+                try await Self.again(source: resume, resultsDir: jobResultsDir, mode: .resume, overrides: resumeOverrides())
+                return
+            }
+            let replaying = Self.replaying
             let environment = ProcessInfo.processInfo.environment
             let cwd = FileManager.default.currentDirectoryPath
             var console = Console(out: { Self.write(1, $0) }, err: { Self.write(2, $0) })
             // report: with '--json-events -' stdout carries only the events.
             if jsonEvents == "-" { console = Console(out: { Self.write(2, $0) }, err: { Self.write(2, $0) }) }
 
-            let (references, filter) = resolve.selection(environment: environment)
+            let (references, filter) = replaying.map { ($0.record.references, TagFilter(groups: [])) } ?? resolve.selection(environment: environment)
             guard !references.isEmpty else {
                 console.err(Self.noSuite)
                 throw ExitCode(JobExitCode.jobFailed.rawValue)
             }
             for warning in filter.warnings { console.err("warning: \(warning)\n") }
             let resolver = TestResolver(tree: LocalSourceTree(), loaders: try resolve.loaderSpecs(), workingDirectory: cwd)
-            let resolution = resolver.resolve(references)
+            let resolution = replaying.map { Resolution(entries: $0.tests) } ?? resolver.resolve(references)
             // As Avocado: any reference nothing resolves fails the job before it starts.
             let missing = resolution.missing
             guard missing.isEmpty, !resolution.tests.isEmpty else {
@@ -112,7 +125,7 @@ extension QCoord {
             let (params, perArch) = ArchMatrix.splitParameters(parameters) ?? ([:], [:])
             let fileTimings = try schedule.loadTimings(cwd: cwd)
             let shard = try schedule.parsedShard(environment: environment)
-            let tests = schedule.apply(selected, perArch: perArch, jobParams: params, shard: shard, timings: fileTimings)
+            let tests = replaying?.tests ?? schedule.apply(selected, perArch: perArch, jobParams: params, shard: shard, timings: fileTimings)
             guard !tests.isEmpty else {
                 console.err(Self.noSuite)
                 throw ExitCode(JobExitCode.jobFailed.rawValue)
@@ -120,7 +133,7 @@ extension QCoord {
             var extraEnv: [String: String] = [:]
             for e in env { if let (k, v) = Self.splitPair(e) { extraEnv[k] = v } }
             var config = RunConfiguration(
-                params: params, env: RunConfiguration.testEnvironment(from: environment, extra: extraEnv),
+                params: params, env: replaying?.record.env ?? RunConfiguration.testEnvironment(from: environment, extra: extraEnv),
                 timeout: timeout, jobTimeout: jobTimeout, failfast: failfast, workdir: cwd)
             var hostJob: HostJob?
             do {
@@ -134,7 +147,7 @@ extension QCoord {
             let history = Self.openHistory(environment: environment, console: console)
             config.schedule(timings: fileTimings, history: history, exclusiveTag: schedule.exclusiveTag)
             let home = environment["HOME"] ?? NSHomeDirectory()
-            let request = JobRequest(
+            var request = JobRequest(
                 tests: tests, references: references,
                 resultsBase: Self.absolute(jobResultsDir ?? home + "/qcoord/job-results", cwd: cwd),
                 // Absolute: the agent runs tests from other directories.
@@ -144,6 +157,9 @@ extension QCoord {
                 tapPath: tap.map { Self.absolute($0, cwd: cwd) },
                 cmdline: CommandLine.arguments, args: argsRecord(params: params).merging(schedule.argsRecord(shard: shard)) { _, new in new },
                 hosts: hostJob)
+            request.record = JobRecord(arguments: replaying?.arguments ?? Self.runArguments(), workdir: cwd,
+                                       references: references, env: config.env, tests: tests)
+            request.resume = replaying?.resume
             // report: live progress on a terminal, --json-events (Run+Events.swift).
             let (jobConsole, events, ticker) = try eventSinks(console: console, tests: tests, history: config.timings.durations,
                                                               environment: environment, cwd: cwd)

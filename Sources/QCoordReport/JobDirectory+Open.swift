@@ -1,0 +1,16 @@
+import Foundation
+import QCoordCore
+
+extension JobDirectory {
+    /// An existing job directory (`qcoord run --resume`, `qcoord replay`): its id from `id`.
+    public static func existing(path: String) throws -> JobDirectory {
+        let url = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
+        guard let idData = FileManager.default.contents(atPath: url.path + "/id") else {
+            throw ReportError.notAJob(reference: path)
+        }
+        let id = String(decoding: idData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !id.isEmpty else { throw ReportError.notAJob(reference: path) }
+        return JobDirectory(base: url.deletingLastPathComponent().path, path: url.path, jobID: id,
+                            name: url.lastPathComponent)
+    }
+}
