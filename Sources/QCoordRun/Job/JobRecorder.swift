@@ -29,16 +29,10 @@ public final class JobRecorder: Sendable {
         guard n == bytes.count else { throw RunError.journal(path: path, reason: String(cString: strerror(errno))) }
     }
 
-    /// Reads a journal back (the last line for a uid wins).
+    /// Reads a journal back (the last line for a uid wins; a torn last line — the coordinator
+    /// killed mid-write — and damaged lines are skipped: see `Journal`).
     public static func read(path: String) throws -> [TestResult] {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        var byUID: [Int: TestResult] = [:]
-        for line in data.split(separator: 0x0A) where !line.isEmpty {
-            let decoder = JSONDecoder()
-            decoder.keyDecodingStrategy = .convertFromSnakeCase
-            let r = try decoder.decode(TestResult.self, from: Data(line))
-            byUID[r.uid] = r
-        }
-        return byUID.keys.sorted().compactMap { byUID[$0] }
+        return Journal.parse(Array(data)).results
     }
 }
