@@ -158,7 +158,7 @@ struct FaultInjectionTests {
         let tests = try resultTests(out.jobDir)
         #expect(tests.count == 3, "\(label): tests lost: \(tests)")
         #expect(tests.allSatisfy { $0["status"] as? String == "PASS" }, "\(label): \(tests)")
-        #expect(Set(tests.compactMap { $0["uid"] as? Int }).count == 3, "\(label): duplicated results")
+        #expect(Set(tests.compactMap { $0["id"] as? String }).count == 3, "\(label): duplicated results")
         let lines = try journal(out.jobDir)
         #expect(lines.count == 3 && Set(lines.map(\.uid)).count == 3, "\(label): journal \(lines)")
         // The test the lost host ran: a host-lost attempt, then a PASS elsewhere.
