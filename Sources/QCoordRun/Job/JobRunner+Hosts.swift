@@ -73,7 +73,7 @@ extension JobRunner {
         let planner = Planner(hosts: ready.map { .init(name: $0.1.host, ready: $0.1.capabilities) },
                               params: request.configuration.params)
         let routing = HostRouting(tests: request.tests, planner: planner, unreachable: lost)
-        for (index, verdict) in routing.verdicts.sorted(by: { $0.key < $1.key }) {
+        for (index, verdict) in routing.verdicts.sorted(by: { $0.key < $1.key }) where request.resume?.completed[index] == nil {
             let line = "\(request.tests[index].name): \(verdict.status.rawValue) before the job starts: \(verdict.reason)"
             log.error(line)
             console.err(line + "\n")

@@ -124,7 +124,8 @@ extension QCoord {
             let selected = filter.isActive ? filter.apply(resolution.tests) : resolution.tests
             let (params, perArch) = ArchMatrix.splitParameters(parameters) ?? ([:], [:])
             let fileTimings = try schedule.loadTimings(cwd: cwd)
-            let shard = try schedule.parsedShard(environment: environment)
+            // A replayed job's list is already the shard's (`--shard auto` may not parse where it is resumed).
+            let shard = replaying == nil ? try schedule.parsedShard(environment: environment) : nil
             let tests = replaying?.tests ?? schedule.apply(selected, perArch: perArch, jobParams: params, shard: shard, timings: fileTimings)
             guard !tests.isEmpty else {
                 console.err(Self.noSuite)
