@@ -101,7 +101,7 @@ struct FaultInjectionTests {
         // The hosts notice the coordinator is gone (their SSH connection closes) and stop its tests.
         let cleaned = waitUntilNoTestProcess(timeout: Self.detectionLimit + 20)
         let detection = cleaned.map { $0 - faultTime }
-        print("fault coordinator SIGKILL: hosts stopped its tests after \(detection.map { String(format: "%.1f", $0) } ?? "never") s")
+        print("fault coordinator SIGKILL: hosts stopped its tests after \(detection.map { String(format: "%.2f", $0) } ?? "never") s")
         #expect(detection != nil && detection! <= Self.detectionLimit, "test processes left: \(testProcesses())")
 
         let jobDir = first.jobDir
@@ -174,8 +174,10 @@ struct FaultInjectionTests {
             #expect(attempts.first?["host"] as? String == host && (attempts.first?["fail_reason"] as? String)?.contains("lost") == true)
             #expect(attempts.last?["host"] as? String != host)
         }
+        let jobEnd = Date().timeIntervalSince1970
         let cleaned = waitUntilNoTestProcess(timeout: 30)
         #expect(cleaned != nil, "\(label): test processes left on the hosts: \(testProcesses())")
+        print("fault \(label): no test process left on any host \(cleaned.map { String(format: "%.1f", $0 - jobEnd) } ?? "never") s after the job (and the fault's undoing)")
         print("case \(label): \(String(format: "%.0f", Date().timeIntervalSince(started))) s")
     }
 
