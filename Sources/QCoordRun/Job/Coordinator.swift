@@ -319,6 +319,7 @@ public actor Coordinator {
                     // --retries: keep this attempt and run the test again, elsewhere when possible.
                     states[index].retriesUsed += 1
                     states[index].attempts.append(.init(host: host, status: f.status, failReason: f.failReason, time: f.timeS))
+                    if !states[index].sawDebugLog { writeDebugLog(index, status: f.status, reason: f.failReason) }
                     log.info("host \(host): \(tests[index].name): \(f.status.rawValue) (\(f.failReason ?? "<unknown>")); "
                              + "retry \(states[index].retriesUsed) of \(config.retries)")
                     return assign(scheduler.handle(.retry(test: index, host: host)))
@@ -345,6 +346,7 @@ public actor Coordinator {
             // An infrastructure failure is never the test's fault: record it and run the test elsewhere.
             let time = states[index].startedMono.map { JobClock.monotonic() - $0 } ?? 0
             states[index].attempts.append(.init(host: host, status: .error, failReason: "host \(host) lost: \(reason)", time: time))
+            if !states[index].sawDebugLog { writeDebugLog(index, status: .error, reason: "host \(host) lost: \(reason)") }
         }
         var actions = assign(scheduler.handle(.hostLost(host: host)))
         for (index, hosts) in scheduler.takeQuarantined() {
