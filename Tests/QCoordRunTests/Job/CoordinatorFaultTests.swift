@@ -51,6 +51,7 @@ import QCoordReport
         #expect(json.contains("\"flaky\": 1"))
         #expect(ResultsXMLRenderer.render(summary).contains("<flakyFailure"))
         #expect(ResultsHTMLRenderer.render(summary).contains("FLAKY 1"))
+        #expect(JobEventJSONRenderer.line(.testFinished(results[0], time: 1)).contains("\"flaky\":true"))
         // The journal keeps the flag.
         #expect(try JobRecorder.read(path: h.recorder.path).first?.flaky == true)
     }
