@@ -68,7 +68,7 @@ public actor Coordinator {
     /// Lost hosts being reconnected and not yet given up on (`--host-give-up`) → their loss number.
     private var retrying: [String: Int] = [:]
     private var lostReasons: [String: String] = [:]
-    private var losses = 0
+    private var lossCount = 0
 
     /// - Parameters:
     ///   - noHostReason: why tests end ERROR when no host is (or is left) to run them.
@@ -211,7 +211,10 @@ public actor Coordinator {
         retrying[host] = nil
         log.info("host \(host) is back: \(link.capabilities.arch), \(slots) slots")
         events.emit(.hostUp(host: host, arch: link.capabilities.arch, slots: slots, time: JobClock.epoch()))
-        return hostUp(host)
+        let actions = hostUp(host)
+        // Tests that waited for it but its new `ready` says it cannot run end now.
+        checkIneligible(lostReason: "host \(host) lost: \(lostReasons[host] ?? "unknown reason"); it came back unable to run this test")
+        return actions
     }
 
     func hostUp(_ host: String) -> [Action] {
@@ -358,9 +361,9 @@ public actor Coordinator {
         lostReasons[host] = reason
         if reconnect != nil, wantsHosts {
             // Tests only this host can run wait for it, up to --host-give-up.
-            losses += 1
-            retrying[host] = losses
-            actions.append(.scheduleGiveUp(host: host, generation: losses))
+            lossCount += 1
+            retrying[host] = lossCount
+            actions.append(.scheduleGiveUp(host: host, generation: lossCount))
         }
         actions += checkNoHosts(lostReason: "host \(host) lost: \(reason)")
         checkIneligible(lostReason: "host \(host) lost: \(reason)")
@@ -574,35 +577,5 @@ public actor Coordinator {
                 }
             }
         }
-    }
-}
-
-/// Resumes a continuation once, from whichever side comes first (a result or a cancellation).
-final class OnceResume<T: Sendable>: @unchecked Sendable {
-    // @unchecked: guarded by `lock`.
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<T, Never>?
-    private var early: T?
-    private var done = false
-
-    func set(_ c: CheckedContinuation<T, Never>) {
-        let value: T? = lock.withLock {
-            if let early { done = true; return early }
-            continuation = c
-            return nil
-        }
-        if let value { c.resume(returning: value) }
-    }
-
-    /// False when the continuation was already resumed.
-    func resume(_ value: T) -> Bool {
-        let c: CheckedContinuation<T, Never>? = lock.withLock {
-            guard !done else { return nil }
-            if let continuation { done = true; self.continuation = nil; return continuation }
-            if early == nil { early = value }
-            return nil
-        }
-        if let c { c.resume(returning: value); return true }
-        return false
     }
 }

@@ -158,6 +158,34 @@ import QCoordReport
         #expect(results[1].ran == false)
     }
 
+    /// While a lost host is retried, only the tests it alone could run wait; the others go on
+    /// elsewhere; a host that comes back without the binary a waiting test needs ends that test.
+    @Test func onlyTestsTheLostHostAloneCouldRunWaitAndEndIfItComesBackWithoutTheirBinary() async throws {
+        let h = try Harness()
+        defer { h.cleanup() }
+        let h1 = FakeAgentLink(host: "h1", qemu: ["x86_64", "aarch64"]) { _ in .die }
+        let h2 = FakeAgentLink(host: "h2", qemu: ["x86_64"]) { _ in .finish(.pass, nil) }
+        let back = FakeAgentLink(host: "h1", qemu: ["x86_64"]) { _ in .finish(.pass, nil) }
+        func t(_ name: String, _ arch: String) -> TestCase {
+            TestCase(kind: .instrumented, name: name, uri: "t.py", tags: Tags(["arch": [arch]]))
+        }
+        var config = RunConfiguration(workdir: "/w")
+        config.hostGiveUp = 30
+        let c = Coordinator(tests: [t("arm", "aarch64"), t("x86", "x86_64")],
+                            links: [.init(link: h1, slots: 1), .init(link: h2, slots: 1)],
+                            directory: h.directory, recorder: h.recorder, log: h.log, config: config,
+                            console: h.console.console, reconnect: { _ in back })
+        let began = ContinuousClock.now
+        let results = await c.run()
+        // Ended when h1 came back (after the 1 s backoff), long before the 30 s give-up.
+        #expect(ContinuousClock.now - began < .seconds(10))
+        #expect(results.map(\.status) == [.error, .pass])
+        #expect(results[0].failReason?.contains("host h1 lost: agent crashed; it came back unable to run this test") == true,
+                "\(results[0].failReason ?? "")")
+        #expect(results[1].host == "h2")
+        #expect(back.runCount == 0)
+    }
+
     @Test func aTestLostWithTwoHostsInARowIsQuarantined() async throws {
         let h = try Harness()
         defer { h.cleanup() }
