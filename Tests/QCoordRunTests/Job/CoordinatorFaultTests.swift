@@ -149,7 +149,7 @@ import QCoordReport
         let results = await c.run()
         let took = ContinuousClock.now - began
         #expect(took >= .milliseconds(600))
-        #expect(took < .seconds(5))
+        #expect(took < .seconds(30), "waited for something else than the give-up")
         #expect(results.map(\.status) == [.error, .error])
         for r in results {
             #expect(r.failReason?.contains("host h1 lost: agent crashed; not back within 0.6 s") == true, "\(r.failReason ?? "")")
@@ -178,7 +178,7 @@ import QCoordReport
         let began = ContinuousClock.now
         let results = await c.run()
         // Ended when h1 came back (after the 1 s backoff), long before the 30 s give-up.
-        #expect(ContinuousClock.now - began < .seconds(10))
+        #expect(ContinuousClock.now - began < .seconds(25))
         #expect(results.map(\.status) == [.error, .pass])
         #expect(results[0].failReason?.contains("host h1 lost: agent crashed; it came back unable to run this test") == true,
                 "\(results[0].failReason ?? "")")
