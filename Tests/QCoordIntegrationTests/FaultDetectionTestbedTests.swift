@@ -64,9 +64,19 @@ struct FaultDetectionTestbedTests {
             try "#!/bin/sh\necho start \(i)\nsleep 4\necho done \(i)\n".write(toFile: path, atomically: true, encoding: .utf8)
             chmod(path, 0o755)
         }
-        let run = try h.start(["--inventory", state + "/inventory.yaml", "--known-hosts", state + "/known_hosts", tests])
-        // h2 freezes with tests in flight and thaws 11 s later (after it is lost, before the job ends).
-        Thread.sleep(forTimeInterval: 3)
+        let events = h.resultsDir + "-events.ndjson"
+        defer { try? FileManager.default.removeItem(atPath: events) }
+        let run = try h.start(["--inventory", state + "/inventory.yaml", "--known-hosts", state + "/known_hosts",
+                               "--json-events", events, tests])
+        // h2 freezes with tests in flight (its first test_started event) and thaws 11 s later
+        // (after it is lost, before the job ends).
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let text = (try? String(contentsOfFile: events, encoding: .utf8)) ?? ""
+            if text.split(separator: "\n").contains(where: { $0.contains("\"test_started\"") && $0.contains("\"host\":\"h2\"") }) { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        Thread.sleep(forTimeInterval: 0.5)
         try signal(host: 2, SIGSTOP)
         let frozeAt = Date()
         Thread.sleep(forTimeInterval: 11)
