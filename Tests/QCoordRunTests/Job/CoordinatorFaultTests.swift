@@ -186,6 +186,26 @@ import QCoordReport
         #expect(back.runCount == 0)
     }
 
+    @Test func ctrlCWhileTestsWaitForALostHostEndsThemAtOnce() async throws {
+        let h = try Harness()
+        defer { h.cleanup() }
+        let link = FakeAgentLink(host: "h1") { _ in .die }
+        var config = RunConfiguration(workdir: "/w")
+        config.hostGiveUp = 60
+        let c = Self.coordinator(h, ["t1", "t2"], links: [.init(link: link, slots: 1)], config: config,
+                                 reconnect: { host in throw RunError.hostUnreachable(host: host, reason: "connection refused") })
+        let began = ContinuousClock.now
+        let run = Task { await c.run() }
+        try await Task.sleep(for: .milliseconds(300))
+        await c.userInterrupt()
+        let results = await run.value
+        #expect(ContinuousClock.now - began < .seconds(30))
+        // t1 ran and lost its host: it keeps that outcome; t2 never ran.
+        #expect(results.map(\.status) == [.error, .skip])
+        #expect(results[0].failReason?.contains("host h1 lost: agent crashed") == true)
+        #expect(results[1].failReason == "Interrupted by user request")
+    }
+
     @Test func aTestLostWithTwoHostsInARowIsQuarantined() async throws {
         let h = try Harness()
         defer { h.cleanup() }
