@@ -1,7 +1,7 @@
 # Fault handling: retries, quarantine, rejoin, give-up (docs/faults.md).
 
-.PHONY: check-faults
+.PHONY: check-fault-handling
 
-check-faults: build
+check-fault-handling: build
 	QCOORD_AVOCADO113=$(CURDIR)/$(VENV113) $(SWIFT) test $(BUILD_FLAGS) --filter 'SchedulerFaultTests|CoordinatorFaultTests|RetryRunTests'
-CHECK_TARGETS += check-faults
+CHECK_TARGETS += check-fault-handling
