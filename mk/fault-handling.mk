@@ -4,4 +4,4 @@
 
 check-fault-handling: build
 	QCOORD_AVOCADO113=$(CURDIR)/$(VENV113) $(SWIFT) test $(BUILD_FLAGS) --filter 'SchedulerFaultTests|CoordinatorFaultTests|RetryRunTests'
-CHECK_TARGETS += check-fault-handling
+# Not in CHECK_TARGETS: `make test-swift` already runs these suites; this target runs just them.
