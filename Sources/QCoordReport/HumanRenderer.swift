@@ -31,6 +31,10 @@ public enum HumanRenderer {
     /// then "Test summary:" when a test FAILed, ERRORed or was INTERRUPTED.
     public static func footer(_ job: JobSummary, htmlPath: String?) -> String {
         var out = "RESULTS    : \(job.counts.resultsLine)\n"
+        let flaky = job.flakyTests
+        if !flaky.isEmpty {
+            out += "FLAKY      : \(flaky.count) passed on a retry: \(flaky.map(\.id).joined(separator: ", "))\n"
+        }
         if let htmlPath { out += "JOB HTML   : \(htmlPath)\n" }
         out += "JOB TIME   : \(fixed(job.jobTime, 2)) s\n"
         if !summaryTests(job).isEmpty { out += "\nTest summary:\n" }

@@ -46,6 +46,7 @@ public enum JobEventJSONRenderer {
             fields["qemu_bin"] = t.qemuBin.map(PythonJSON.string) ?? .null
             fields["time_elapsed"] = .double(t.timeElapsed)
             fields["attempts"] = .int(t.attempts.count)
+            if t.flaky == true { fields["flaky"] = .bool(true) }
             fields["ran"] = .bool(t.ran)
             fields["logdir"] = .string(t.logdir)
             fields["time"] = .double(time)

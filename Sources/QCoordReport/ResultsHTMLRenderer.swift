@@ -58,6 +58,8 @@ public enum ResultsHTMLRenderer {
         for status in StatusCounts.resultsOrder {
             out += "<span style=\"background:\(colour(status))\" data-status=\"\(status.rawValue)\">\(status.resultsLabel) \(counts[status])</span>"
         }
+        let flaky = job.flakyTests.count
+        if flaky > 0 { out += "<span style=\"background:#b8860b\" title=\"passed on a retry\">FLAKY \(flaky)</span>" }
         out += "</p>\n"
         if let reason = job.interruption { out += "<p><strong>Interrupted:</strong> \(esc(reason))</p>\n" }
 
@@ -159,8 +161,9 @@ public enum ResultsHTMLRenderer {
             let attempts = t.attempts.count > 1
                 ? "\(t.attempts.count): " + t.attempts.map { "\(esc($0.host)) \($0.status.rawValue)" }.joined(separator: ", ")
                 : String(t.attempts.count)
+            let flakyMark = t.flaky == true ? " <small title=\"passed on a retry\">(flaky)</small>" : ""
             out += "<tr id=\"t\(t.uid)\" data-status=\"\(t.status.rawValue)\"><td class=\"id\">\(esc(t.id))</td>"
-            out += "<td class=\"st\" style=\"background:\(colour(t.status))\">\(t.status.rawValue)</td>"
+            out += "<td class=\"st\" style=\"background:\(colour(t.status))\">\(t.status.rawValue)\(flakyMark)</td>"
             out += "<td>\(esc(t.host ?? ""))</td><td>\(esc(t.arch ?? ""))</td>"
             out += "<td class=\"qemu\">\(esc(t.qemuBin ?? ""))\(t.qemuVersion.map { "<br><small>" + esc($0) + "</small>" } ?? "")</td>"
             out += "<td>\(t.ran ? fixed(t.timeElapsed, 2) : "")</td><td>\(attempts)</td>"

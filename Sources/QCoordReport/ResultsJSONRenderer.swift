@@ -2,7 +2,7 @@ import QCoordCore
 
 /// results.json: Avocado 113's shape (keys sorted, indent 4) plus qcoord's per-test extras
 /// (`host`, `arch`, `qemu_bin`, `qemu_version`, `attempts`, and `actual_end`/`time` for
-/// `avocado jobs show`). Tests that never ran are listed too.
+/// `avocado jobs show`, `flaky`). Tests that never ran are listed too.
 public enum ResultsJSONRenderer {
     /// - Parameter extras: false leaves out qcoord's per-test fields (exactly Avocado's file then).
     public static func render(_ job: JobSummary, extras: Bool = true) -> String {
@@ -22,7 +22,10 @@ public enum ResultsJSONRenderer {
             "total": .int(job.tests.count),
             "warn": .int(counts[.warn]),
         ]
-        return PythonJSON.object(top).rendered()
+        var all = top
+        // qcoord's count of tests that passed on a retry; Avocado's readers ignore unknown keys.
+        if extras { all["flaky"] = .int(job.flakyTests.count) }
+        return PythonJSON.object(all).rendered()
     }
 
     static func test(_ t: TestResult, extras: Bool) -> PythonJSON {
@@ -56,6 +59,7 @@ public enum ResultsJSONRenderer {
             }),
         ]) { old, _ in old }
         if let version = t.qemuVersion { fields["qemu_version"] = .string(version) }
+        fields["flaky"] = .bool(t.flaky == true)
         if t.ran {
             // The keys `avocado jobs show` reads for its End Time and Run Time columns (Avocado's
             // own results.json lacks them, so it prints <unknown> there for its own jobs).

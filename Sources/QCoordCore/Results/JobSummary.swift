@@ -38,6 +38,9 @@ public struct JobSummary: Sendable, Hashable {
 
     public var counts: StatusCounts { StatusCounts(tests.map(\.status)) }
 
+    /// Tests that passed on a retry (`--retries`) after a FAIL or ERROR.
+    public var flakyTests: [TestResult] { tests.filter { $0.flaky == true } }
+
     /// Sum of the tests' times (results.json `time`, results.xml `time`).
     public var testTime: Double { tests.reduce(0) { $0 + $1.timeElapsed } }
 

@@ -35,6 +35,9 @@ public struct TestResult: Sendable, Hashable, Codable {
     public var ran: Bool
     /// `qcoord merge`: the job directory this result came from (nil in the job that ran it).
     public var origin: String?
+    /// True when the test passed on a retry (`--retries`) after an attempt FAILed or ERRORed;
+    /// nil otherwise (and in journals written before retries existed).
+    public var flaky: Bool?
 
     public init(uid: Int, id: String, name: String, kind: TestKind, status: TestStatus,
                 failReason: String? = nil, tags: Tags = Tags(), timeElapsed: Double = 0,

@@ -8,6 +8,12 @@
 /// Tests with the same eligibility and exclusive group form a class, kept as one queue sorted
 /// longest first; a free slot only compares the heads of the classes, so a pick costs
 /// O(classes), not O(tests) — 20 000 tests on 200 hosts stay cheap.
+///
+/// Faults: a test re-queued by `.retry` (`--retries`) waits in a short list of its own and goes
+/// to a host that has not run it yet, unless every live host that may run it already has; a
+/// test in flight on `quarantineAfter` consecutive lost hosts is not re-queued but quarantined
+/// (`takeQuarantined`). Hosts that were lost stay known, so `drainIneligible(awaiting:)` keeps
+/// the tests that a lost host being reconnected could still run.
 public struct Scheduler: Sendable {
     /// Whether the test `representative` (of a class) may run on `host` (nil capabilities: the
     /// host did not say what it has).
@@ -46,6 +52,17 @@ public struct Scheduler: Sendable {
     private var hostIndex: [String: Int] = [:]
     private var attempts: [Int: Int] = [:]
     private let classEligible: ClassEligibility
+    /// Tests re-queued by `.retry`, in the order they came back (few: only FAILed/ERRORed ones).
+    private var retryList: [Int] = []
+    /// test → the hosts it was assigned to, for tests re-queued by `.retry`.
+    private var tried: [Int: Set<String>] = [:]
+    /// test → the hosts lost while it ran there, since it last ended normally.
+    private var losses: [Int: [String]] = [:]
+    private var quarantined: [(test: Int, hosts: [String])] = []
+    /// Every host that ever came up and its capabilities (lost ones included).
+    private var known: [String: HostCapabilities?] = [:]
+    /// A test in flight on this many consecutive lost hosts is quarantined instead of re-queued.
+    public var quarantineAfter = 2
 
     /// The general form: `classKey` groups tests that share eligibility (tests in one class must
     /// give the same answer from `eligible`); `exclusive` names each test's exclusive group.
@@ -114,13 +131,14 @@ public struct Scheduler: Sendable {
 
     /// Tests not yet assigned, in the order an unconstrained slot would take them.
     public var pending: [Int] {
-        queues.flatMap { $0.tests[$0.head...] }.sorted { Self.before($0, $1, expected) }
+        (queues.flatMap { $0.tests[$0.head...] } + retryList).sorted { Self.before($0, $1, expected) }
     }
 
     /// No test is running and none will be dispatched.
     public var isIdle: Bool {
         // With nothing running, a pending test some live host may run would have been dispatched.
-        running.isEmpty && (stopped || queues.allSatisfy { $0.isEmpty || $0.hosts.isEmpty })
+        running.isEmpty && (stopped || (queues.allSatisfy { $0.isEmpty || $0.hosts.isEmpty }
+                                        && retryList.allSatisfy { queues[queueOf[$0]].hosts.isEmpty }))
     }
 
     /// Live hosts, in the order they came up.
@@ -135,6 +153,7 @@ public struct Scheduler: Sendable {
             if let h = hostIndex[host] {
                 hosts[h].free += slots
             } else {
+                known[host] = .some(capabilities)
                 hostIndex[host] = hosts.count
                 hosts.append(Host(name: host, free: slots, capabilities: capabilities))
                 for q in queues.indices where classEligible(queues[q].representative, host, capabilities) {
@@ -151,18 +170,31 @@ public struct Scheduler: Sendable {
             let lost = running.filter { $0.value == host }.map(\.key).sorted()
             for test in lost {
                 running[test] = nil
-                requeue(test)
+                losses[test, default: []].append(host)
+                if let hosts = losses[test], hosts.count >= quarantineAfter {
+                    // It may be what kills hosts: never run it again.
+                    quarantined.append((test, hosts))
+                } else if tried[test] != nil {
+                    retryList.append(test)
+                } else {
+                    requeue(test)
+                }
             }
             return dispatch(only: nil)
-        case .taskFinished(let test, let host):
+        case .taskFinished(let test, let host), .retry(let test, let host):
             guard running[test] == host, let h = hostIndex[host] else { return [] }
             running[test] = nil
+            losses[test] = nil
             hosts[h].free += 1
             if let group = queues[queueOf[test]].exclusive {
                 hosts[h].busy[group, default: 1] -= 1
                 if hosts[h].busy[group] == 0 { hosts[h].busy[group] = nil }
             }
-            return dispatch(only: host)
+            guard case .retry = event else { return dispatch(only: host) }
+            tried[test, default: []].insert(host)
+            retryList.append(test)
+            // Another host may be idle and untried: offer the test to every host.
+            return dispatch(only: nil)
         case .stop:
             stopped = true
             return []
@@ -176,18 +208,34 @@ public struct Scheduler: Sendable {
             out += queues[q].tests[queues[q].head...]
             queues[q].head = queues[q].tests.count
         }
+        out += retryList
+        retryList = []
         return out.sorted()
     }
 
     /// Takes out the pending tests no live host may run (call once every host that will come is up,
-    /// or after a host is lost); in job order.
-    public mutating func drainIneligible() -> [Int] {
+    /// or after a host is lost); in job order. Tests that one of the lost hosts in `awaiting`
+    /// (being reconnected) could run stay queued.
+    public mutating func drainIneligible(awaiting: Set<String> = []) -> [Int] {
         var out: [Int] = []
-        for q in queues.indices where queues[q].hosts.isEmpty && !queues[q].isEmpty {
+        let hopeless: [Bool] = queues.indices.map { q in
+            queues[q].hosts.isEmpty && !awaiting.contains { host in
+                known[host].map { classEligible(queues[q].representative, host, $0) } ?? false
+            }
+        }
+        for q in queues.indices where hopeless[q] && !queues[q].isEmpty {
             out += queues[q].tests[queues[q].head...]
             queues[q].head = queues[q].tests.count
         }
+        out += retryList.filter { hopeless[queueOf[$0]] }
+        retryList.removeAll { hopeless[queueOf[$0]] }
         return out.sorted()
+    }
+
+    /// Tests quarantined since the last call, each with the hosts lost while it ran; in job order.
+    public mutating func takeQuarantined() -> [(test: Int, hosts: [String])] {
+        defer { quarantined = [] }
+        return quarantined.sorted { $0.test < $1.test }
     }
 
     /// How many live hosts may run `test`.
@@ -218,9 +266,19 @@ public struct Scheduler: Sendable {
         var candidates = only.map { hostIndex[$0].map { [$0] } ?? [] } ?? Array(hosts.indices)
         while !candidates.isEmpty {
             candidates = candidates.filter { h in
-                guard hosts[h].free > 0, let q = pick(for: h) else { return false }
-                let test = queues[q].tests[queues[q].head]
-                queues[q].head += 1
+                guard hosts[h].free > 0 else { return false }
+                let test: Int, q: Int
+                if let r = pickRetry(for: h) {
+                    test = retryList.remove(at: r)
+                    q = queueOf[test]
+                } else if let next = pick(for: h) {
+                    q = next
+                    test = queues[q].tests[queues[q].head]
+                    queues[q].head += 1
+                } else {
+                    return false
+                }
+                if tried[test] != nil { tried[test, default: []].insert(hosts[h].name) }
                 hosts[h].free -= 1
                 if let group = queues[q].exclusive { hosts[h].busy[group, default: 0] += 1 }
                 running[test] = hosts[h].name
@@ -230,6 +288,20 @@ public struct Scheduler: Sendable {
             }
         }
         return out
+    }
+
+    /// The first retried test host `h` may take: one it has not run, or that every live host
+    /// able to run it has run (retries go before new tests, so a flaky verdict comes early).
+    private func pickRetry(for h: Int) -> Int? {
+        guard !retryList.isEmpty else { return nil }
+        let host = hosts[h]
+        return retryList.firstIndex { test in
+            let queue = queues[queueOf[test]]
+            guard queue.hosts.contains(host.name) else { return false }
+            if let group = queue.exclusive, host.busy[group] != nil { return false }
+            let seen = tried[test] ?? []
+            return !seen.contains(host.name) || queue.hosts.isSubset(of: seen)
+        }
     }
 
     /// The queue whose head host `h` should run next: fewest eligible hosts, then longest, then first.

@@ -7,6 +7,9 @@ public enum SchedulerEvent: Sendable, Hashable {
     case hostLost(host: String)
     /// A test ended on a host (any status): its slot is free again.
     case taskFinished(test: Int, host: String)
+    /// A test ended on a host and is to run again (`--retries`): its slot is free, and the test
+    /// goes back to the queue for a host that has not run it yet, when there is one.
+    case retry(test: Int, host: String)
     /// Dispatch nothing more (failfast, job timeout, Ctrl-C); running tests keep running.
     case stop
 }

@@ -13,10 +13,15 @@ public actor Coordinator {
         public init(link: any AgentLink, slots: Int) { self.link = link; self.slots = slots }
     }
 
+    /// Connects a lost host again (the same path as at the job's start: agent, `ready`, tree);
+    /// throws when the host does not answer yet.
+    public typealias Reconnect = @Sendable (_ host: String) async throws -> any AgentLink
+
     enum Action: Sendable {
         case run(host: String, CoordinatorMessage.RunTask)
         case cancel(host: String, taskID: String)
         case scheduleGrace
+        case scheduleGiveUp(host: String, generation: Int)
     }
 
     /// Per-test bookkeeping while the job runs.
@@ -30,10 +35,14 @@ public actor Coordinator {
         var attempts: [TestResult.Attempt] = []
         var sawDebugLog = false
         var printedStart = false
+        /// The current dispatch's task id, `<uid>.<attempt>`: messages for any other are late.
+        var taskID: String?
+        /// `--retries` used so far (re-runs after a FAIL or ERROR; lost hosts do not count).
+        var retriesUsed = 0
     }
 
     let tests: [TestCase]
-    let links: [String: HostLink]
+    private(set) var links: [String: HostLink]
     let hostOrder: [String]
     let directory: JobDirectory
     let recorder: JobRecorder
@@ -55,18 +64,25 @@ public actor Coordinator {
     private let events: JobEventSink
     /// Outcomes decided before the job starts (no reachable host can run the test).
     private let verdicts: [Int: HostRouting.Verdict]
+    private let reconnect: Reconnect?
+    /// Lost hosts being reconnected and not yet given up on (`--host-give-up`) → their loss number.
+    private var retrying: [String: Int] = [:]
+    private var lostReasons: [String: String] = [:]
+    private var lossCount = 0
 
     /// - Parameters:
     ///   - noHostReason: why tests end ERROR when no host is (or is left) to run them.
     ///   - verdicts: tests that end with this status and reason without running (no reachable
     ///     host can run them; the Scheduler, routing by the hosts' `ready`, never sends them).
     ///   - events: told when a test starts or ends and when a host is lost.
+    ///   - reconnect: how to connect a lost host again; nil: a lost host stays lost.
     ///   - completed: `run --resume`: tests that have their result from the earlier run; never dispatched.
     public init(tests: [TestCase], links: [HostLink], directory: JobDirectory, recorder: JobRecorder,
                 log: JobLog, config: RunConfiguration, console: Console,
                 noHostReason: String = "no host is available",
                 verdicts: [Int: HostRouting.Verdict] = [:], events: JobEventSink = .none,
-                completed: [Int: TestResult] = [:]) {
+                reconnect: Reconnect? = nil, completed: [Int: TestResult] = [:]) {
+        self.reconnect = reconnect
         self.noHostReason = noHostReason
         self.verdicts = verdicts
         self.events = events
@@ -105,15 +121,7 @@ public actor Coordinator {
         await withTaskGroup(of: Void.self) { group in
             for host in hostOrder {
                 guard let link = links[host]?.link else { continue }
-                group.addTask {
-                    for await event in link.events {
-                        let acts = await self.receive(event, from: host)
-                        await self.perform(acts)
-                    }
-                    // Ended by our own cancellation (the job is done): not a lost host.
-                    if Task.isCancelled { return }
-                    await self.perform(await self.receive(.lost(reason: "the agent's event stream ended"), from: host))
-                }
+                group.addTask { await self.serve(host, first: link) }
             }
             if let limit = config.jobTimeout {
                 group.addTask {
@@ -129,6 +137,63 @@ public actor Coordinator {
         return finalResults()
     }
 
+    /// One host's events, link after link: when its link is lost and `reconnect` is given, the
+    /// host is connected again with backoff (1, 2, 4, 8, 10, 10 … s) and rejoins with a fresh `ready`.
+    private func serve(_ host: String, first: any AgentLink) async {
+        var link: (any AgentLink)? = first
+        while let current = link {
+            for await event in current.events {
+                let acts = receive(event, from: host)
+                await perform(acts)
+            }
+            // Ended by our own cancellation (the job is done): not a lost host.
+            if Task.isCancelled { return }
+            await perform(receive(.lost(reason: "the agent's event stream ended"), from: host))
+            link = await reconnectAgain(host)
+        }
+    }
+
+    private func reconnectAgain(_ host: String) async -> (any AgentLink)? {
+        guard let reconnect else { return nil }
+        var delay = 1.0
+        while !Task.isCancelled, wantsHosts {
+            try? await Task.sleep(for: .seconds(delay))
+            guard !Task.isCancelled, wantsHosts else { return nil }
+            switch await Self.unlessCancelled({ try await reconnect(host) }) {
+            case .success(let link)?:
+                await perform(rejoin(host, link: link))
+                return link
+            case .failure(let error)?:
+                log.info("host \(host): not back yet (\(error)); next try in \(Self.seconds(min(delay * 2, 10))) s")
+            case nil:
+                return nil
+            }
+            delay = min(delay * 2, 10)
+        }
+        return nil
+    }
+
+    /// Whether a host coming back could still get work.
+    private var wantsHosts: Bool { interruption == nil && results.count < tests.count }
+
+    /// `body`'s result, or nil as soon as the caller is cancelled (a connect in progress is not
+    /// waited for, so the job's end is not delayed; a link it still yields is shut down).
+    static func unlessCancelled(_ body: @escaping @Sendable () async throws -> any AgentLink) async -> Result<any AgentLink, any Error>? {
+        let once = OnceResume<Result<any AgentLink, any Error>?>()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                once.set(continuation)
+                Task {
+                    let result: Result<any AgentLink, any Error>
+                    do { result = .success(try await body()) } catch { result = .failure(error) }
+                    if !once.resume(result), case .success(let link) = result { await link.shutdown(grace: .zero) }
+                }
+            }
+        } onCancel: {
+            _ = once.resume(nil)
+        }
+    }
+
     /// Why the job was interrupted (failfast, job timeout, Ctrl-C); nil when it was not.
     public var interruptionReason: String? { interruption }
 
@@ -138,6 +203,22 @@ public actor Coordinator {
     }
 
     // MARK: state changes (no await below this line until `perform`)
+
+    /// The links in use now (a rejoined host's new one), to shut down after the job.
+    public var currentLinks: [any AgentLink] { hostOrder.compactMap { links[$0]?.link } }
+
+    /// A lost host answered again: its new link takes its old one's place and its slots come back.
+    func rejoin(_ host: String, link: any AgentLink) -> [Action] {
+        let slots = links[host]?.slots ?? 1
+        links[host] = HostLink(link: link, slots: slots)
+        retrying[host] = nil
+        log.info("host \(host) is back: \(link.capabilities.arch), \(slots) slots")
+        events.emit(.hostUp(host: host, arch: link.capabilities.arch, slots: slots, time: JobClock.epoch()))
+        let actions = hostUp(host)
+        // Tests that waited for it but its new `ready` says it cannot run end now.
+        checkIneligible(lostReason: "host \(host) lost: \(lostReasons[host] ?? "unknown reason"); it came back unable to run this test")
+        return actions
+    }
 
     func hostUp(_ host: String) -> [Action] {
         let slots = links[host]?.slots ?? 0
@@ -158,12 +239,18 @@ public actor Coordinator {
         log.info("interrupting the job: \(reason)")
         _ = scheduler.handle(.stop)
         for index in scheduler.drainPending() {
-            finishNeverRun(index, status: .skip, reason: reason)
+            // A test waiting to be retried (or re-run after a lost host) keeps its last attempt's outcome.
+            if let last = states[index].attempts.last {
+                _ = finish(index, host: last.host, status: last.status, reason: last.failReason, time: last.time,
+                           whiteboard: nil, addAttempt: false)
+            } else {
+                finishNeverRun(index, status: .skip, reason: reason)
+            }
         }
         var actions: [Action] = []
         if cancelRunning {
             for (index, host) in scheduler.running.sorted(by: { $0.key < $1.key }) {
-                actions.append(.cancel(host: host, taskID: taskID(index)))
+                actions.append(.cancel(host: host, taskID: states[index].taskID ?? ""))
             }
             if !actions.isEmpty { actions.append(.scheduleGrace) }
         }
@@ -234,6 +321,15 @@ public actor Coordinator {
                 return []
             case .finished(let f):
                 guard let index = runningIndex(f.taskID, on: host) else { return [] }
+                if f.status == .fail || f.status == .error, interruption == nil, states[index].retriesUsed < config.retries {
+                    // --retries: keep this attempt and run the test again, elsewhere when possible.
+                    states[index].retriesUsed += 1
+                    states[index].attempts.append(.init(host: host, status: f.status, failReason: f.failReason, time: f.timeS))
+                    if !states[index].sawDebugLog { writeDebugLog(index, status: f.status, reason: f.failReason) }
+                    log.info("host \(host): \(tests[index].name): \(f.status.rawValue) (\(f.failReason ?? "<unknown>")); "
+                             + "retry \(states[index].retriesUsed) of \(config.retries)")
+                    return assign(scheduler.handle(.retry(test: index, host: host)))
+                }
                 var actions: [Action] = []
                 if config.failfast && (f.status == .fail || f.status == .error) && interruption == nil {
                     // Stop first, so the slot this test frees gets nothing new.
@@ -256,17 +352,43 @@ public actor Coordinator {
             // An infrastructure failure is never the test's fault: record it and run the test elsewhere.
             let time = states[index].startedMono.map { JobClock.monotonic() - $0 } ?? 0
             states[index].attempts.append(.init(host: host, status: .error, failReason: "host \(host) lost: \(reason)", time: time))
+            if !states[index].sawDebugLog { writeDebugLog(index, status: .error, reason: "host \(host) lost: \(reason)") }
         }
         var actions = assign(scheduler.handle(.hostLost(host: host)))
+        for (index, hosts) in scheduler.takeQuarantined() {
+            let names = hosts.dropLast().joined(separator: ", ") + " and " + (hosts.last ?? host)
+            let why = "quarantined: hosts \(names) were lost while running it"
+            log.error("\(tests[index].name): \(why)")
+            _ = finish(index, host: host, status: .error, reason: why, time: 0, whiteboard: nil, addAttempt: false)
+        }
+        lostReasons[host] = reason
+        if reconnect != nil, wantsHosts {
+            // Tests only this host can run wait for it, up to --host-give-up.
+            lossCount += 1
+            retrying[host] = lossCount
+            actions.append(.scheduleGiveUp(host: host, generation: lossCount))
+        }
         actions += checkNoHosts(lostReason: "host \(host) lost: \(reason)")
         checkIneligible(lostReason: "host \(host) lost: \(reason)")
         checkDone()
         return actions
     }
 
+    /// `--host-give-up` passed since `host` was lost and it is not back: tests only it could run end ERROR.
+    func giveUp(_ host: String, generation: Int) -> [Action] {
+        guard retrying[host] == generation else { return [] }
+        retrying[host] = nil
+        let reason = "host \(host) lost: \(lostReasons[host] ?? "unknown reason"); not back within \(Self.seconds(config.hostGiveUp)) s"
+        log.error(reason)
+        let actions = checkNoHosts(lostReason: reason)
+        checkIneligible(lostReason: reason)
+        checkDone()
+        return actions
+    }
+
     /// With no live host left, nothing pending can ever run: end it ERROR with the infra reason.
     func checkNoHosts(lostReason: String? = nil) -> [Action] {
-        guard scheduler.liveHosts.isEmpty else { return [] }
+        guard scheduler.liveHosts.isEmpty, retrying.isEmpty else { return [] }
         let reason = lostReason.map { $0 + "; no other host can run this test" } ?? noHostReason
         for index in scheduler.drainPending() where results[index] == nil {
             if let host = states[index].attempts.last?.host {
@@ -282,7 +404,7 @@ public actor Coordinator {
     /// Tests no live host may run (no binary for their arch, no KVM) end CANCEL with the
     /// Planner's reason, as Avocado cancels a test without its QEMU; after a lost host, ERROR.
     func checkIneligible(lostReason: String? = nil) {
-        let drained = scheduler.drainIneligible()
+        let drained = scheduler.drainIneligible(awaiting: Set(retrying.keys))
         guard !drained.isEmpty else { return }
         let planner = Planner(hosts: scheduler.liveHosts.compactMap { h in links[h].map { .init(name: h, ready: $0.link.capabilities) } },
                               params: config.params)
@@ -308,13 +430,16 @@ public actor Coordinator {
             states[a.test].sawDebugLog = false
             write {
                 let dir = states[a.test].testDir
+                // A re-run keeps the earlier attempt's logs in attempt-N/; the test dir holds the last.
+                if a.attempt > 1 { try Self.keepAttemptLogs(dir: dir, attempt: a.attempt - 1) }
                 try directory.makeTestDirectory(dir)
                 // As Avocado: stdout and stderr exist even when the test printed nothing.
                 for stream in ["stdout", "stderr"] {
                     try directory.writeTestFile(testDir: dir, name: stream, offset: 0, bytes: [])
                 }
             }
-            let id = taskID(a.test)
+            let id = "\(a.test + 1).\(a.attempt)"
+            states[a.test].taskID = id
             taskIndex[id] = a.test
             let timeout = config.params["timeout"].flatMap(Double.init) ?? config.timeout
             let task = CoordinatorMessage.RunTask(
@@ -326,7 +451,8 @@ public actor Coordinator {
     }
 
     private func runningIndex(_ taskID: String, on host: String) -> Int? {
-        guard let index = taskIndex[taskID], scheduler.running[index] == host else {
+        // A host that froze and woke up again may still report an attempt already re-run elsewhere.
+        guard let index = taskIndex[taskID], states[index].taskID == taskID, scheduler.running[index] == host else {
             log.error("host \(host): message for unknown or finished task \(taskID.debugDescription) ignored")
             return nil
         }
@@ -350,6 +476,7 @@ public actor Coordinator {
             host: host, arch: state.arch ?? tests[index].arch, qemuBin: state.qemuBin, attempts: state.attempts,
             ran: true)
         var recorded = result
+        if state.retriesUsed > 0 && (status == .pass || status == .warn) { recorded.flaky = true }
         recorded.qemuVersion = state.qemuBin.flatMap { bin in
             links[host]?.link.capabilities.qemu.values.first { $0.path == bin }?.version
         }
@@ -415,7 +542,16 @@ public actor Coordinator {
         tests.indices.compactMap { results[$0] }
     }
 
-    private func taskID(_ index: Int) -> String { String(index + 1) }
+    /// Moves the files of attempt `attempt` (everything in `dir` but earlier `attempt-*` dirs) to `dir/attempt-N`.
+    static func keepAttemptLogs(dir: String, attempt: Int) throws {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: dir) else { return }
+        let moved = names.filter { !$0.hasPrefix("attempt-") }
+        guard !moved.isEmpty else { return }
+        let target = dir + "/attempt-\(attempt)"
+        try fm.createDirectory(atPath: target, withIntermediateDirectories: true)
+        for name in moved { try fm.moveItem(atPath: dir + "/" + name, toPath: target + "/" + name) }
+    }
 
     static func seconds(_ s: Double) -> String {
         s == s.rounded() ? String(Int(s)) : String(s)
@@ -430,6 +566,12 @@ public actor Coordinator {
                 await links[host]?.link.run(task)
             case .cancel(let host, let taskID):
                 await links[host]?.link.cancel(taskID: taskID)
+            case .scheduleGiveUp(let host, let generation):
+                let limit = config.hostGiveUp
+                Task {
+                    try? await Task.sleep(for: .seconds(limit))
+                    await self.perform(self.giveUp(host, generation: generation))
+                }
             case .scheduleGrace:
                 let grace = config.interruptGrace
                 Task {

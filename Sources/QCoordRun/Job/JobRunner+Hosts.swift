@@ -33,27 +33,8 @@ extension JobRunner {
         await withTaskGroup(of: (InventoryHost, SSHAgentLink, String?, TreeSyncReport?).self) { group in
             for (host, link) in started {
                 group.addTask {
-                    if let root {
-                        if let workdir = host.workdir {
-                            link.setPathMap(.init(local: root, remote: workdir))
-                            log.info("host \(host.name): test tree \(root) is \(workdir) there (inventory workdir)")
-                        } else {
-                            do {
-                                let m = try manifest?.get() ?? TreeManifest(entries: [])
-                                let report = try await TreeSync.sync(m, root: root, session: link.session,
-                                                                     python: host.python ?? "python3")
-                                link.setPathMap(.init(local: root, remote: report.remoteDirectory))
-                                log.info("host \(host.name): test tree \(root) synced to \(report.remoteDirectory): "
-                                         + "sent \(report.bytesSent) bytes in \(report.filesSent) files of "
-                                         + "\(m.entries.count) (\(m.totalBytes) bytes)\(report.wasComplete ? ", already there" : "")")
-                                return (host, link, nil, report)
-                            } catch {
-                                await link.shutdown(grace: .zero)
-                                return (host, link, "cannot sync the test tree \(root): \(error)", nil)
-                            }
-                        }
-                    }
-                    return (host, link, nil, nil)
+                    let (problem, report) = await prepareTree(host, link: link, root: root, manifest: manifest, log: log)
+                    return (host, link, problem, report)
                 }
             }
             for await (host, link, problem, synced) in group {
@@ -92,11 +73,49 @@ extension JobRunner {
             note = "TREE SYNC  : \(root): sent \(sent.reduce(0) { $0 + $1.bytes }) bytes ("
                 + sent.map { "\($0.host) \($0.bytes) B in \($0.files) files" }.joined(separator: ", ") + ")"
         }
+        // A lost host is connected again the same way: agent, `ready`, test tree.
+        let hello = CoordinatorMessage.Hello(jobID: job.jobID, env: request.configuration.env,
+                                             params: request.configuration.params)
+        let reconnect: Coordinator.Reconnect = { name in
+            guard let host = hosts.inventory.hosts.first(where: { $0.name == name }) else {
+                throw RunError.agentStart(host: name, reason: "not in the inventory")
+            }
+            let link = try await SSHAgentLinks.startOne(host, settings: hosts.settings, hello: hello, log: log,
+                                                        readyTimeout: .seconds(30))
+            if let problem = await prepareTree(host, link: link, root: root, manifest: manifest, log: log).problem {
+                throw RunError.agentStart(host: name, reason: problem)
+            }
+            return link
+        }
         // The Scheduler routes by the same Planner rules from each link's `ready`; tests no
         // reachable host can run are decided here, before the job starts.
         return await execute(request, job: job, links: links, noHostReason: noHostReason,
                              verdicts: routing.verdicts, closingNote: note, console: console, interrupts: interrupts,
-                             events: events)
+                             events: events, reconnect: reconnect)
+    }
+
+    /// Gives a started host the test tree: its own copy (`workdir`) or a sync; on failure the
+    /// link is shut down and the problem returned.
+    static func prepareTree(_ host: InventoryHost, link: SSHAgentLink, root: String?,
+                            manifest: Result<TreeManifest, any Error>?, log: JobLog) async -> (problem: String?, report: TreeSyncReport?) {
+        guard let root else { return (nil, nil) }
+        if let workdir = host.workdir {
+            link.setPathMap(.init(local: root, remote: workdir))
+            log.info("host \(host.name): test tree \(root) is \(workdir) there (inventory workdir)")
+            return (nil, nil)
+        }
+        do {
+            let m = try manifest?.get() ?? TreeManifest(entries: [])
+            let report = try await TreeSync.sync(m, root: root, session: link.session, python: host.python ?? "python3")
+            link.setPathMap(.init(local: root, remote: report.remoteDirectory))
+            log.info("host \(host.name): test tree \(root) synced to \(report.remoteDirectory): "
+                     + "sent \(report.bytesSent) bytes in \(report.filesSent) files of "
+                     + "\(m.entries.count) (\(m.totalBytes) bytes)\(report.wasComplete ? ", already there" : "")")
+            return (nil, report)
+        } catch {
+            await link.shutdown(grace: .zero)
+            return ("cannot sync the test tree \(root): \(error)", nil)
+        }
     }
 
     /// Starts every host's agent in parallel; reports (job.log and stderr) each one it cannot use.

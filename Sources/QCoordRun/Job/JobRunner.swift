@@ -41,11 +41,12 @@ public enum JobRunner {
     /// Runs the tests on `links` and writes the report; shuts the links down.
     static func execute(_ request: JobRequest, job: JobStart, links: [Coordinator.HostLink], noHostReason: String,
                         verdicts: [Int: HostRouting.Verdict] = [:], closingNote: String? = nil,
-                        console: Console, interrupts: AsyncStream<Void>, events: JobEventSink) async -> JobExitCode {
+                        console: Console, interrupts: AsyncStream<Void>, events: JobEventSink,
+                        reconnect: Coordinator.Reconnect? = nil) async -> JobExitCode {
         let (directory, log, recorder, jobID) = (job.directory, job.log, job.recorder, job.jobID)
         let coordinator = Coordinator(tests: request.tests, links: links, directory: directory, recorder: recorder,
                                       log: log, config: request.configuration, console: console,
-                                      noHostReason: noHostReason, verdicts: verdicts, events: events,
+                                      noHostReason: noHostReason, verdicts: verdicts, events: events, reconnect: reconnect,
                                       completed: request.resume?.completed ?? [:])
         let interruptWatcher = Task {
             for await _ in interrupts { await coordinator.userInterrupt() }
@@ -54,6 +55,11 @@ public enum JobRunner {
         interruptWatcher.cancel()
         let interruption = await coordinator.interruptionReason
         for l in links { await l.link.shutdown(grace: .seconds(5)) }
+        // Hosts that were lost and came back have new links.
+        let originals = Set(links.map { ObjectIdentifier($0.link as AnyObject) })
+        for link in await coordinator.currentLinks where !originals.contains(ObjectIdentifier(link as AnyObject)) {
+            await link.shutdown(grace: .seconds(5))
+        }
 
         let endDate = Date()
         let summary = JobSummary(

@@ -19,6 +19,12 @@ public struct RunConfiguration: Sendable {
     public var timings: Timings = Timings()
     /// `--exclusive-tag TAG`: tests sharing a value of this tag never overlap on one host.
     public var exclusiveTag: String?
+    /// `--retries`: a FAILed or ERRORed test runs again up to this many times (another host when
+    /// there is one); the last attempt decides its status.
+    public var retries = 0
+    /// `--host-give-up`: seconds a test waits for a lost host being reconnected that is the only
+    /// one able to run it; then it ends ERROR with the loss as the reason.
+    public var hostGiveUp: Double = 60
     /// Told every test that ran, as it ends (the timing history records it).
     public var resultObserver: (@Sendable (TestResult) -> Void)?
 

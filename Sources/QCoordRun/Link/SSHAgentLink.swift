@@ -27,6 +27,10 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
     private var tasks: [Task<Void, Never>] = []
     private let idleLimit: Duration
 
+    /// Silence after which a host is lost: the agent's heartbeat comes every second, and the
+    /// watchdog looks every half second, so a dead or frozen host is noticed within 8.5 s.
+    public static let defaultIdleLimit: Duration = .seconds(8)
+
     /// The remote path of the agent for `source`, relative to the login directory.
     public static func remoteAgentPath(source: String = AgentBundle.source) -> String {
         ".cache/qcoord/agents/qcoord_agent-\(AgentCache.fnv1a(source)).py"
@@ -37,7 +41,7 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
     /// agent failure (host key, auth, no python3 …) as the reason.
     public static func start(host: String, ssh: SSHConnectOptions, python: String = "python3",
                              hello: CoordinatorMessage.Hello, log: JobLog, readyTimeout: Duration = .seconds(60),
-                             idleLimit: Duration = .seconds(30), agentSource: String = AgentBundle.source) async throws -> SSHAgentLink {
+                             idleLimit: Duration = defaultIdleLimit, agentSource: String = AgentBundle.source) async throws -> SSHAgentLink {
         let began = ContinuousClock.now
         let session: SSHSession
         do {
@@ -233,10 +237,18 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
     /// TCP_USER_TIMEOUT can notice a cut link), then, past `idleLimit`, the host is lost.
     private func startWatchdog() {
         let watchdog = Task { [self] in
+            var lastProbe = ContinuousClock.now
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                let idle = ContinuousClock.now - lock.withLock { lastSeen }
-                if idle > .seconds(3) { try? await session.probe() }
+                try? await Task.sleep(for: .milliseconds(500))
+                let now = ContinuousClock.now
+                let idle = now - lock.withLock { lastSeen }
+                if idle > .seconds(2), now - lastProbe > .seconds(2) {
+                    // Not awaited: the probe waits for the session's thread, which a blocking call
+                    // to a frozen host can hold for the I/O timeout, longer than the idle limit.
+                    lastProbe = now
+                    let session = self.session
+                    Task { try? await session.probe() }
+                }
                 if idle > idleLimit {
                     reportLost("no heartbeat from the agent for \(idle.components.seconds) s")
                     await channel.close()

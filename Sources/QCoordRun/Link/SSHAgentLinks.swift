@@ -9,15 +9,9 @@ public enum SSHAgentLinks {
                              log: JobLog, readyTimeout: Duration = .seconds(60)) async -> [(host: InventoryHost, link: Result<SSHAgentLink, RunError>)] {
         await withTaskGroup(of: (Int, Result<SSHAgentLink, RunError>).self) { group in
             for (index, host) in inventory.hosts.enumerated() {
-                var hostHello = hello
-                hostHello.qemuSearch = SSHSettings.qemuSearch(for: host)
-                hostHello.env = hello.env.merging(host.env) { _, own in own }
-                let finalHello = hostHello
                 group.addTask {
                     do {
-                        let link = try await SSHAgentLink.start(host: host.name, ssh: settings.options(for: host),
-                                                                python: host.python ?? "python3", hello: finalHello,
-                                                                log: log, readyTimeout: readyTimeout)
+                        let link = try await startOne(host, settings: settings, hello: hello, log: log, readyTimeout: readyTimeout)
                         return (index, .success(link))
                     } catch let error as RunError {
                         return (index, .failure(error))
@@ -30,5 +24,16 @@ public enum SSHAgentLinks {
             for await (index, result) in group { byIndex[index] = result }
             return inventory.hosts.enumerated().compactMap { index, host in byIndex[index].map { (host, $0) } }
         }
+    }
+
+    /// One host's agent (at the job's start, or when a lost host is reconnected).
+    public static func startOne(_ host: InventoryHost, settings: SSHSettings, hello: CoordinatorMessage.Hello,
+                                log: JobLog, readyTimeout: Duration = .seconds(60)) async throws -> SSHAgentLink {
+        var hostHello = hello
+        hostHello.qemuSearch = SSHSettings.qemuSearch(for: host)
+        hostHello.env = hello.env.merging(host.env) { _, own in own }
+        return try await SSHAgentLink.start(host: host.name, ssh: settings.options(for: host),
+                                            python: host.python ?? "python3", hello: hostHello,
+                                            log: log, readyTimeout: readyTimeout, idleLimit: settings.idleLimit)
     }
 }

@@ -8,9 +8,13 @@ public struct SSHSettings: Sendable {
     /// `-i` files, tried after the host's own `identity`.
     public var identityFiles: [String]
     public var connectTimeout: Duration
+    /// `--host-idle-limit`: a host whose agent is silent this long (no heartbeat) is lost; also
+    /// the socket's TCP_USER_TIMEOUT, so a cut link fails as fast.
+    public var idleLimit: Duration
 
     public init(knownHostsFile: String? = nil, acceptNewHostKeys: Bool = false, identityFiles: [String] = [],
-                connectTimeout: Duration = .seconds(10)) {
+                connectTimeout: Duration = .seconds(10), idleLimit: Duration = SSHAgentLink.defaultIdleLimit) {
+        self.idleLimit = idleLimit
         self.knownHostsFile = knownHostsFile
         self.acceptNewHostKeys = acceptNewHostKeys
         self.identityFiles = identityFiles
@@ -23,7 +27,7 @@ public struct SSHSettings: Sendable {
         SSHConnectOptions(host: host.address, name: host.name, port: host.port, user: host.user,
                           identityFiles: (host.identity.map { [$0] } ?? []) + identityFiles,
                           knownHostsFile: knownHostsFile, acceptNewHostKeys: acceptNewHostKeys,
-                          connectTimeout: connectTimeout)
+                          connectTimeout: connectTimeout, tcpUserTimeout: idleLimit)
     }
 
     /// What the agent on `host` is told about finding QEMU.

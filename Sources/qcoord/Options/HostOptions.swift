@@ -25,6 +25,10 @@ struct HostOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds to wait for each host's SSH connection.", valueName: "S"))
     var connectTimeout: Double = 10
 
+    @Option(help: ArgumentHelp("Seconds without a heartbeat from a host's agent before the host counts as lost (also its TCP_USER_TIMEOUT).",
+                               valueName: "S"))
+    var hostIdleLimit: Double = 8
+
     func validate() throws {
         if hosts != nil && inventory != nil {
             throw ValidationError("'--hosts' and '--inventory' cannot be combined; list the hosts in the inventory")
@@ -33,6 +37,7 @@ struct HostOptions: ParsableArguments {
             do { _ = try HostSpec.parseList(hosts) } catch { throw ValidationError("'--hosts': \(error)") }
         }
         if connectTimeout <= 0 { throw ValidationError("'--connect-timeout' must be a positive number of seconds") }
+        if hostIdleLimit < 2 { throw ValidationError("'--host-idle-limit' must be at least 2 seconds (the agent's heartbeat comes every second)") }
     }
 
     /// The configured hosts; nil when neither option was given.
@@ -46,6 +51,6 @@ struct HostOptions: ParsableArguments {
 
     var settings: SSHSettings {
         SSHSettings(knownHostsFile: knownHosts, acceptNewHostKeys: acceptNewHostKeys, identityFiles: identity,
-                    connectTimeout: .milliseconds(Int(connectTimeout * 1000)))
+                    connectTimeout: .milliseconds(Int(connectTimeout * 1000)), idleLimit: .milliseconds(Int(hostIdleLimit * 1000)))
     }
 }

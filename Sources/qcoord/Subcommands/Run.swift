@@ -43,6 +43,14 @@ extension QCoord {
         @Flag(help: "Stop dispatching tests after the first FAIL or ERROR.")
         var failfast = false
 
+        @Option(help: ArgumentHelp("Run a FAILed or ERRORed test again, up to N times, on another host when there is one; the last attempt decides (a pass after a failure is counted FLAKY).",
+                                   valueName: "N"))
+        var retries = 0
+
+        @Option(help: ArgumentHelp("With hosts: how long tests only a lost host can run wait for it to come back (it is reconnected with backoff) before they end ERROR.",
+                                   valueName: "S"))
+        var hostGiveUp: Double = 60
+
         @Option(help: ArgumentHelp("Where job directories go (default: ~/qcoord/job-results).", valueName: "DIR"))
         var jobResultsDir: String?
 
@@ -86,6 +94,8 @@ extension QCoord {
             if resume != nil && !resolve.references.isEmpty {
                 throw ValidationError("'--resume' runs the job's recorded tests: give no test references")
             }
+            if retries < 0 { throw ValidationError("'--retries' must be 0 or more") }
+            if hostGiveUp < 0 { throw ValidationError("'--host-give-up' must be 0 or more seconds") }
             if dryRun && hostOptions.hosts == nil && hostOptions.inventory == nil {
                 throw ValidationError("'--dry-run' needs hosts: give '--hosts LIST' or '--inventory FILE'")
             }
@@ -136,6 +146,8 @@ extension QCoord {
             var config = RunConfiguration(
                 params: params, env: replaying?.record.env ?? RunConfiguration.testEnvironment(from: environment, extra: extraEnv),
                 timeout: timeout, jobTimeout: jobTimeout, failfast: failfast, workdir: cwd)
+            config.retries = retries
+            config.hostGiveUp = hostGiveUp
             var hostJob: HostJob?
             do {
                 if let inventory = try hostOptions.loadInventory() {
@@ -178,6 +190,7 @@ extension QCoord {
             if let inventory = hostOptions.inventory { args["inventory"] = inventory }
             if let timeout { args["timeout"] = String(timeout) }
             if let jobTimeout { args["job_timeout"] = String(jobTimeout) }
+            if retries > 0 { args["retries"] = String(retries) }
             for (k, v) in params { args["param." + k] = v }
             return args
         }

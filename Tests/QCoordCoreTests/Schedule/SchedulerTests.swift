@@ -207,3 +207,100 @@ import QCoordCore
         #expect(s.isIdle && s.pending.isEmpty)
     }
 }
+
+/// Faults: retries with an avoid-host preference, quarantine after consecutive lost hosts, and
+/// tests kept queued for a lost host that is being reconnected.
+@Suite struct SchedulerFaultTests {
+    @Test func retryGoesToAHostThatHasNotRunTheTest() {
+        var s = Scheduler(testCount: 3)
+        #expect(s.handle(.hostUp(host: "a", slots: 1)) == [.init(test: 0, host: "a", attempt: 1)])
+        #expect(s.handle(.hostUp(host: "b", slots: 1)) == [.init(test: 1, host: "b", attempt: 1)])
+        // 0 failed on a: a must not take it back while b (untried) may; a takes the next new test.
+        #expect(s.handle(.retry(test: 0, host: "a")) == [.init(test: 2, host: "a", attempt: 1)])
+        #expect(s.pending == [0])
+        // b frees a slot: the retried test goes there, before any new test.
+        #expect(s.handle(.taskFinished(test: 1, host: "b")) == [.init(test: 0, host: "b", attempt: 2)])
+    }
+
+    @Test func retryReturnsToTheSameHostWhenItIsTheOnlyOne() {
+        var s = Scheduler(testCount: 2)
+        _ = s.handle(.hostUp(host: "a", slots: 1))
+        // Every live host has run it: the same host runs it again, before the new test 1.
+        #expect(s.handle(.retry(test: 0, host: "a")) == [.init(test: 0, host: "a", attempt: 2)])
+        #expect(s.handle(.retry(test: 0, host: "a")) == [.init(test: 0, host: "a", attempt: 3)])
+        #expect(s.handle(.taskFinished(test: 0, host: "a")) == [.init(test: 1, host: "a", attempt: 1)])
+    }
+
+    @Test func retryAfterAHostTriedItWasLostStillPrefersAnUntriedHost() {
+        var s = Scheduler(testCount: 2)
+        _ = s.handle(.hostUp(host: "a", slots: 1))        // 0 on a
+        _ = s.handle(.hostUp(host: "b", slots: 1))        // 1 on b
+        _ = s.handle(.hostUp(host: "c", slots: 1))        // nothing left
+        #expect(s.handle(.retry(test: 0, host: "a")) == [.init(test: 0, host: "c", attempt: 2)])
+        // c dies with it: 0 comes back (one loss is not a quarantine) and b, untried, takes it.
+        #expect(s.handle(.hostLost(host: "c")).isEmpty)
+        #expect(s.takeQuarantined().isEmpty)
+        #expect(s.handle(.taskFinished(test: 1, host: "b")) == [.init(test: 0, host: "b", attempt: 3)])
+    }
+
+    @Test func aTestInFlightOnTwoConsecutiveLostHostsIsQuarantined() {
+        var s = Scheduler(testCount: 2)
+        _ = s.handle(.hostUp(host: "a", slots: 1))        // 0 on a
+        _ = s.handle(.hostUp(host: "b", slots: 1))        // 1 on b
+        _ = s.handle(.hostUp(host: "c", slots: 1))
+        // a dies with 0: c takes it; c dies with it too: quarantined, not dispatched again.
+        #expect(s.handle(.hostLost(host: "a")) == [.init(test: 0, host: "c", attempt: 2)])
+        #expect(s.handle(.hostLost(host: "c")).isEmpty)
+        let q = s.takeQuarantined()
+        #expect(q.map(\.test) == [0])
+        #expect(q.first?.hosts == ["a", "c"])
+        #expect(s.takeQuarantined().isEmpty)
+        #expect(s.pending.isEmpty)
+        #expect(s.handle(.taskFinished(test: 1, host: "b")).isEmpty)
+        #expect(s.isIdle)
+    }
+
+    @Test func aNormalEndBetweenTwoLossesResetsTheCount() {
+        var s = Scheduler(testCount: 1)
+        _ = s.handle(.hostUp(host: "a", slots: 1))
+        _ = s.handle(.hostUp(host: "b", slots: 1))
+        #expect(s.handle(.hostLost(host: "a")) == [.init(test: 0, host: "b", attempt: 2)])
+        // It ended FAIL on b (a verdict, not a loss) and is retried; a is back.
+        _ = s.handle(.hostUp(host: "a", slots: 1))
+        #expect(s.handle(.retry(test: 0, host: "b")) == [.init(test: 0, host: "a", attempt: 3)])
+        #expect(s.handle(.hostLost(host: "a")) == [.init(test: 0, host: "b", attempt: 4)])
+        #expect(s.takeQuarantined().isEmpty)
+    }
+
+    @Test func lostHostRejoinsAndTakesWorkAgain() {
+        var s = Scheduler(testCount: 2)
+        _ = s.handle(.hostUp(host: "a", slots: 1))
+        #expect(s.handle(.hostLost(host: "a")).isEmpty)
+        #expect(s.liveHosts.isEmpty)
+        #expect(s.handle(.hostUp(host: "a", slots: 1)) == [.init(test: 0, host: "a", attempt: 2)])
+        #expect(s.handle(.taskFinished(test: 0, host: "a")) == [.init(test: 1, host: "a", attempt: 1)])
+    }
+
+    @Test func testsALostHostBeingReconnectedCouldRunAreKept() {
+        let tests = [SchedulerTests.test("arm", tags: ["arch": ["aarch64"]]),
+                     SchedulerTests.test("x86", tags: ["arch": ["x86_64"]])]
+        var s = Scheduler(tests: tests)
+        _ = s.handle(.hostUp(host: "arm", slots: 1, capabilities: SchedulerTests.caps("aarch64", qemu: ["aarch64"])))
+        _ = s.handle(.hostUp(host: "x86", slots: 1, capabilities: SchedulerTests.caps("x86_64", qemu: ["x86_64"])))
+        _ = s.handle(.hostLost(host: "arm"))
+        _ = s.handle(.hostLost(host: "x86"))
+        // While "arm" is retried, its test waits; "x86" was given up on.
+        #expect(s.drainIneligible(awaiting: ["arm"]) == [1])
+        #expect(s.pending == [0])
+        #expect(s.drainIneligible(awaiting: []) == [0])
+    }
+
+    @Test func retriedTestNoHostCanRunAnyMoreIsDrained() {
+        var s = Scheduler(testCount: 2)
+        _ = s.handle(.hostUp(host: "a", slots: 1))
+        _ = s.handle(.stop)
+        _ = s.handle(.retry(test: 0, host: "a"))
+        #expect(s.drainPending() == [0, 1])
+        #expect(s.isIdle)
+    }
+}

@@ -87,7 +87,7 @@ import QCoordReport
         let c = h.coordinator(Self.tests(["quick", "slow", "never"]), links: [.init(link: link, slots: 1)], config: config)
         let results = await c.run()
         #expect(results.map(\.status) == [.pass, .interrupted, .skip])
-        #expect(link.cancelled == ["2"])
+        #expect(link.cancelled == ["2.1"])
         #expect(results[2].failReason == "Job timeout (0.3 s) reached")
         #expect(JobSummary(jobID: "", jobDir: "", jobName: "", start: "", timestamp: "", jobTime: 0, tests: results,
                            interruption: await c.interruptionReason).exitCode.rawValue == 8)

@@ -15,6 +15,8 @@ final class FakeAgentLink: AgentLink, @unchecked Sendable {
         case die
         /// Sends a file chunk with this name, then passes.
         case file(String)
+        /// Finishes with this status after `seconds` (unless cancelled first: then INTERRUPTED).
+        case finishAfter(Double, TestStatus, String?)
     }
 
     let host: String
@@ -55,6 +57,12 @@ final class FakeAgentLink: AgentLink, @unchecked Sendable {
             sink.yield(.message(.finished(.init(taskID: task.taskID, status: .pass, failReason: nil, timeS: 0.1))))
         case .hang, .ignoreCancel:
             break
+        case .finishAfter(let seconds, let status, let reason):
+            let sink = self.sink
+            Task {
+                try? await Task.sleep(for: .seconds(seconds))
+                sink.yield(.message(.finished(.init(taskID: task.taskID, status: status, failReason: reason, timeS: seconds))))
+            }
         case .die:
             sink.yield(.lost(reason: "agent crashed"))
             sink.finish()
@@ -70,6 +78,9 @@ final class FakeAgentLink: AgentLink, @unchecked Sendable {
     }
 
     func shutdown(grace: Duration) async { sink.finish() }
+
+    /// Sends an event as if the agent had (a late message from an earlier life of the host).
+    func inject(_ event: AgentEvent) { sink.yield(event) }
 }
 
 /// Collects console output.

@@ -1,12 +1,10 @@
 # Fault injection on a 3-host netns testbed of its own (prefix qcft, 10.231.13): a host's link
 # cut, its sshd session or agent SIGKILLed, its processes SIGSTOPped, the coordinator
 # SIGKILLed then resumed, each mid-test (Tests/QCoordIntegrationTests/Faults). Down always.
-# Part of `make check-faults` (a prerequisite only: mk/faults.mk may give check-faults a recipe
-# of its own); alone: `make check-fault-injection`.
-.PHONY: check-faults check-fault-injection
+# (The fault-handling unit suites are check-fault-handling, mk/fault-handling.mk.)
+.PHONY: check-faults
 FAULTS_TESTBED_DIR ?= $(CURDIR)/build/testbed-faults
-check-faults: check-fault-injection
-check-fault-injection: build
+check-faults: build
 	@export QCOORD_TESTBED_DIR=$(FAULTS_TESTBED_DIR) QCOORD_TESTBED_PREFIX=qcft QCOORD_TESTBED_NET=10.231.13 \
 	    QCOORD_TESTBED_MODE=netns QCOORD_TESTBED_PYTHON=$(MH_PYTHON) \
 	    QCOORD_FAULTS_DIR=$(FAULTS_TESTBED_DIR) QCOORD_FAULTS_PREFIX=qcft; \
