@@ -53,12 +53,12 @@ def install(home, req, out):
         return
     proc = subprocess.run([python, "-c", "import importlib.metadata as m, avocado.core.settings; "
                            "print(m.version('avocado-framework'))"],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
     if proc.returncode != 0:
-        out["error"] = "the installed Avocado does not import: " + tail(proc.stdout)
+        out["error"] = "the installed Avocado does not import: " + tail(proc.stderr)
         return
     with open(os.path.join(venv, ".qcoord-deployed.json"), "w") as f:
-        json.dump({"avocado": proc.stdout.strip(), "requirements": req["requirements"]}, f)
+        json.dump({"avocado": proc.stdout.strip().splitlines()[-1], "requirements": req["requirements"]}, f)
 
 def main():
     req = json.loads(sys.stdin.read() or "{}")

@@ -68,7 +68,7 @@ public enum HostDeployer {
             await link.shutdown(grace: .seconds(5))
             report.capabilities = caps
             let qemu = caps.qemu.keys.sorted().map { name in
-                "\(name) \(caps.qemu[name].map { String($0.version.split(separator: " ").first ?? "") } ?? "")"
+                "qemu-system-\(name) \(caps.qemu[name].map { String($0.version.split(separator: " ").first ?? "") } ?? "")"
             }
             report.add("qemu", qemu.isEmpty
                 ? "no qemu-system-* found; install the qemu-system packages, or set 'qemu_dirs' in the inventory"
@@ -96,13 +96,13 @@ public enum HostDeployer {
             python = "python3"
             probe = try await runHelper(session, host: host.name, python: python, request: .init(venv: venv))
         }
-        report.add(python, "\(probe.executable) \(probe.version) (\(probe.machine))")
+        report.add("python", "\(python): Python \(probe.version) (\(probe.executable), \(probe.machine))")
 
         var inventoryPython = configured
         if let avocado, let venv {
-            let label = "venv ~/\(venv)"
+            let label = "avocado"
             if probe.venvState == "ready" && probe.venvAvocado == avocado {
-                report.add(label, "already present (Avocado \(avocado))")
+                report.add(label, "venv ~/\(venv): already present (Avocado \(avocado))")
             } else {
                 guard let wheels else { throw DeployError.wheels("no wheel cache") }
                 let pyVersion = probe.version.split(separator: ".").prefix(2).joined(separator: ".")
@@ -130,7 +130,7 @@ public enum HostDeployer {
                 }
                 let seconds = Double((ContinuousClock.now - began).components.attoseconds) / 1e18
                     + Double((ContinuousClock.now - began).components.seconds)
-                report.add(label, String(format: "installed Avocado %@ (%.1f s)", answer.venvAvocado ?? avocado, seconds), changed: true)
+                report.add(label, "venv ~/\(venv): installed Avocado \(answer.venvAvocado ?? avocado) (\(String(format: "%.1f", seconds)) s)", changed: true)
             }
             inventoryPython = Self.inventoryPython(avocado: avocado)
         }

@@ -36,7 +36,10 @@ public actor WheelCache {
 
     public func wheels(avocado version: String, python: String) async -> Result<WheelSet, DeployError> {
         let key = Self.setName(avocado: version, python: python)
-        if let task = pending[key] { return await task.value }
+        if let task = pending[key] {
+            // Another host asked first: only its report says the wheels were downloaded.
+            return await task.value.map { var set = $0; set.downloaded = false; return set }
+        }
         let directory = self.directory
         let pipPython = self.pipPython
         let task = Task.detached {
