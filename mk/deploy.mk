@@ -9,3 +9,11 @@ $(VENV_ANSIBLE)/bin/ansible-playbook:
 check-ansible: $(VENV_ANSIBLE)/bin/ansible-playbook
 	$(VENV_ANSIBLE)/bin/ansible-playbook --syntax-check -i deploy/ansible/inventory.example.ini deploy/ansible/site.yml
 CHECK_TARGETS += check-ansible
+
+# `qcoord deploy` on a 2-host testbed of its own (prefix qcdp, 10.231.14): Avocado venvs from
+# locally downloaded wheels (cached in build/wheels), idempotence, a job with the venv.
+.PHONY: check-deploy
+check-deploy: build
+	QCOORD=$(QCOORD) PIP_PYTHON=$(VENV113)/bin/python QCOORD_TESTBED_DIR=$(CURDIR)/build/testbed-deploy \
+	  QCOORD_TESTBED_PREFIX=qcdp QCOORD_TESTBED_NET=10.231.14 bash scripts/check-deploy.sh
+CHECK_TARGETS += check-deploy
