@@ -17,3 +17,11 @@ check-deploy: build
 	QCOORD=$(QCOORD) PIP_PYTHON=$(VENV113)/bin/python QCOORD_TESTBED_DIR=$(CURDIR)/build/testbed-deploy \
 	  QCOORD_TESTBED_PREFIX=qcdp QCOORD_TESTBED_NET=10.231.14 bash scripts/check-deploy.sh
 CHECK_TARGETS += check-deploy
+
+# deploy/gitlab-ci/.gitlab-ci.yml run locally (its script: lines in bash, parallel: N as
+# CI_NODE_INDEX/CI_NODE_TOTAL, artifacts handed on), twice (without, then with --timings),
+# against an unsharded run of examples/tests. PyYAML from the Ansible venv.
+.PHONY: check-gitlab-ci
+check-gitlab-ci: build $(VENV_ANSIBLE)/bin/ansible-playbook
+	$(VENV_ANSIBLE)/bin/python scripts/check-gitlab-ci.py --qcoord $(QCOORD) --python $(VENV113)/bin/python --tests examples/tests
+CHECK_TARGETS += check-gitlab-ci
