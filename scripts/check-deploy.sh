@@ -60,6 +60,16 @@ assert len(tests) == 6 and not bad and hosts == {"h1", "h2"}, (len(tests), bad, 
 print("check-deploy: qcoord run with the deployed venv: 6 INSTRUMENTED tests PASS on h1 and h2")
 PY
 
+# Repair: h1's venv lost its marker (an interrupted install), h2's venv is gone while the
+# inventory already names it (a new host): both redone, h2's with python3 instead.
+rm "$T/h1/home/.cache/qcoord/venv-avocado-113.0/.qcoord-deployed.json"
+rm -rf "$T/h2/home/.cache/qcoord/venv-avocado-113.0"
+deploy --inventory "$OUT/inventory.yaml" --with-avocado 113.0 >"$OUT/repair.txt" 2>&1 || fail "repair deploy exited $?"
+expect "$OUT/repair.txt" '^  \+ avocado  venv ~/.cache/qcoord/venv-avocado-113.0: installed Avocado 113.0' 2 "repair reinstalls both"
+expect "$OUT/repair.txt" '^    python   python3: ' 1 "h2 falls back to python3"
+expect "$OUT/repair.txt" '^    python   ~/.cache/qcoord/venv-avocado-113.0/bin/python: ' 1 "h1 uses its venv python"
+expect "$OUT/repair.txt" '^    wheels   .*0 shipped' 2 "the hosts keep their wheels"
+
 # Avocado 88.1 (QEMU 7.x's) next to it on h1, and a job with it.
 deploy --inventory "$T/inventory.yaml" --with-avocado 88.1 >"$OUT/v88.txt" 2>&1 || fail "deploy 88.1 exited $?"
 expect "$OUT/v88.txt" 'venv-avocado-88.1: installed Avocado 88.1' 2 "88.1 installs"
