@@ -128,8 +128,8 @@ public enum HostDeployer {
                 guard answer.venvState == "ready" else {
                     throw DeployError.install(host: host.name, reason: "the venv is \(answer.venvState ?? "missing") after installing")
                 }
-                let seconds = Double((ContinuousClock.now - began).components.attoseconds) / 1e18
-                    + Double((ContinuousClock.now - began).components.seconds)
+                let took = (ContinuousClock.now - began).components
+                let seconds = Double(took.seconds) + Double(took.attoseconds) / 1e18
                 report.add(label, "venv ~/\(venv): installed Avocado \(answer.venvAvocado ?? avocado) (\(String(format: "%.1f", seconds)) s)", changed: true)
             }
             inventoryPython = Self.inventoryPython(avocado: avocado)
