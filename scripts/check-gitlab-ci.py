@@ -45,7 +45,7 @@ def jobs_by_stage(pipeline):
     return [(stage, [(n, j) for n, j in jobs.items() if j.get("stage", "test") == stage]) for stage in stages]
 
 
-def run_job(name, job, env, workdir, artifacts_dir, log):
+def run_job(name, job, env, workdir, artifacts_dir, log, expect_exit=0):
     os.makedirs(workdir)
     if os.path.isdir(artifacts_dir):
         shutil.copytree(artifacts_dir, workdir, symlinks=True, dirs_exist_ok=True)
@@ -58,10 +58,10 @@ def run_job(name, job, env, workdir, artifacts_dir, log):
     print("check-gitlab-ci: %s%s: exit %d in %.1f s (log %s)" % (
         name, " %s/%s" % (env["CI_NODE_INDEX"], env["CI_NODE_TOTAL"]) if "CI_NODE_INDEX" in env else "",
         proc.returncode, time.time() - started, log))
-    if proc.returncode != 0:
+    if proc.returncode != expect_exit:
         with open(log) as f:
             sys.stderr.write(f.read()[-3000:])
-        fail("job %s exited %d" % (name, proc.returncode))
+        fail("job %s exited %d, expected %d" % (name, proc.returncode, expect_exit))
     artifacts = job.get("artifacts", {})
     kept = []
     for pattern in artifacts.get("paths", []):
@@ -112,9 +112,22 @@ def main():
     merged = run_pipeline(pipeline, env, os.path.join(args.work, "pipeline-1"), qcoord, python, tests, timed=False)
     shutil.copy(merged, env["QCOORD_TIMINGS"])
     run_pipeline(pipeline, env, os.path.join(args.work, "pipeline-2"), qcoord, python, tests, timed=True)
+    # A failing test: every shard job still succeeds (all reports land), the report job writes
+    # the report and then fails with the merged exit code 1.
+    failing = os.path.join(args.work, "tests-with-a-failure")
+    shutil.copytree(tests, failing)
+    with open(os.path.join(failing, "fails.sh"), "w") as f:
+        f.write("#!/bin/sh\necho 'this test fails on purpose'\nexit 1\n")
+    os.chmod(os.path.join(failing, "fails.sh"), 0o755)
+    env["QCOORD_TESTS"] = failing
+    merged = run_pipeline(pipeline, env, os.path.join(args.work, "pipeline-3"), qcoord, python, failing, timed=True,
+                          report_exit=1)
+    statuses = [t["status"] for t in load_results(merged)["tests"]]
+    if statuses.count("FAIL") != 1:
+        fail("pipeline with a failing test: statuses %s" % statuses)
 
 
-def run_pipeline(pipeline, env, work, qcoord, python, tests, timed):
+def run_pipeline(pipeline, env, work, qcoord, python, tests, timed, report_exit=0):
     """One pipeline: every job, then the checks; returns the merged results.json."""
     os.makedirs(work)
     artifacts_dir = os.path.join(work, "artifacts")
@@ -130,8 +143,9 @@ def run_pipeline(pipeline, env, work, qcoord, python, tests, timed):
                     job_env.update(CI_NODE_INDEX=str(index), CI_NODE_TOTAL=str(total))
                     test_jobs = total
                 workdir = os.path.join(work, "%s-%d" % (name, index))
-                run_job(name, job, job_env, workdir, artifacts_dir, workdir + ".log")
                 reports = job.get("artifacts", {}).get("reports", {})
+                run_job(name, job, job_env, workdir, artifacts_dir, workdir + ".log",
+                        expect_exit=report_exit if "junit" in reports else 0)
                 if "junit" in reports:
                     junit = os.path.join(workdir, reports["junit"])
                     html = os.path.join(os.path.dirname(junit), "results.html")
@@ -180,7 +194,7 @@ def run_pipeline(pipeline, env, work, qcoord, python, tests, timed):
             fail("%s: --timings %s" % (shard_args, "missing" if timed else "given without a timings file"))
     print("check-gitlab-ci: %s: %d shards (%s tests each) merged into %d tests, statuses and counts as the "
           "unsharded run; JUnit valid; HTML present" % (
-              "with --timings" if timed else "no timings yet", len(shards),
+              ("with --timings" if timed else "no timings yet") + (", one test failing" if report_exit else ""), len(shards),
               "/".join(str(len(s["tests"])) for s in shards), len(names)))
     return os.path.join(os.path.dirname(junit), "results.json")
 
