@@ -15,11 +15,13 @@ public actor WheelCache {
     }
 
     public let directory: String
-    /// The local Python whose pip does the download.
-    public let pipPython: String
+    /// The local Python whose pip does the download; nil: a venv of the cache's own
+    /// (`DIR/.pip-venv`, made with `python3 -m venv`), as Debian's python3 has no pip.
+    public let pipPython: String?
     private var pending: [String: Task<Result<WheelSet, DeployError>, Never>] = [:]
+    private var ownPip: Task<Result<String, DeployError>, Never>?
 
-    public init(directory: String, pipPython: String) {
+    public init(directory: String, pipPython: String?) {
         self.directory = directory
         self.pipPython = pipPython
     }
@@ -41,21 +43,60 @@ public actor WheelCache {
             return await task.value.map { var set = $0; set.downloaded = false; return set }
         }
         let directory = self.directory
-        let pipPython = self.pipPython
+        let pip: Task<Result<String, DeployError>, Never>
+        if let pipPython {
+            pip = Task { .success(pipPython) }
+        } else if let ownPip {
+            pip = ownPip
+        } else {
+            pip = Task.detached { Self.makeOwnPip(directory + "/.pip-venv") }
+            ownPip = pip
+        }
         let task = Task.detached {
-            Self.fetch(into: directory + "/" + key, avocado: version, python: python, pipPython: pipPython)
+            if let cached = Self.cached(directory + "/" + key) { return .success(cached) }
+            return await pip.value.flatMap { pipPython in
+                Self.fetch(into: directory + "/" + key, avocado: version, python: python, pipPython: pipPython)
+            }
         }
         pending[key] = task
         return await task.value
+    }
+
+    private static func makeOwnPip(_ venv: String) -> Result<String, DeployError> {
+        let python = venv + "/bin/python"
+        if FileManager.default.isExecutableFile(atPath: python) { return .success(python) }
+        let (status, text) = runLocally(["python3", "-m", "venv", venv])
+        guard status == 0, FileManager.default.isExecutableFile(atPath: python) else {
+            try? FileManager.default.removeItem(atPath: venv)
+            return .failure(.wheels("'python3 -m venv \(venv)' failed (\(text.split(separator: "\n").suffix(3).joined(separator: " "))); "
+                + "install python3-venv, or give a Python with pip as '--pip-python'"))
+        }
+        return .success(python)
+    }
+
+    /// Runs a local command through env (PATH search), returning its status and merged output.
+    private static func runLocally(_ args: [String]) -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = args
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        do {
+            try process.run()
+        } catch {
+            return (-1, error.localizedDescription)
+        }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
     }
 
     private static func fetch(into dir: String, avocado version: String, python: String,
                               pipPython: String) -> Result<WheelSet, DeployError> {
         let fm = FileManager.default
         let complete = dir + "/.complete"
-        if fm.fileExists(atPath: complete), let files = wheelFiles(dir), !files.isEmpty {
-            return .success(WheelSet(directory: dir, files: files, downloaded: false))
-        }
+        if let cached = cached(dir) { return .success(cached) }
         try? fm.removeItem(atPath: dir)
         do {
             try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -68,23 +109,12 @@ public actor WheelCache {
         let args = [pipPython, "-m", "pip", "download", "--disable-pip-version-check", "--quiet",
                     "--only-binary=:all:", "--python-version", python, "--dest", dir]
             + requirements(avocado: version)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = args
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        do {
-            try process.run()
-        } catch {
-            return .failure(.wheels("cannot run \(pipPython): \(error.localizedDescription); give a Python with pip as '--pip-python'"))
-        }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let (status, text) = runLocally(args)
+        guard status == 0 else {
             let tail = text.split(separator: "\n").suffix(8).joined(separator: "\n")
-            return .failure(.wheels("'\(args.joined(separator: " "))' failed (exit \(process.terminationStatus)):\n\(tail)\n"
-                + "check that this machine reaches PyPI (or a mirror in pip.conf) and that Avocado \(version) exists"))
+            return .failure(.wheels("'\(args.joined(separator: " "))' failed (exit \(status)):\n\(tail)\n"
+                + "check that this machine reaches PyPI (or a mirror in pip.conf), that Avocado \(version) exists, "
+                + "and that \(pipPython) has pip ('--pip-python' names another Python)"))
         }
         guard let files = wheelFiles(dir), files.contains(where: { $0.hasPrefix("pip-") }) else {
             return .failure(.wheels("pip download left no wheels in \(dir)"))
@@ -95,6 +125,12 @@ public actor WheelCache {
         }
         _ = fm.createFile(atPath: complete, contents: Data())
         return .success(WheelSet(directory: dir, files: files, downloaded: true))
+    }
+
+    /// The set in `dir` when a download there completed.
+    private static func cached(_ dir: String) -> WheelSet? {
+        guard FileManager.default.fileExists(atPath: dir + "/.complete"), let files = wheelFiles(dir), !files.isEmpty else { return nil }
+        return WheelSet(directory: dir, files: files, downloaded: false)
     }
 
     private static func wheelFiles(_ dir: String) -> [String]? {

@@ -29,8 +29,9 @@ extension QCoord {
         @Option(help: ArgumentHelp("Where this machine keeps downloaded wheels (default: ~/.cache/qcoord/wheels).", valueName: "DIR"))
         var wheelCache: String?
 
-        @Option(help: ArgumentHelp("The local Python whose pip downloads the wheels.", valueName: "PYTHON"))
-        var pipPython: String = "python3"
+        @Option(help: ArgumentHelp("The local Python whose pip downloads the wheels (default: a venv of python3 in the wheel cache).",
+                                   valueName: "PYTHON"))
+        var pipPython: String?
 
         func validate() throws {
             if hostOptions.hosts == nil && hostOptions.inventory == nil {
