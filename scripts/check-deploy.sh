@@ -16,7 +16,7 @@ fails=0
 fail() { echo "check-deploy: FAIL: $*" >&2; fails=$((fails + 1)); }
 expect() {  # file pattern count what
     local n; n=$(grep -cE -- "$2" "$1")
-    [ "$n" -eq "$3" ] || fail "$4: expected $3 line(s) matching '$2' in $1, found $n"
+    [ "$n" -eq "$3" ] || { fail "$4: expected $3 line(s) matching '$2' in $1, found $n"; sed 's/^/  | /' "$1" >&2; }
 }
 
 bash deploy/testbed/testbed.sh down >/dev/null

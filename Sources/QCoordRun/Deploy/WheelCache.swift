@@ -42,23 +42,22 @@ public actor WheelCache {
             // Another host asked first: only its report says the wheels were downloaded.
             return await task.value.map { var set = $0; set.downloaded = false; return set }
         }
-        let directory = self.directory
-        let pip: Task<Result<String, DeployError>, Never>
-        if let pipPython {
-            pip = Task { .success(pipPython) }
-        } else if let ownPip {
-            pip = ownPip
-        } else {
-            pip = Task.detached { Self.makeOwnPip(directory + "/.pip-venv") }
-            ownPip = pip
-        }
-        let task = Task.detached {
-            if let cached = Self.cached(directory + "/" + key) { return .success(cached) }
-            return await pip.value.flatMap { pipPython in
-                Self.fetch(into: directory + "/" + key, avocado: version, python: python, pipPython: pipPython)
+        let dir = directory + "/" + key
+        let task = Task.detached { [self] () async -> Result<WheelSet, DeployError> in
+            if let cached = Self.cached(dir) { return .success(cached) }
+            return await self.resolvedPip().flatMap { pipPython in
+                Self.fetch(into: dir, avocado: version, python: python, pipPython: pipPython)
             }
         }
         pending[key] = task
+        return await task.value
+    }
+
+    /// `--pip-python`, else the cache's own venv, made once (only when something is downloaded).
+    private func resolvedPip() async -> Result<String, DeployError> {
+        if let pipPython { return .success(pipPython) }
+        let task = ownPip ?? Task.detached { [directory] in Self.makeOwnPip(directory + "/.pip-venv") }
+        ownPip = task
         return await task.value
     }
 
