@@ -26,7 +26,8 @@ make_venv() {  # dir version
     echo "setup: creating $dir with avocado-framework==$version"
     rm -rf "$dir"
     "$PY" -m venv "$dir"
-    "$dir/bin/pip" install -q --disable-pip-version-check "avocado-framework==$version" ${3:-}
+    # Avocado imports pkg_resources, which setuptools 81 dropped (Python ≥ 3.12 venvs have none seeded).
+    "$dir/bin/pip" install -q --disable-pip-version-check "avocado-framework==$version" "setuptools<81" ${3:-}
 }
 make_venv build/venv-avocado113 113.0 "vermin jsonschema xmlschema"
 # jsonschema validates results.json in make check; add it to venvs made before it was listed.

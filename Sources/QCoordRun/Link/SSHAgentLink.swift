@@ -53,12 +53,7 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
         let path = remoteAgentPath(source: agentSource)
         let channel: SSHChannel
         do {
-            let sftp = try await session.sftp()
-            let bytes = Array(agentSource.utf8)
-            // Named by content hash: same size there means the same file (written atomically).
-            if try await sftp.stat(path)?.size != UInt64(bytes.count) {
-                try await sftp.makeDirectories(".cache/qcoord/agents", mode: 0o700)
-                try await sftp.writeAtomically(path, bytes, mode: 0o600)
+            if try await uploadAgentIfNeeded(try await session.sftp(), source: agentSource) {
                 log.info("host \(host): uploaded the agent to ~/\(path)")
             }
             channel = try await session.openChannel(command: "exec \(shellQuote(python)) -u \(path)")

@@ -1,0 +1,182 @@
+import Foundation
+import QCoordCore
+import QCoordSSH
+
+/// Prepares hosts for qcoord over SSH: checks python3, installs Avocado into a venv of its own
+/// when asked (from wheels fetched on this machine, so hosts need no internet), caches the
+/// agent, and starts it once to see what the host offers. Running it again changes nothing.
+///
+/// On each host everything lives under `~/.cache/qcoord/`: `venv-avocado-VERSION/` (the venv,
+/// complete once it holds `.qcoord-deployed.json`), `wheels/avocado-VERSION-pyX.Y/` (what it
+/// was installed from) and `agents/`.
+public enum HostDeployer {
+    /// The venv for Avocado `version`, relative to the host's login directory.
+    public static func venvPath(avocado version: String) -> String { ".cache/qcoord/venv-avocado-\(version)" }
+
+    /// What to write as `python:` in the inventory for that venv.
+    public static func inventoryPython(avocado version: String) -> String { "~/" + venvPath(avocado: version) + "/bin/python" }
+
+    /// Versions pip accepts and no shell could misread: digits and dots (113.0, 88.1, 104).
+    public static func isValidVersion(_ version: String) -> Bool {
+        !version.isEmpty && !version.hasPrefix(".") && !version.hasSuffix(".") && !version.contains("..")
+            && version.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
+    }
+
+    /// Every host at once; reports in inventory order.
+    public static func deploy(_ inventory: Inventory, settings: SSHSettings, avocado: String?,
+                              wheels: WheelCache?, log: JobLog) async -> [HostDeployReport] {
+        await withTaskGroup(of: (Int, HostDeployReport).self) { group in
+            for (index, host) in inventory.hosts.enumerated() {
+                group.addTask {
+                    (index, await deploy(host, settings: settings, avocado: avocado, wheels: wheels, log: log))
+                }
+            }
+            var reports: [(Int, HostDeployReport)] = []
+            for await item in group { reports.append(item) }
+            return reports.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+
+    public static func deploy(_ host: InventoryHost, settings: SSHSettings, avocado: String?,
+                              wheels: WheelCache?, log: JobLog) async -> HostDeployReport {
+        var report = HostDeployReport(host: host)
+        let session: SSHSession
+        do {
+            session = try await SSHSession.connect(settings.options(for: host))
+        } catch {
+            report.error = .ssh(host: host.name, reason: "\(error)")
+            return report
+        }
+        do {
+            report.python = try await prepare(host, session: session, avocado: avocado, wheels: wheels, report: &report)
+        } catch let error as DeployError {
+            report.error = error
+        } catch {
+            report.error = .ssh(host: host.name, reason: "\(error)")
+        }
+        await session.disconnect()
+        guard report.error == nil, let python = report.python else { return report }
+
+        // The proof: the agent starts with that python and finds Avocado and QEMU as a job would.
+        var hello = CoordinatorMessage.Hello(jobID: "deploy")
+        hello.qemuSearch = SSHSettings.qemuSearch(for: host)
+        hello.qemuSearch.python = python
+        do {
+            let link = try await SSHAgentLink.start(host: host.name, ssh: settings.options(for: host), python: python,
+                                                    hello: hello, log: log)
+            let caps = link.capabilities
+            await link.shutdown(grace: .seconds(5))
+            report.capabilities = caps
+            let qemu = caps.qemu.keys.sorted().map { name in
+                "qemu-system-\(name) \(caps.qemu[name].map { String($0.version.split(separator: " ").first ?? "") } ?? "")"
+            }
+            report.add("qemu", qemu.isEmpty
+                ? "no qemu-system-* found; install the qemu-system packages, or set 'qemu_dirs' in the inventory"
+                : qemu.joined(separator: ", "))
+            if let avocado, caps.avocado != avocado {
+                report.error = .install(host: host.name, reason: "the agent sees Avocado \(caps.avocado ?? "none") with \(python), not \(avocado)")
+            }
+        } catch {
+            report.error = .helper(host: host.name, reason: "the agent did not start with \(python): \(error)")
+        }
+        return report
+    }
+
+    /// The steps on one open session; returns the python the inventory should name.
+    private static func prepare(_ host: InventoryHost, session: SSHSession, avocado: String?, wheels: WheelCache?,
+                                report: inout HostDeployReport) async throws -> String {
+        let configured = host.python ?? "python3"
+        let venv = avocado.map { venvPath(avocado: $0) }
+        var python = configured
+        var probe: HelperAnswer
+        do {
+            probe = try await runHelper(session, host: host.name, python: python, request: .init(venv: venv))
+        } catch DeployError.noPython(_, _) where configured != "python3" && configured.contains(".cache/qcoord/venv-avocado-") {
+            // The inventory already names a deployed venv that this (new) host lacks: build it with python3.
+            python = "python3"
+            probe = try await runHelper(session, host: host.name, python: python, request: .init(venv: venv))
+        }
+        report.add("python", "\(python): Python \(probe.version) (\(probe.executable), \(probe.machine))")
+
+        var inventoryPython = configured
+        if let avocado, let venv {
+            let label = "avocado"
+            if probe.venvState == "ready" && probe.venvAvocado == avocado {
+                report.add(label, "venv ~/\(venv): already present (Avocado \(avocado))")
+            } else {
+                guard let wheels else { throw DeployError.wheels("no wheel cache") }
+                let pyVersion = probe.version.split(separator: ".").prefix(2).joined(separator: ".")
+                let set = try await wheels.wheels(avocado: avocado, python: pyVersion).get()
+                let remote = ".cache/qcoord/wheels/" + (set.directory as NSString).lastPathComponent
+                let sftp = try await session.sftp()
+                try await sftp.makeDirectories(remote, mode: 0o700)
+                var shipped = 0
+                for file in set.files {
+                    let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: set.directory + "/" + file)))
+                    if try await sftp.stat(remote + "/" + file)?.size == UInt64(bytes.count) { continue }
+                    try await sftp.writeAtomically(remote + "/" + file, bytes, mode: 0o600)
+                    shipped += 1
+                }
+                report.add("wheels", "\(set.files.count) from \(set.directory) (\(set.downloaded ? "downloaded now" : "local cache")), "
+                    + "\(shipped) shipped to ~/\(remote)", changed: shipped > 0)
+                let began = ContinuousClock.now
+                let answer = try await runHelper(session, host: host.name, python: python,
+                                                 request: .init(action: "install", venv: venv, wheels: remote,
+                                                                requirements: WheelCache.requirements(avocado: avocado)),
+                                                 timeout: .seconds(600))
+                if let error = answer.error { throw DeployError.install(host: host.name, reason: error) }
+                guard answer.venvState == "ready" else {
+                    throw DeployError.install(host: host.name, reason: "the venv is \(answer.venvState ?? "missing") after installing")
+                }
+                let took = (ContinuousClock.now - began).components
+                let seconds = Double(took.seconds) + Double(took.attoseconds) / 1e18
+                report.add(label, "venv ~/\(venv): installed Avocado \(answer.venvAvocado ?? avocado) (\(String(format: "%.1f", seconds)) s)", changed: true)
+            }
+            inventoryPython = Self.inventoryPython(avocado: avocado)
+        }
+
+        let uploaded = try await SSHAgentLink.uploadAgentIfNeeded(try await session.sftp())
+        report.add("agent", uploaded ? "cached as ~/\(SSHAgentLink.remoteAgentPath())" : "already cached", changed: uploaded)
+        return inventoryPython
+    }
+
+    struct HelperRequest: Encodable {
+        var action: String = "probe"
+        var venv: String?
+        var wheels: String?
+        var requirements: [String]?
+    }
+
+    struct HelperAnswer: Decodable {
+        var executable: String
+        var version: String
+        var machine: String
+        var error: String?
+        var venvState: String?
+        var venvAvocado: String?
+        enum CodingKeys: String, CodingKey {
+            case executable, version, machine, error
+            case venvState = "venv_state", venvAvocado = "venv_avocado"
+        }
+    }
+
+    /// Runs the fixed helper with `python`; the request goes as JSON on stdin.
+    private static func runHelper(_ session: SSHSession, host: String, python: String, request: HelperRequest,
+                                  timeout: Duration = .seconds(60)) async throws -> HelperAnswer {
+        let command = "exec \(SSHAgentLink.shellQuote(python)) -c \(SSHAgentLink.shellQuote(DeployHelperScript.source))"
+        let result: SSHExecResult
+        do {
+            result = try await session.exec(command, stdin: Array(try JSONEncoder().encode(request)) + [10], timeout: timeout)
+        } catch {
+            throw DeployError.ssh(host: host, reason: "\(error)")
+        }
+        if result.exitStatus == 127 { throw DeployError.noPython(host: host, python: python) }
+        let line = result.stdoutText.split(separator: "\n").last.map(String.init) ?? ""
+        guard result.exitStatus == 0, let answer = try? JSONDecoder().decode(HelperAnswer.self, from: Data(line.utf8)) else {
+            let stderr = result.stderrText.split(separator: "\n").suffix(5).joined(separator: " | ")
+            throw DeployError.helper(host: host, reason: "exit status \(result.exitStatus): \(stderr.isEmpty ? result.stdoutText : stderr)")
+        }
+        if answer.error == "too old" { throw DeployError.pythonTooOld(host: host, python: python, version: answer.version) }
+        return answer
+    }
+}
