@@ -29,6 +29,8 @@ public actor Coordinator {
         var arch: String?
         var attempts: [TestResult.Attempt] = []
         var sawDebugLog = false
+        /// stdout or stderr got bytes (else writeDebugLog need not read them back).
+        var sawOutput = false
         var printedStart = false
     }
 
@@ -217,6 +219,7 @@ public actor Coordinator {
                     log.error("host \(host): undecodable output chunk for \(tests[index].name) ignored")
                     return []
                 }
+                states[index].sawOutput = true
                 write { try directory.appendTestFile(testDir: states[index].testDir, name: o.stream, bytes: Array(bytes)) }
                 return []
             case .file(let f):
@@ -302,14 +305,9 @@ public actor Coordinator {
             states[a.test].host = a.host
             states[a.test].startedMono = nil
             states[a.test].sawDebugLog = false
-            write {
-                let dir = states[a.test].testDir
-                try directory.makeTestDirectory(dir)
-                // As Avocado: stdout and stderr exist even when the test printed nothing.
-                for stream in ["stdout", "stderr"] {
-                    try directory.writeTestFile(testDir: dir, name: stream, offset: 0, bytes: [])
-                }
-            }
+            states[a.test].sawOutput = false
+            // As Avocado: stdout and stderr exist even when the test printed nothing.
+            write { try directory.makeTestDirectory(states[a.test].testDir, emptyFiles: ["stdout", "stderr"]) }
             let id = taskID(a.test)
             taskIndex[id] = a.test
             let timeout = config.params["timeout"].flatMap(Double.init) ?? config.timeout
@@ -387,14 +385,14 @@ public actor Coordinator {
     private func writeDebugLog(_ index: Int, status: TestStatus, reason: String?) {
         let dir = states[index].testDir
         var text = ""
-        for stream in ["stdout", "stderr"] {
+        for stream in ["stdout", "stderr"] where states[index].sawOutput {
             guard let data = FileManager.default.contents(atPath: dir + "/" + stream) else { continue }
             for line in String(decoding: data.prefix(1 << 20), as: UTF8.self).split(separator: "\n") {
                 text += "[\(stream)] \(line)\n"
             }
         }
         text += "\(status.rawValue)" + (reason.map { ": \($0)" } ?? "") + "\n"
-        write { try directory.writeTestFile(testDir: dir, name: "debug.log", offset: 0, bytes: Array(text.utf8)) }
+        write { try directory.replaceTestFile(testDir: dir, name: "debug.log", bytes: Array(text.utf8)) }
     }
 
     /// Test files are written from the actor: they are small appends to local disk, and doing
