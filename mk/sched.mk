@@ -4,9 +4,13 @@
 
 # The coordinator with in-process fake agents, 20 000 tests × 200 hosts: CPU time and peak
 # memory of planning + scheduling + recording (targets: < 2 s, < 300 MiB).
+# The version before the perf branch (3858db9), same machine, load 0.4: 7.22 s CPU, 231.8 MiB.
+BENCH_SCALE_PREVIOUS_CPU ?= 7.22
+BENCH_SCALE_PREVIOUS_MIB ?= 231.8
 bench-scale: setup
 	$(SWIFT) build -c release --product qcoord $(BUILD_FLAGS)
-	$(RELEASE_DIR)/qcoord bench scale --tests 20000 --hosts 200
+	@uptime
+	$(RELEASE_DIR)/qcoord bench scale --tests 20000 --hosts 200 --previous-cpu $(BENCH_SCALE_PREVIOUS_CPU) --previous-mib $(BENCH_SCALE_PREVIOUS_MIB)
 
 # 300 log-normal sleep tests (fixed seed, mean ~0.3 s), 30 % arch-constrained, 3 hosts × 2 slots:
 # makespan over the lower bound, qcoord (after a warm-up run that fills a private timing history)

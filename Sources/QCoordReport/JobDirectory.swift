@@ -63,9 +63,7 @@ public struct JobDirectory: Sendable {
             throw ReportError.cannotCreate(path: dir + "/data", errno: errno)
         }
         for name in emptyFiles {
-            guard let parts = SafePath.components(name), parts.count == 1 else {
-                throw ReportError.unsafeName(test: dir, name: name)
-            }
+            guard Self.isPlainName(name) else { throw ReportError.unsafeName(test: dir, name: name) }
             let fd = open(dir + "/" + name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
             guard fd >= 0 else { throw ReportError.cannotWrite(path: dir + "/" + name, errno: errno) }
             close(fd)
@@ -118,13 +116,17 @@ public struct JobDirectory: Sendable {
     /// Replaces a file of the test directory that qcoord writes itself (debug.log when the
     /// agent sent none): one open, no walk through agent-supplied components.
     public func replaceTestFile(testDir: String, name: String, bytes: [UInt8]) throws {
-        guard let parts = SafePath.components(name), parts.count == 1 else {
-            throw ReportError.unsafeName(test: testDir, name: name)
-        }
+        guard Self.isPlainName(name) else { throw ReportError.unsafeName(test: testDir, name: name) }
         let fd = open(testDir + "/" + name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw ReportError.cannotWrite(path: testDir + "/" + name, errno: errno) }
         defer { close(fd) }
         try Self.writeAll(fd: fd, bytes: bytes, offset: nil, path: testDir + "/" + name)
+    }
+
+    /// One path component, not `.` or `..` (SafePath.components' rule for one part, without
+    /// splitting: these run per test for qcoord's own names).
+    static func isPlainName(_ name: String) -> Bool {
+        !name.isEmpty && name != "." && name != ".." && !name.utf8.contains(UInt8(ascii: "/")) && !name.utf8.contains(0)
     }
 
     /// Writes a file relative to the job directory (qcoord's own names only).
