@@ -106,7 +106,8 @@ public actor Coordinator {
                 group.addTask {
                     for await event in link.events {
                         let acts = await self.receive(event, from: host)
-                        await self.perform(acts)
+                        // Most events (started, output, heartbeats) act on nothing: no second hop.
+                        if !acts.isEmpty { await self.perform(acts) }
                     }
                     // Ended by our own cancellation (the job is done): not a lost host.
                     if Task.isCancelled { return }

@@ -31,7 +31,7 @@ extension QCoord.Bench {
         @Option var slots = 4
         @Option(help: "Where the job directory and history go (default: /dev/shm when writable).") var dir: String?
         @Option(help: "CPU seconds of the previous version on this machine, to print the ratio.") var previousCPU: Double?
-        @Option(help: "Peak MiB of the previous version on this machine, to print the ratio.") var previousMiB: Double?
+        @Option(name: .customLong("previous-mib"), help: "Peak MiB of the previous version on this machine, to print the ratio.") var previousMiB: Double?
 
         func run() async throws {
             // tmpfs by default: the figure is qcoord's work, not the disk's inode allocator.
