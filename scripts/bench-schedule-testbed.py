@@ -13,8 +13,9 @@ Planner sends it only to hosts with qemu-system-A. The testbed hosts have disjoi
 Runs, all with 2 slots per host and a private XDG_CACHE_HOME:
   1. warm-up: `qcoord run` of the suite (fills the timing history, syncs the tree);
   2. qcoord: the same run again, now scheduling with the history's durations;
-  3. round-robin: the suite dealt in job order to the hosts (each test to the next host that
-     can run it), one `qcoord run` per host with a one-host inventory, all three at once.
+  3. round-robin: the unconstrained tests dealt in job order to h1, h2, h3 in turn, each
+     constrained test to its only host; one `qcoord run` per host with a one-host inventory,
+     all three at once.
 Makespan of a run: last test end − first test start (journal.jsonl, epoch times), so
 connecting and agent start are out of it. Lower bound (of that run's own measured durations):
 the largest of the longest test, Σ durations ∕ Σ slots, and for every set of hosts, Σ of the
@@ -184,7 +185,7 @@ def main():
         check(records, len(tests), label, log)
         runs[label] = (records, wall, rc)
 
-    # 3: round-robin: each test to the next host (in h1, h2, h3 order) that can run it.
+    # 3: round-robin: unconstrained tests to h1, h2, h3 in turn; constrained ones to their host.
     shards = {h: [] for h in HOST_ARCHES}
     order = itertools.cycle(sorted(HOST_ARCHES))
     for ref, _, arch in tests:
