@@ -11,6 +11,7 @@ riscv64 machines that have python3 and nothing else we can count on.
 
 import ast
 import base64
+import itertools
 import json
 import os
 import platform
@@ -39,6 +40,10 @@ PROBE_TIMEOUT_S = 5.0
 MAX_FILE_BYTES = 64 << 20
 MAX_TASK_FILE_BYTES = 256 << 20
 TIMEOUT_REASON = "Test interrupted: Timeout reached"
+# How long a qemu-system-* lookup (found or not) is reused for tasks searching the same dirs:
+# the search stats ~20 paths, a trivial test's biggest cost after its fork; a binary that
+# appears mid-job (a QEMU built by a test) is seen by tasks starting a second later.
+QEMU_LOOKUP_TTL_S = 1.0
 
 STATUSES = ("PASS", "ERROR", "FAIL", "SKIP", "WARN", "INTERRUPTED", "CANCEL")
 KINDS = ("INSTRUMENTED", "PyUNITTEST", "SIMPLE", "TAP", "EXTERNAL")
@@ -683,7 +688,7 @@ class Task:
         self.agent.task_done(self)
         self.ch.send(msg)
         if self.dir:
-            shutil.rmtree(self.dir, ignore_errors=True)
+            self.recycle_dir()
 
     def send_started(self, pid):
         if self.started_sent:
@@ -717,21 +722,31 @@ class Task:
             self.qemu_bin = os.path.expanduser(explicit)
             return []
         name = "qemu-system-" + self.arch
+        uri = self.abs_uri()
+        key = (name, self.workdir, uri)
+        now = time.monotonic()
+        cached = self.agent.qemu_lookups.get(key)
+        if cached is not None and now - cached[0] < QEMU_LOOKUP_TTL_S \
+                and (cached[1] is None or is_executable_file(cached[1])):
+            self.qemu_bin = cached[1]
+            return cached[2]
         dirs = [os.path.expanduser(d) for d in (self.agent.search.get("dirs") or [])]
         dirs.append(self.workdir)
-        uri = self.abs_uri()
         dirs += source_tree_dirs(os.path.dirname(uri) if os.path.isfile(uri) else self.workdir)
         if self.agent.search.get("path_search", True):
             dirs += search_path_dirs()
         seen = []
+        found = None
         for d in dirs:
             if d in seen:
                 continue
             seen.append(d)
             path = os.path.join(d, name)
             if is_executable_file(path):
-                self.qemu_bin = os.path.abspath(path)
-                return seen
+                found = os.path.abspath(path)
+                break
+        self.qemu_bin = found
+        self.agent.qemu_lookups[key] = (now, found, seen)
         return seen
 
     def needs_qemu(self):
@@ -740,17 +755,45 @@ class Task:
 
     def make_dir(self):
         # Short: the path must leave room for UNIX socket names below it (108 bytes).
-        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", str(self.id))[:16]
-        self.dir = tempfile.mkdtemp(prefix="task-%s-" % safe, dir=self.agent.base_dir)
+        # A trivial test costs little more than these directories (a mkdir here costs as much
+        # as the test's fork), so a task dir its test left empty is reused (recycle_dir), wd/
+        # is made only for the kinds that run in it (make_wd), and a counter, not mkdtemp's
+        # random names, keeps new names unique (a task id may come again while its old dir is
+        # being removed).
+        with self.agent.spare_dirs_lock:
+            spare = self.agent.spare_dirs.pop() if self.agent.spare_dirs else None
+        self.dir = spare or os.path.join(self.agent.base_dir, "task-%d" % next(self.agent.task_serial))
         self.results = os.path.join(self.dir, "results")
         self.wd = os.path.join(self.dir, "wd")
         self.tmp = os.path.join(self.dir, "tmp")
-        os.makedirs(os.path.join(self.results, "data"))
-        os.makedirs(self.wd)
-        os.makedirs(self.tmp)
+        if spare:
+            return
+        os.mkdir(self.dir, 0o700)
+        os.mkdir(self.results)
+        os.mkdir(os.path.join(self.results, "data"))
+        os.mkdir(self.tmp)
+
+    def make_wd(self):
+        if not os.path.isdir(self.wd):
+            os.mkdir(self.wd)
+
+    def recycle_dir(self):
+        """Keeps the task dir for the next task when the test left it as made, else removes it."""
+        try:
+            clean = (os.listdir(self.dir) in (["results", "tmp"], ["tmp", "results"])
+                     and os.listdir(self.results) == ["data"]
+                     and not os.listdir(os.path.join(self.results, "data"))
+                     and not os.listdir(self.tmp))
+        except OSError:
+            clean = False
+        if clean and not self.agent.stopping:
+            with self.agent.spare_dirs_lock:
+                self.agent.spare_dirs.append(self.dir)
+            return
+        shutil.rmtree(self.dir, ignore_errors=True)
 
     def environment(self):
-        env = dict(os.environ)
+        env = dict(self.agent.base_env)
         env.update(self.env_extra)
         if self.qemu_bin:
             env["QEMU_TEST_QEMU_BINARY"] = self.qemu_bin
@@ -979,6 +1022,7 @@ class Task:
         path = self.abs_uri()
         if not os.path.isfile(path):
             raise TaskError("ERROR", "test file %s not found on host %s" % (path, self.agent.hostname))
+        self.make_wd()
         # avocado_qemu-style tests look for ./qemu-system-ARCH in their working directory.
         if self.qemu_bin and self.arch:
             link = os.path.join(self.wd, "qemu-system-" + self.arch)
@@ -1194,6 +1238,12 @@ class Agent:
         self.host_arch = normalize_arch(platform.machine())
         self.base_dir = None
         self.heartbeat_stop = threading.Event()
+        # os.environ decodes every variable on each copy; tasks copy this dict instead.
+        self.base_env = dict(os.environ)
+        self.qemu_lookups = {}
+        self.task_serial = itertools.count(1)
+        self.spare_dirs = []
+        self.spare_dirs_lock = threading.Lock()
 
     # -- main loop ----------------------------------------------------------------------
 

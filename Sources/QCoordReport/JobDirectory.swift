@@ -51,9 +51,23 @@ public struct JobDirectory: Sendable {
         path + "/test-results/" + SafePath.testDirectoryName(TestResult.testID(uid: uid, name: name, total: total))
     }
 
-    /// Creates a test's directory and its `data/`.
-    public func makeTestDirectory(_ dir: String) throws {
-        try makeDirectories(dir + "/data")
+    /// Creates a test's directory and its `data/`, and empties (creating) `emptyFiles` in it.
+    ///
+    /// Two mkdirs when `test-results/` exists (the usual case), rather than one per path
+    /// component: this runs once per test (`make bench-scale`).
+    public func makeTestDirectory(_ dir: String, emptyFiles: [String] = []) throws {
+        if mkdir(dir, 0o700) != 0 && errno != EEXIST {
+            try makeDirectories(dir)
+        }
+        if mkdir(dir + "/data", 0o700) != 0 && errno != EEXIST {
+            throw ReportError.cannotCreate(path: dir + "/data", errno: errno)
+        }
+        for name in emptyFiles {
+            guard Self.isPlainName(name) else { throw ReportError.unsafeName(test: dir, name: name) }
+            let fd = open(dir + "/" + name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw ReportError.cannotWrite(path: dir + "/" + name, errno: errno) }
+            close(fd)
+        }
     }
 
     /// Writes `bytes` at `offset` of the file `name` (relative, agent-supplied) in `testDir`;
@@ -97,6 +111,22 @@ public struct JobDirectory: Sendable {
         guard fd >= 0 else { throw ReportError.cannotWrite(path: testDir + "/" + name, errno: errno) }
         defer { close(fd) }
         try Self.writeAll(fd: fd, bytes: bytes, offset: nil, path: testDir + "/" + name)
+    }
+
+    /// Replaces a file of the test directory that qcoord writes itself (debug.log when the
+    /// agent sent none): one open, no walk through agent-supplied components.
+    public func replaceTestFile(testDir: String, name: String, bytes: [UInt8]) throws {
+        guard Self.isPlainName(name) else { throw ReportError.unsafeName(test: testDir, name: name) }
+        let fd = open(testDir + "/" + name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ReportError.cannotWrite(path: testDir + "/" + name, errno: errno) }
+        defer { close(fd) }
+        try Self.writeAll(fd: fd, bytes: bytes, offset: nil, path: testDir + "/" + name)
+    }
+
+    /// One path component, not `.` or `..` (SafePath.components' rule for one part, without
+    /// splitting: these run per test for qcoord's own names).
+    static func isPlainName(_ name: String) -> Bool {
+        !name.isEmpty && name != "." && name != ".." && !name.utf8.contains(UInt8(ascii: "/")) && !name.utf8.contains(0)
     }
 
     /// Writes a file relative to the job directory (qcoord's own names only).

@@ -11,6 +11,17 @@ public enum SafePath {
 
     /// `<>:"/\|?*;` turned into `_`, as Avocado names test result directories.
     public static func testDirectoryName(_ name: String) -> String {
-        String(name.map { "<>:\"/\\|?*;".contains($0) ? "_" : $0 })
+        // ASCII names (nearly all) byte by byte: this runs once per test at job start.
+        if name.utf8.allSatisfy({ $0 < 0x80 }) {
+            return String(decoding: name.utf8.map { b -> UInt8 in
+                switch b {
+                case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: ":"), UInt8(ascii: "\""), UInt8(ascii: "/"),
+                     UInt8(ascii: "\\"), UInt8(ascii: "|"), UInt8(ascii: "?"), UInt8(ascii: "*"), UInt8(ascii: ";"):
+                    UInt8(ascii: "_")
+                default: b
+                }
+            }, as: UTF8.self)
+        }
+        return String(name.map { "<>:\"/\\|?*;".contains($0) ? "_" : $0 })
     }
 }

@@ -3,6 +3,7 @@
 import os
 import shutil
 import tempfile
+import time
 import unittest
 
 from tests.driver import EXAMPLES, FIXTURES, AgentProcess
@@ -184,3 +185,37 @@ class ExamplesThroughAgent(Agent):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TaskDirs(Agent):
+    """A task dir its test left as made serves the next task; one with leftovers never does."""
+    TASK_DIRS = os.path.join(FIXTURES, "task_dirs.sh")
+    hello = {"dirs": [], "path_search": False}
+
+    def run_one(self, task_id, *args):
+        self.agent.run(task_id, "SIMPLE", self.TASK_DIRS, args=list(args))
+        self.assertEqual(self.agent.wait_finished(task_id)["status"], "PASS")
+        return self.env_of(task_id)
+
+    def test_clean_dir_is_reused_and_leftovers_are_not_seen(self):
+        first = self.run_one("1")
+        second = self.run_one("2")
+        self.assertEqual(second["TMPDIR"], first["TMPDIR"], "a clean task dir was not reused")
+        self.assertEqual(second["LEFT"], "")
+        dirty = self.run_one("3", "leave")
+        self.assertEqual(dirty["TMPDIR"], first["TMPDIR"])
+        after = self.run_one("4")
+        self.assertNotEqual(after["TMPDIR"], dirty["TMPDIR"], "a dir with leftovers was reused")
+        self.assertEqual(after["LEFT"], "")
+        self.assertFalse(os.path.exists(dirty["TMPDIR"]), "the dirty task dir was not removed")
+
+    def test_a_binary_appearing_mid_job_is_found_after_the_lookup_ttl(self):
+        wd = tempfile.mkdtemp(prefix="qcoord-wd-")
+        self.addCleanup(shutil.rmtree, wd, True)
+        self.agent.run("before", "SIMPLE", ENV_DUMP, arch="aarch64", workdir=wd)
+        self.assertEqual(self.agent.wait_finished("before")["status"], "CANCEL")
+        os.symlink("/usr/bin/qemu-system-aarch64", os.path.join(wd, "qemu-system-aarch64"))
+        time.sleep(qcoord_agent.QEMU_LOOKUP_TTL_S + 0.2)
+        self.agent.run("after", "SIMPLE", ENV_DUMP, arch="aarch64", workdir=wd)
+        self.assertEqual(self.agent.wait_finished("after")["status"], "PASS")
+        self.assertEqual(self.agent.started("after")["qemu_bin"], os.path.join(wd, "qemu-system-aarch64"))

@@ -34,6 +34,8 @@ public actor Coordinator {
         var arch: String?
         var attempts: [TestResult.Attempt] = []
         var sawDebugLog = false
+        /// stdout or stderr got bytes (else writeDebugLog need not read them back).
+        var sawOutput = false
         var printedStart = false
         /// The current dispatch's task id, `<uid>.<attempt>`: messages for any other are late.
         var taskID: String?
@@ -144,7 +146,8 @@ public actor Coordinator {
         while let current = link {
             for await event in current.events {
                 let acts = receive(event, from: host)
-                await perform(acts)
+                // Most events (started, output, heartbeats) act on nothing: no second hop.
+                if !acts.isEmpty { await perform(acts) }
             }
             // Ended by our own cancellation (the job is done): not a lost host.
             if Task.isCancelled { return }
@@ -308,6 +311,7 @@ public actor Coordinator {
                     log.error("host \(host): undecodable output chunk for \(tests[index].name) ignored")
                     return []
                 }
+                states[index].sawOutput = true
                 write { try directory.appendTestFile(testDir: states[index].testDir, name: o.stream, bytes: Array(bytes)) }
                 return []
             case .file(let f):
@@ -428,15 +432,13 @@ public actor Coordinator {
             states[a.test].host = a.host
             states[a.test].startedMono = nil
             states[a.test].sawDebugLog = false
+            states[a.test].sawOutput = false
             write {
                 let dir = states[a.test].testDir
                 // A re-run keeps the earlier attempt's logs in attempt-N/; the test dir holds the last.
                 if a.attempt > 1 { try Self.keepAttemptLogs(dir: dir, attempt: a.attempt - 1) }
-                try directory.makeTestDirectory(dir)
                 // As Avocado: stdout and stderr exist even when the test printed nothing.
-                for stream in ["stdout", "stderr"] {
-                    try directory.writeTestFile(testDir: dir, name: stream, offset: 0, bytes: [])
-                }
+                try directory.makeTestDirectory(dir, emptyFiles: ["stdout", "stderr"])
             }
             let id = "\(a.test + 1).\(a.attempt)"
             states[a.test].taskID = id
@@ -518,14 +520,14 @@ public actor Coordinator {
     private func writeDebugLog(_ index: Int, status: TestStatus, reason: String?) {
         let dir = states[index].testDir
         var text = ""
-        for stream in ["stdout", "stderr"] {
+        for stream in ["stdout", "stderr"] where states[index].sawOutput {
             guard let data = FileManager.default.contents(atPath: dir + "/" + stream) else { continue }
             for line in String(decoding: data.prefix(1 << 20), as: UTF8.self).split(separator: "\n") {
                 text += "[\(stream)] \(line)\n"
             }
         }
         text += "\(status.rawValue)" + (reason.map { ": \($0)" } ?? "") + "\n"
-        write { try directory.writeTestFile(testDir: dir, name: "debug.log", offset: 0, bytes: Array(text.utf8)) }
+        write { try directory.replaceTestFile(testDir: dir, name: "debug.log", bytes: Array(text.utf8)) }
     }
 
     /// Test files are written from the actor: they are small appends to local disk, and doing

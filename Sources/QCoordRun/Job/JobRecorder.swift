@@ -20,10 +20,7 @@ public final class JobRecorder: Sendable {
 
     /// Appends one result; one `write(2)` per line, so lines never interleave.
     public func record(_ result: TestResult) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        var bytes = Array(try encoder.encode(result))
+        var bytes = try JournalLineEncoder.encode(result)
         bytes.append(0x0A)
         let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard n == bytes.count else { throw RunError.journal(path: path, reason: String(cString: strerror(errno))) }

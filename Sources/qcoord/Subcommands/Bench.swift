@@ -30,6 +30,8 @@ extension QCoord.Bench {
         @Option var hosts = 200
         @Option var slots = 4
         @Option(help: "Where the job directory and history go (default: /dev/shm when writable).") var dir: String?
+        @Option(help: "CPU seconds of the previous version on this machine, to print the ratio.") var previousCPU: Double?
+        @Option(name: .customLong("previous-mib"), help: "Peak MiB of the previous version on this machine, to print the ratio.") var previousMiB: Double?
 
         func run() async throws {
             // tmpfs by default: the figure is qcoord's work, not the disk's inode allocator.
@@ -73,9 +75,12 @@ extension QCoord.Bench {
             print("bench-scale: \(tests) tests × \(hosts) hosts (\(slots) slots each), in-process agents, job dir in \(root)")
             print(String(format: "  results      : %d PASS of %d", passed, results.count))
             print(String(format: "  wall time    : %.2f s", Date().timeIntervalSince(wall)))
+            let cpu = after.cpu - before.cpu, mib = Double(after.maxRSSKiB) / 1024
             print(String(format: "  CPU time     : %.2f s (user %.2f + sys %.2f)   target < 2 s",
-                         after.cpu - before.cpu, after.user - before.user, after.sys - before.sys))
-            print(String(format: "  peak memory  : %.1f MiB (ru_maxrss)   target < 300 MiB", Double(after.maxRSSKiB) / 1024))
+                         cpu, after.user - before.user, after.sys - before.sys)
+                  + (previousCPU.map { String(format: "   (previous %.2f s: ×%.2f)", $0, cpu / $0) } ?? ""))
+            print(String(format: "  peak memory  : %.1f MiB (ru_maxrss)   target < 300 MiB", mib)
+                  + (previousMiB.map { String(format: "   (previous %.1f MiB: ×%.2f)", $0, mib / $0) } ?? ""))
             if passed != tests { throw ExitCode.failure }
         }
 
