@@ -44,6 +44,7 @@ enum JournalLineEncoder {
         }
         out.append(UInt8(ascii: "]"))
         if let reason = r.failReason { key("fail_reason"); string(reason, into: &out) }
+        if let flaky = r.flaky { key("flaky"); out.append(contentsOf: (flaky ? "true" : "false").utf8) }
         if let host = r.host { key("host"); string(host, into: &out) }
         key("id"); string(r.id, into: &out)
         key("kind"); string(r.kind.rawValue, into: &out)

@@ -4,6 +4,22 @@ import QCoordCore
 @testable import QCoordRun
 
 @Suite struct JournalLineEncoderTests {
+    /// Every field set: a field added to TestResult but not to the hand-written encoder makes
+    /// `sameObjectAsFoundationsEncoder` fail on this sample (`everyFieldIsSet` keeps it complete).
+    static let full: TestResult = {
+        var r = TestResult(uid: 7, id: "7-t.py:T.test;arch=ppc", name: "t.py:T.test;arch=ppc", kind: .instrumented,
+                           status: .pass, failReason: "passed on a retry", tags: Tags(["arch": ["ppc"]]), timeElapsed: 1.5,
+                           timeStart: 10, timeEnd: 11.5, actualTimeStart: 1_763_790_000, actualTimeEnd: 1_763_790_001.5,
+                           logdir: "/r/7", logfile: "/r/7/debug.log", whiteboard: "wb", host: "h3", arch: "ppc",
+                           qemuBin: "/usr/bin/qemu-system-ppc",
+                           attempts: [.init(host: "h1", status: .fail, failReason: "boom", time: 1),
+                                      .init(host: "h3", status: .pass, failReason: nil, time: 1.5)],
+                           origin: "/jobs/shard-1")
+        r.qemuVersion = "7.2.22"
+        r.flaky = true
+        return r
+    }()
+
     static let samples: [TestResult] = [
         TestResult(uid: 1, id: "1-tests/a.py:A.test", name: "tests/a.py:A.test", kind: .instrumented, status: .pass,
                    tags: Tags(["arch": ["x86_64", "i386"], "boot": [], "port": ["5900"]]), timeElapsed: 0.25,
@@ -19,7 +35,17 @@ import QCoordCore
         TestResult(uid: 3, id: "3-x", name: "dir/x \"q\" \\ é ✓", kind: .tap, status: .fail,
                    failReason: "line1\nline2\r\ttab \u{01}\u{1F}\u{08}\u{0C} </script>", whiteboard: "{\"k\": [1]}",
                    origin: "/jobs/job-2026"),
+        full,
     ]
+
+    @Test func everyFieldIsSet() {
+        for child in Mirror(reflecting: Self.full).children {
+            let value = Mirror(reflecting: child.value)
+            if value.displayStyle == .optional {
+                #expect(!value.children.isEmpty, "set \(child.label ?? "?") in JournalLineEncoderTests.full")
+            }
+        }
+    }
 
     static func foundationLine(_ r: TestResult) throws -> Data {
         let encoder = JSONEncoder()
