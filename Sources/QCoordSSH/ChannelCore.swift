@@ -2,8 +2,10 @@ import CLibSSH
 
 /// The state of one exec channel, owned by its `SSHSession` and touched only on the host thread.
 ///
-/// Not Sendable: it never leaves the session actor, so its deinit (which frees the C
-/// channel) runs there too, before the session is freed.
+/// Not Sendable: it never leaves the session actor. The C channel is freed by `free()` when
+/// the session lets go of the channel, never in deinit: a waiter suspended in
+/// `SSHSession.waitForExit` keeps the core alive past `ssh_free`, which frees every channel
+/// with the session, and a free in deinit then was a use after free (a crash at job end).
 final class ChannelCore {
     let id: Int
     let handle: OpaquePointer
@@ -27,9 +29,17 @@ final class ChannelCore {
         self.deadline = deadline
     }
 
+    private var freed = false
+
     deinit {
         stdout.finish()
         stderr.finish()
+    }
+
+    /// Frees the C channel; called once, on the host thread, while the session is alive.
+    func free() {
+        guard !freed else { return }
+        freed = true
         ssh_channel_free(handle)
     }
 

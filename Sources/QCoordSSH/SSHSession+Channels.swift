@@ -88,6 +88,7 @@ extension SSHSession {
             core.fail(.channelFailed(host: label, detail: "channel closed before the command ended"))
         }
         if ssh_channel_is_closed(core.handle) == 0 { ssh_channel_close(core.handle) }
+        core.free()
     }
 
     // MARK: the poll loop

@@ -118,8 +118,11 @@ public actor SSHSession {
 
     /// Children first: libssh frees them with the session, so freeing them later would be a use after free.
     private func closeEverything() {
-        for core in channels.values { core.fail(.closed(host: label)) }
-        channels.removeAll()  // ChannelCore.deinit frees each channel, here on the host thread
+        for core in channels.values {
+            core.fail(.closed(host: label))
+            core.free()  // before ssh_free, here on the host thread
+        }
+        channels.removeAll()
         for sftp in sftpSessions.values { sftp_free(sftp) }
         sftpSessions.removeAll()
         if let event {

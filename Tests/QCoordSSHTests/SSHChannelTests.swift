@@ -82,3 +82,23 @@ extension SSHLoopbackTests {
         }
     }
 }
+
+extension SSHLoopbackTests {
+    /// Regression: a task waiting for a channel's exit status while the session disconnects
+    /// held the channel past `ssh_free`; its deinit then freed the C channel again (SIGSEGV in
+    /// libssh at the end of a 300-test SSH job). The waiter must get `.closed` and nothing crash.
+    @Test func waitingForExitWhileTheSessionDisconnectsIsAnErrorNotACrash() async throws {
+        let sshd = try SSHDFixture()
+        defer { sshd.stop() }
+        for _ in 0..<20 {
+            let session = try await SSHSession.connect(sshd.options())
+            var channel: SSHChannel? = try await session.openChannel(command: "sleep 30")
+            let waiter = Task { [channel] in try await channel?.exitStatus() }
+            try await Task.sleep(for: .milliseconds(20))  // the waiter is suspended in waitForExit
+            await session.disconnect()
+            await #expect(throws: SSHError.self) { _ = try await waiter.value }
+            channel = nil  // the last reference: released after ssh_free
+            _ = channel
+        }
+    }
+}
