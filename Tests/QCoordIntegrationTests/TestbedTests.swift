@@ -202,16 +202,7 @@ struct TestbedTests {
     }
 
     static func runQCoord(_ qcoord: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: qcoord)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try Shell.run(qcoord, arguments)
     }
 
     /// A test tree synced to a host's own home: everything the first time, nothing the

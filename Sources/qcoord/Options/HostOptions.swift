@@ -49,6 +49,24 @@ struct HostOptions: ParsableArguments {
         return nil
     }
 
+    /// For commands that need hosts (`hosts`, `deploy`): one of the two options is required.
+    func requireHosts() throws {
+        if hosts == nil && inventory == nil {
+            throw ValidationError("give the hosts with '--hosts LIST' or '--inventory FILE'")
+        }
+    }
+
+    /// The hosts of a command that requires them; a bad inventory is reported and exits 2.
+    func requiredInventory() throws -> Inventory {
+        do {
+            guard let loaded = try loadInventory() else { throw ExitCode(2) }
+            return loaded
+        } catch let error as InventoryError {
+            FileHandle.standardError.write(Data("qcoord: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
     var settings: SSHSettings {
         SSHSettings(knownHostsFile: knownHosts, acceptNewHostKeys: acceptNewHostKeys, identityFiles: identity,
                     connectTimeout: .milliseconds(Int(connectTimeout * 1000)), idleLimit: .milliseconds(Int(hostIdleLimit * 1000)))

@@ -34,9 +34,7 @@ extension QCoord {
         var pipPython: String?
 
         func validate() throws {
-            if hostOptions.hosts == nil && hostOptions.inventory == nil {
-                throw ValidationError("give the hosts with '--hosts LIST' or '--inventory FILE'")
-            }
+            try hostOptions.requireHosts()
             if let avocado, !HostDeployer.isValidVersion(avocado) {
                 throw ValidationError("'--with-avocado': '\(avocado)' is not a version such as 113.0")
             }
@@ -44,14 +42,7 @@ extension QCoord {
 
         func run() async throws {
             signal(SIGPIPE, SIG_IGN)
-            let inventory: Inventory
-            do {
-                guard let loaded = try hostOptions.loadInventory() else { throw ExitCode(2) }
-                inventory = loaded
-            } catch let error as InventoryError {
-                FileHandle.standardError.write(Data("qcoord: \(error)\n".utf8))
-                throw ExitCode(2)
-            }
+            let inventory = try hostOptions.requiredInventory()
             let env = ProcessInfo.processInfo.environment
             let cacheDir = wheelCache.map { ($0 as NSString).expandingTildeInPath }
                 ?? ((env["XDG_CACHE_HOME"] ?? ((env["HOME"] ?? NSTemporaryDirectory()) + "/.cache")) + "/qcoord/wheels")

@@ -21,21 +21,12 @@ extension QCoord {
         @OptionGroup var hostOptions: HostOptions
 
         func validate() throws {
-            if hostOptions.hosts == nil && hostOptions.inventory == nil {
-                throw ValidationError("give the hosts with '--hosts LIST' or '--inventory FILE'")
-            }
+            try hostOptions.requireHosts()
         }
 
         func run() async throws {
             signal(SIGPIPE, SIG_IGN)
-            let inventory: Inventory
-            do {
-                guard let loaded = try hostOptions.loadInventory() else { throw ExitCode(2) }
-                inventory = loaded
-            } catch let error as InventoryError {
-                FileHandle.standardError.write(Data("qcoord: \(error)\n".utf8))
-                throw ExitCode(2)
-            }
+            let inventory = try hostOptions.requiredInventory()
             // Agent stderr and uploads go to a log of their own; nothing else needs it.
             let log = JobLog(path: "/dev/null")
             let results = await HostProbe.probe(inventory, settings: hostOptions.settings, log: log)
