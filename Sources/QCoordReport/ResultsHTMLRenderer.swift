@@ -158,8 +158,13 @@ public enum ResultsHTMLRenderer {
                 links = ["debug.log", "stdout", "stderr"].map { "<a href=\"\(esc(urlPath(dir + "/" + $0)))\">\($0)</a>" }
                     .joined(separator: " ")
             }
+            // Earlier attempts' logs are in attempt-N/ of the test dir (docs/faults.md): link each.
             let attempts = t.attempts.count > 1
-                ? "\(t.attempts.count): " + t.attempts.map { "\(esc($0.host)) \($0.status.rawValue)" }.joined(separator: ", ")
+                ? "\(t.attempts.count): " + t.attempts.enumerated().map { i, a in
+                    let label = "\(esc(a.host)) \(a.status.rawValue)"
+                    guard i < t.attempts.count - 1, !dir.isEmpty else { return label }
+                    return "<a href=\"\(esc(urlPath(dir + "/attempt-\(i + 1)/debug.log")))\">\(label)</a>"
+                }.joined(separator: ", ")
                 : String(t.attempts.count)
             let flakyMark = t.flaky == true ? " <small title=\"passed on a retry\">(flaky)</small>" : ""
             out += "<tr id=\"t\(t.uid)\" data-status=\"\(t.status.rawValue)\"><td class=\"id\">\(esc(t.id))</td>"

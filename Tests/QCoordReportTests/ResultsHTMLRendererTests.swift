@@ -35,6 +35,18 @@ import QCoordCore
         #expect(html.components(separatedBy: "<script>").count == 2)
     }
 
+    @Test func earlierAttemptsLinkTheirLogsTheLastIsTheTestsOwn() {
+        var retried = Self.test(6, "f.sh", .pass, host: "h2", start: 100, end: 101)
+        retried.attempts = [.init(host: "h1", status: .fail, failReason: "boom", time: 1),
+                            .init(host: "h3", status: .error, failReason: "host h3 lost", time: 1),
+                            .init(host: "h2", status: .pass, failReason: nil, time: 1)]
+        var job = Self.job
+        job.tests = [retried]
+        let html = ResultsHTMLRenderer.render(job)
+        #expect(html.contains("3: <a href=\"test-results/6-f.sh/attempt-1/debug.log\">h1 FAIL</a>, "
+                              + "<a href=\"test-results/6-f.sh/attempt-2/debug.log\">h3 ERROR</a>, h2 PASS"))
+    }
+
     @Test func selfContained() {
         let html = ResultsHTMLRenderer.render(Self.job)
         #expect(!html.contains("src="))
