@@ -111,6 +111,23 @@ struct RunHarness {
     }
 
     /// PIDs of live processes whose environment holds `marker` (e.g. a QEMU a test started).
+    /// The marked processes still there after up to `seconds`, each as "pid state cmdline".
+    static func processesSurviving(withEnvironmentMarker marker: String, for seconds: Double) -> [String] {
+        let deadline = Date().addingTimeInterval(seconds)
+        var pids = processes(withEnvironmentMarker: marker)
+        while !pids.isEmpty && Date() < deadline {
+            usleep(100_000)
+            pids = processes(withEnvironmentMarker: marker)
+        }
+        return pids.map { pid in
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            let state = stat.split(separator: ")").last?.split(separator: " ").first.map(String.init) ?? "?"
+            let cmd = String(decoding: FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data(), as: UTF8.self)
+                .replacingOccurrences(of: "\0", with: " ")
+            return "\(pid) \(state) \(cmd)"
+        }
+    }
+
     static func processes(withEnvironmentMarker marker: String) -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap { Int32($0) }.filter { pid in

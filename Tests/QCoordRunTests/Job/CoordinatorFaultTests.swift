@@ -149,7 +149,8 @@ import QCoordReport
         let results = await c.run()
         let took = ContinuousClock.now - began
         #expect(took >= .milliseconds(600))
-        #expect(took < .seconds(30), "waited for something else than the give-up")
+        // Far below the reconnect loop's forever; loose, as a loaded machine delays tasks.
+        #expect(took < .seconds(120), "waited for something else than the give-up")
         #expect(results.map(\.status) == [.error, .error])
         for r in results {
             #expect(r.failReason?.contains("host h1 lost: agent crashed; not back within 0.6 s") == true, "\(r.failReason ?? "")")
@@ -170,15 +171,15 @@ import QCoordReport
             TestCase(kind: .instrumented, name: name, uri: "t.py", tags: Tags(["arch": [arch]]))
         }
         var config = RunConfiguration(workdir: "/w")
-        config.hostGiveUp = 30
+        config.hostGiveUp = 600
         let c = Coordinator(tests: [t("arm", "aarch64"), t("x86", "x86_64")],
                             links: [.init(link: h1, slots: 1), .init(link: h2, slots: 1)],
                             directory: h.directory, recorder: h.recorder, log: h.log, config: config,
                             console: h.console.console, reconnect: { _ in back })
         let began = ContinuousClock.now
         let results = await c.run()
-        // Ended when h1 came back (after the 1 s backoff), long before the 30 s give-up.
-        #expect(ContinuousClock.now - began < .seconds(25))
+        // Ended when h1 came back (after the 1 s backoff), long before the 600 s give-up.
+        #expect(ContinuousClock.now - began < .seconds(300))
         #expect(results.map(\.status) == [.error, .pass])
         #expect(results[0].failReason?.contains("host h1 lost: agent crashed; it came back unable to run this test") == true,
                 "\(results[0].failReason ?? "")")
@@ -191,7 +192,7 @@ import QCoordReport
         defer { h.cleanup() }
         let link = FakeAgentLink(host: "h1") { _ in .die }
         var config = RunConfiguration(workdir: "/w")
-        config.hostGiveUp = 60
+        config.hostGiveUp = 600
         let c = Self.coordinator(h, ["t1", "t2"], links: [.init(link: link, slots: 1)], config: config,
                                  reconnect: { host in throw RunError.hostUnreachable(host: host, reason: "connection refused") })
         let began = ContinuousClock.now
@@ -199,7 +200,8 @@ import QCoordReport
         try await Task.sleep(for: .milliseconds(300))
         await c.userInterrupt()
         let results = await run.value
-        #expect(ContinuousClock.now - began < .seconds(30))
+        // Not the 600 s give-up (loose: a loaded machine delays tasks).
+        #expect(ContinuousClock.now - began < .seconds(300))
         // t1 ran and lost its host: it keeps that outcome; t2 never ran.
         #expect(results.map(\.status) == [.error, .skip])
         #expect(results[0].failReason?.contains("host h1 lost: agent crashed") == true)
