@@ -136,6 +136,7 @@ public actor Coordinator {
             for await _ in doneStream { break }
             group.cancelAll()
         }
+        config.resultsEnded?()
         return finalResults()
     }
 
