@@ -5,9 +5,8 @@ public protocol AgentLink: Sendable {
     /// The host's name in reports (`local` for the local agent).
     var host: String { get }
     var capabilities: HostCapabilities { get }
-    /// Sends one task; its progress comes back on `events`. Runs on the caller's executor (the
-    /// Coordinator's), not the generic one: a dispatched task costs no extra hop off the actor and back.
-    nonisolated(nonsending) func run(_ task: CoordinatorMessage.RunTask) async
+    /// Sends one task; its progress comes back on `events`.
+    func run(_ task: CoordinatorMessage.RunTask) async
     /// Asks the agent to stop a running task (it then reports it `finished` INTERRUPTED).
     func cancel(taskID: String) async
     var events: AsyncStream<AgentEvent> { get }

@@ -87,7 +87,7 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
         (events, eventSink) = AsyncStream<AgentEvent>.makeStream()
     }
 
-    public nonisolated(nonsending) func run(_ task: CoordinatorMessage.RunTask) async { await send(.run(task)) }
+    public func run(_ task: CoordinatorMessage.RunTask) async { await send(.run(task)) }
 
     public func cancel(taskID: String) async { await send(.cancel(taskID: taskID)) }
 

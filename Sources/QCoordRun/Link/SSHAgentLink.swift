@@ -142,7 +142,7 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
         lock.withLock { pathMap = map }
     }
 
-    public nonisolated(nonsending) func run(_ task: CoordinatorMessage.RunTask) async {
+    public func run(_ task: CoordinatorMessage.RunTask) async {
         var task = task
         if let map = lock.withLock({ pathMap }) { task = map.apply(to: task) }
         await send(.run(task))

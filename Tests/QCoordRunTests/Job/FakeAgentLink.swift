@@ -40,7 +40,7 @@ final class FakeAgentLink: AgentLink, @unchecked Sendable {
 
     var runCount: Int { lock.withLock { received.count } }
 
-    nonisolated(nonsending) func run(_ task: CoordinatorMessage.RunTask) async {
+    func run(_ task: CoordinatorMessage.RunTask) async {
         let behaviour = script(task.name)
         lock.withLock { received.append(task); running[task.taskID] = behaviour }
         sink.yield(.message(.started(.init(taskID: task.taskID, qemuBin: "/usr/bin/qemu-system-x86_64", arch: "x86_64", pid: 1))))
