@@ -134,11 +134,35 @@ public enum ResultsXMLRenderer {
 
 /// `value` with `digits` decimals; C's printf rounds the exact binary value as Python's `%.Nf` does.
 func fixed(_ value: Double, _ digits: Int) -> String {
+    if let fast = fixedExact(value, digits) { return fast }
     // vsnprintf, not String(format:): the same C formatting without Foundation's locale and
     // argument boxing, which cost ~3 % of the coordinator's CPU per test (a line per result).
-    withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+    return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
         let n = withVaList([Int32(digits), value]) { vsnprintf(buffer.baseAddress, 64, "%.*f", $0) }
         guard n >= 0 && n < 64, let base = buffer.baseAddress else { return String(format: "%.\(digits)f", value) }
         return String(cString: base)
     }
+}
+
+/// `fixed` without the C varargs machinery (a result line and a journal-free report line per test:
+/// ~3 % of `make bench-scale`), for what durations are: 0 ≤ value, value × 10^digits < 2^40,
+/// digits 0…6; nil otherwise. The same digits as printf: value × 10^digits rounded to an integer,
+/// ties to even, decided on the exact product — its rounding error is recovered exactly by an FMA.
+func fixedExact(_ value: Double, _ digits: Int) -> String? {
+    guard (0...6).contains(digits), value.sign == .plus, value == 0 || value >= 1e-100 else { return nil }
+    let scale = [1.0, 10, 100, 1000, 10_000, 100_000, 1_000_000][digits]
+    let product = value * scale
+    guard product < 0x1p40 else { return nil }
+    // value × scale = product + error, exactly (the error of a rounded product is representable).
+    let error = (-product).addingProduct(value, scale)
+    let floor = product.rounded(.down)
+    // The exact fraction minus one half: product − floor and the subtraction of 0.5 are exact
+    // where it matters (Sterbenz); a fraction below 0.25 is below one half whatever the error.
+    let sign = ((product - floor) - 0.5) + error
+    var n = Int(floor)
+    if sign > 0 || (sign == 0 && n % 2 == 1) { n += 1 }
+    guard digits > 0 else { return String(n) }
+    let unit = Int(scale)
+    let fraction = String(n % unit)
+    return String(n / unit) + "." + String(repeating: "0", count: digits - fraction.count) + fraction
 }

@@ -41,8 +41,10 @@ struct FaultDetectionTestbedTests {
         defer { try? signal(host: 3, SIGCONT) }
         let frozen = ContinuousClock.now
         var reason: String?
-        for await event in link.events {
-            if case .lost(let r) = event { reason = r; break }
+        events: for await batch in link.events {
+            for event in batch {
+                if case .lost(let r) = event { reason = r; break events }
+            }
         }
         let noticed = ContinuousClock.now - frozen
         print("testbed: frozen host noticed after \(noticed): \(reason ?? "-")")

@@ -150,15 +150,17 @@ struct TestbedTests {
         let h1 = try #require(links.first { $0.0.host == "h1" }?.0)
         await h1.run(.init(taskID: "t1", kind: .simple, name: "/bin/true", uri: "/bin/true", workdir: "/"))
         var finished: AgentMessage.Finished?
-        for await event in h1.events {
-            if case .message(.finished(let f)) = event { finished = f; break }
-            if case .lost(let reason) = event { Issue.record("lost: \(reason)"); break }
+        events: for await batch in h1.events {
+            for event in batch {
+                if case .message(.finished(let f)) = event { finished = f; break events }
+                if case .lost(let reason) = event { Issue.record("lost: \(reason)"); break events }
+            }
         }
         #expect(finished?.status == .pass)
         for (link, _) in links { await link.shutdown(grace: .seconds(5)) }
         for (link, _) in links {
             var lost = false
-            for await event in link.events { if case .lost = event { lost = true } }
+            for await batch in link.events where batch.contains(where: { if case .lost = $0 { true } else { false } }) { lost = true }
             #expect(lost)
         }
     }
@@ -257,10 +259,12 @@ struct TestbedTests {
         await link.run(.init(taskID: "s1", kind: .simple, name: "simple.sh", uri: root + "/simple.sh", workdir: root))
         var output = ""
         var finished: AgentMessage.Finished?
-        for await event in link.events {
-            if case .message(.output(let o)) = event, let data = Data(base64Encoded: o.dataB64) { output += String(decoding: data, as: UTF8.self) }
-            if case .message(.finished(let f)) = event { finished = f; break }
-            if case .lost(let reason) = event { Issue.record("lost: \(reason)"); break }
+        events: for await batch in link.events {
+            for event in batch {
+                if case .message(.output(let o)) = event, let data = Data(base64Encoded: o.dataB64) { output += String(decoding: data, as: UTF8.self) }
+                if case .message(.finished(let f)) = event { finished = f; break events }
+                if case .lost(let reason) = event { Issue.record("lost: \(reason)"); break events }
+            }
         }
         #expect(finished?.status == .pass, "\(String(describing: finished))")
         #expect(output.contains("ran in \(report.remoteDirectory)"), "\(output)")

@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 import QCoordCore
 @testable import QCoordReport
 
@@ -138,5 +139,37 @@ import QCoordCore
             ok 7 s  # SKIP Interrupting job (failfast).
 
             """)
+    }
+
+    /// printf's `%.*f`, the reference `fixedExact` must match digit for digit.
+    static func printf(_ value: Double, _ digits: Int) -> String {
+        String(format: "%.\(digits)f", value)
+    }
+
+    @Test func fixedMatchesPrintfOnTiesEdgesAndRandomDurations() {
+        // Exact binary ties (round half to even), near-ties that are not ties, zero, tiny, large.
+        var values: [Double] = [0, 0.5, 1.5, 2.5, 0.125, 0.375, 0.625, 0.875, 1.005, 2.675, 0.045, 1.115, 0.0005,
+                                1e-5, 1e-90, 9.995, 99.995, 0.25, 0.75, 123_456.785, 1_099_511.62, 3.0, 30.0]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            values.append(Double.random(in: 0..<1, using: &rng))
+            values.append(Double.random(in: 0..<100_000, using: &rng))
+            // Multiples of 2^-k: exact decimals, many of them ties.
+            values.append(Double(Int.random(in: 0..<1_000_000, using: &rng)) / Double(1 << Int.random(in: 0...12, using: &rng)))
+        }
+        var mismatches: [String] = []
+        for v in values {
+            for digits in 0...6 {
+                guard let fast = fixedExact(v, digits) else { continue }
+                let reference = Self.printf(v, digits)
+                if fast != reference { mismatches.append("\(v) %.\(digits)f: \(fast) != \(reference)") }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(10))")
+        // Outside its range it declines and `fixed` falls back to printf.
+        #expect(fixedExact(-0.0, 2) == nil && fixed(-0.0, 2) == "-0.00")
+        #expect(fixedExact(-1.5, 2) == nil && fixed(-1.5, 2) == "-1.50")
+        #expect(fixedExact(1e13, 3) == nil && fixed(1e13, 3) == "10000000000000.000")
+        #expect(fixed(2.675, 2) == "2.67" && fixed(0.125, 2) == "0.12" && fixed(0.375, 2) == "0.38" && fixed(2.5, 0) == "2")
     }
 }

@@ -136,6 +136,7 @@ public actor Coordinator {
             for await _ in doneStream { break }
             group.cancelAll()
         }
+        config.resultsEnded?()
         return finalResults()
     }
 
@@ -144,10 +145,12 @@ public actor Coordinator {
     private func serve(_ host: String, first: any AgentLink) async {
         var link: (any AgentLink)? = first
         while let current = link {
-            for await event in current.events {
-                let acts = receive(event, from: host)
-                // Most events (started, output, heartbeats) act on nothing: no second hop.
-                if !acts.isEmpty { await perform(acts) }
+            for await batch in current.events {
+                for event in batch {
+                    let acts = receive(event, from: host)
+                    // Most events (started, output, heartbeats) act on nothing: no second hop.
+                    if !acts.isEmpty { await perform(acts) }
+                }
             }
             // Ended by our own cancellation (the job is done): not a lost host.
             if Task.isCancelled { return }

@@ -27,6 +27,9 @@ public struct RunConfiguration: Sendable {
     public var hostGiveUp: Double = 60
     /// Told every test that ran, as it ends (the timing history records it).
     public var resultObserver: (@Sendable (TestResult) -> Void)?
+    /// Told once when the job's results are all in, however it ended (the history writes the
+    /// records it still holds; see TimingHistoryRecorder).
+    public var resultsEnded: (@Sendable () -> Void)?
 
     public init(params: [String: String] = [:], env: [String: String] = [:], timeout: Double? = nil,
                 jobTimeout: Double? = nil, failfast: Bool = false, workdir: String, interruptGrace: Double = 15) {

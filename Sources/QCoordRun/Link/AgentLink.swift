@@ -9,7 +9,9 @@ public protocol AgentLink: Sendable {
     func run(_ task: CoordinatorMessage.RunTask) async
     /// Asks the agent to stop a running task (it then reports it `finished` INTERRUPTED).
     func cancel(taskID: String) async
-    var events: AsyncStream<AgentEvent> { get }
+    /// In order, in batches: the events one read brought (an agent's `started` and `finished` of a
+    /// short test often come together), handed over at once — one wake-up of the Coordinator each.
+    var events: AsyncStream<[AgentEvent]> { get }
     /// Asks the agent to exit; kills it after `grace`.
     func shutdown(grace: Duration) async
 }

@@ -12,9 +12,9 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
     // @unchecked: every mutable field is guarded by `lock`; the rest is immutable after start.
     public let host: String
     public private(set) var capabilities: HostCapabilities
-    public let events: AsyncStream<AgentEvent>
+    public let events: AsyncStream<[AgentEvent]>
 
-    private let eventSink: AsyncStream<AgentEvent>.Continuation
+    private let eventSink: AsyncStream<[AgentEvent]>.Continuation
     private let process: Process
     private let stdinFD: Int32
     private let writeQueue = DispatchQueue(label: "qcoord.local-agent.write")
@@ -84,7 +84,7 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
         self.stdinFD = stdinFD
         self.exited = exited
         self.capabilities = HostCapabilities(host: host, arch: "", cpus: 1, kvm: false, python: "", avocado: nil, qemu: [:])
-        (events, eventSink) = AsyncStream<AgentEvent>.makeStream()
+        (events, eventSink) = AsyncStream<[AgentEvent]>.makeStream()
     }
 
     public func run(_ task: CoordinatorMessage.RunTask) async { await send(.run(task)) }
@@ -150,6 +150,9 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
                 lock.withLock { lastSeen = JobClock.monotonic() }
+                // The read's messages go to the Coordinator as one batch (see AgentLink.events).
+                var batch: [AgentEvent] = []
+                defer { if !batch.isEmpty { eventSink.yield(batch) } }
                 for item in reader.push(buffer[0..<n]) {
                     switch item {
                     case .ready(let caps):
@@ -158,8 +161,9 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
                     case .errorBeforeReady(let text):
                         log.error("host \(host): agent error before ready: \(text)")
                     case .message(let message):
-                        eventSink.yield(.message(message))
+                        batch.append(.message(message))
                     case .broken(let error):
+                        if !batch.isEmpty { eventSink.yield(batch); batch = [] }
                         reportLost("host \(host): \(error)")
                         ready.yield(.failure(.agentStart(host: host, reason: "\(error)")))
                         kill(process.processIdentifier, SIGKILL)
@@ -214,7 +218,7 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
         }
         guard first else { return }
         lock.withLock { watchdog?.cancel(); watchdog = nil }
-        eventSink.yield(.lost(reason: reason))
+        eventSink.yield([.lost(reason: reason)])
         eventSink.finish()
     }
 }

@@ -12,7 +12,7 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
     // `lastSeen`, `lostReported`, `tasks`, `pathMap`) are guarded by `lock`; the rest is immutable.
     public let host: String
     public private(set) var capabilities: HostCapabilities
-    public let events: AsyncStream<AgentEvent>
+    public let events: AsyncStream<[AgentEvent]>
     public let session: SSHSession
     /// How long connect + authenticate took.
     public let connectTime: Duration
@@ -20,7 +20,7 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
     public private(set) var readyTime: Duration = .zero
 
     private let channel: SSHChannel
-    private let eventSink: AsyncStream<AgentEvent>.Continuation
+    private let eventSink: AsyncStream<[AgentEvent]>.Continuation
     private let lock = NSLock()
     private var lastSeen = ContinuousClock.now
     private var lostReported = false
@@ -91,7 +91,7 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
         self.connectTime = connectTime
         self.idleLimit = idleLimit
         self.capabilities = HostCapabilities(host: host, arch: "", cpus: 1, kvm: false, python: "", avocado: nil, qemu: [:])
-        (events, eventSink) = AsyncStream<AgentEvent>.makeStream()
+        (events, eventSink) = AsyncStream<[AgentEvent]>.makeStream()
     }
 
     /// Where a local test tree lives on this host (after `TreeSync`): tasks whose workdir or
@@ -184,6 +184,9 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
             var reader = AgentOutputReader()
             reading: for await chunk in channel.stdout {
                 lock.withLock { lastSeen = ContinuousClock.now }
+                // The chunk's messages go to the Coordinator as one batch (see AgentLink.events).
+                var batch: [AgentEvent] = []
+                defer { if !batch.isEmpty { eventSink.yield(batch) } }
                 for item in reader.push(chunk) {
                     switch item {
                     case .ready(let caps):
@@ -192,8 +195,9 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
                     case .errorBeforeReady(let text):
                         log.error("host \(host): agent error before ready: \(text)")
                     case .message(let message):
-                        eventSink.yield(.message(message))
+                        batch.append(.message(message))
                     case .broken(let error):
+                        if !batch.isEmpty { eventSink.yield(batch); batch = [] }
                         reportLost("host \(host): \(error)")
                         ready.yield(.failure(.agentStart(host: host, reason: "\(error)")))
                         await channel.close()
@@ -261,7 +265,7 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
             return !lostReported
         }
         guard first else { return }
-        eventSink.yield(.lost(reason: reason))
+        eventSink.yield([.lost(reason: reason)])
         eventSink.finish()
     }
 

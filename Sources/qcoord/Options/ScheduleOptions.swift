@@ -98,7 +98,10 @@ extension RunConfiguration {
         self.timings = timings ?? ((try? history?.timings()) ?? Timings())
         self.exclusiveTag = exclusiveTag
         if let history {
-            resultObserver = { result in try? history.record([result]) }
+            // Batched: one transaction per 1000 results or per second, the rest at the job's end.
+            let recorder = TimingHistoryRecorder(history: history)
+            resultObserver = { result in recorder.record(result) }
+            resultsEnded = { recorder.flush() }
         }
     }
 }

@@ -64,8 +64,8 @@ extension QCoord.Bench {
             let recorder = try JobRecorder(path: directory.path + "/jobdata/journal.jsonl")
             let history = try TimingHistory(path: root + "/history.sqlite")
             var config = RunConfiguration(workdir: root)
-            config.timings = Timings(durations)
-            config.resultObserver = { try? history.record([$0]) }
+            // As `qcoord run` does (`--timings` given: the history only records).
+            config.schedule(timings: Timings(durations), history: history, exclusiveTag: nil)
             let coordinator = Coordinator(tests: cases, links: links, directory: directory, recorder: recorder,
                                           log: JobLog(path: directory.jobLog), config: config,
                                           console: Console(out: { _ in }, err: { _ in }))

@@ -21,8 +21,8 @@ final class FakeAgentLink: AgentLink, @unchecked Sendable {
 
     let host: String
     let capabilities: HostCapabilities
-    let events: AsyncStream<AgentEvent>
-    private let sink: AsyncStream<AgentEvent>.Continuation
+    let events: AsyncStream<[AgentEvent]>
+    private let sink: AsyncStream<[AgentEvent]>.Continuation
     private let script: @Sendable (String) -> Behaviour
     private let lock = NSLock()
     private var running: [String: Behaviour] = [:]
@@ -35,7 +35,7 @@ final class FakeAgentLink: AgentLink, @unchecked Sendable {
         self.script = script
         capabilities = HostCapabilities(host: host, arch: "x86_64", cpus: 2, kvm: false, python: "3.11", avocado: nil,
                                         qemu: Dictionary(uniqueKeysWithValues: qemu.map { ($0, .init(path: "/usr/bin/qemu-system-" + $0, version: "7.2")) }))
-        (events, sink) = AsyncStream<AgentEvent>.makeStream()
+        (events, sink) = AsyncStream<[AgentEvent]>.makeStream()
     }
 
     var runCount: Int { lock.withLock { received.count } }
@@ -43,28 +43,33 @@ final class FakeAgentLink: AgentLink, @unchecked Sendable {
     func run(_ task: CoordinatorMessage.RunTask) async {
         let behaviour = script(task.name)
         lock.withLock { received.append(task); running[task.taskID] = behaviour }
-        sink.yield(.message(.started(.init(taskID: task.taskID, qemuBin: "/usr/bin/qemu-system-x86_64", arch: "x86_64", pid: 1))))
+        // What a real link hands over from one read: the task's messages so far, as one batch.
+        var batch: [AgentEvent] = [.message(.started(.init(taskID: task.taskID, qemuBin: "/usr/bin/qemu-system-x86_64", arch: "x86_64", pid: 1)))]
         switch behaviour {
         case .finish(let status, let reason, let output):
             if !output.isEmpty {
-                sink.yield(.message(.output(.init(taskID: task.taskID, stream: "stdout",
-                                                  dataB64: Data(output.utf8).base64EncodedString()))))
+                batch.append(.message(.output(.init(taskID: task.taskID, stream: "stdout",
+                                                   dataB64: Data(output.utf8).base64EncodedString()))))
             }
-            sink.yield(.message(.finished(.init(taskID: task.taskID, status: status, failReason: reason, timeS: 0.25))))
+            batch.append(.message(.finished(.init(taskID: task.taskID, status: status, failReason: reason, timeS: 0.25))))
+            sink.yield(batch)
         case .file(let name):
-            sink.yield(.message(.file(.init(taskID: task.taskID, name: name, offset: 0,
-                                            dataB64: Data("x".utf8).base64EncodedString(), last: true))))
-            sink.yield(.message(.finished(.init(taskID: task.taskID, status: .pass, failReason: nil, timeS: 0.1))))
+            batch.append(.message(.file(.init(taskID: task.taskID, name: name, offset: 0,
+                                             dataB64: Data("x".utf8).base64EncodedString(), last: true))))
+            batch.append(.message(.finished(.init(taskID: task.taskID, status: .pass, failReason: nil, timeS: 0.1))))
+            sink.yield(batch)
         case .hang, .ignoreCancel:
-            break
+            sink.yield(batch)
         case .finishAfter(let seconds, let status, let reason):
+            sink.yield(batch)
             let sink = self.sink
             Task {
                 try? await Task.sleep(for: .seconds(seconds))
-                sink.yield(.message(.finished(.init(taskID: task.taskID, status: status, failReason: reason, timeS: seconds))))
+                sink.yield([.message(.finished(.init(taskID: task.taskID, status: status, failReason: reason, timeS: seconds)))])
             }
         case .die:
-            sink.yield(.lost(reason: "agent crashed"))
+            batch.append(.lost(reason: "agent crashed"))
+            sink.yield(batch)
             sink.finish()
         }
     }
@@ -72,15 +77,15 @@ final class FakeAgentLink: AgentLink, @unchecked Sendable {
     func cancel(taskID: String) async {
         let behaviour = lock.withLock { cancelled.append(taskID); return running[taskID] }
         if case .hang? = behaviour {
-            sink.yield(.message(.finished(.init(taskID: taskID, status: .interrupted,
-                                                failReason: "Test interrupted: cancelled", timeS: 0.5))))
+            sink.yield([.message(.finished(.init(taskID: taskID, status: .interrupted,
+                                                failReason: "Test interrupted: cancelled", timeS: 0.5)))])
         }
     }
 
     func shutdown(grace: Duration) async { sink.finish() }
 
     /// Sends an event as if the agent had (a late message from an earlier life of the host).
-    func inject(_ event: AgentEvent) { sink.yield(event) }
+    func inject(_ event: AgentEvent) { sink.yield([event]) }
 }
 
 /// Collects console output.

@@ -24,10 +24,12 @@ import QCoordCore
     /// Events until the link reports itself lost or the stream ends.
     func drain(_ link: LocalAgentLink, until stop: (AgentEvent) -> Bool) async -> [AgentEvent] {
         var seen: [AgentEvent] = []
-        for await e in link.events {
-            if case .message(.heartbeat) = e { continue }
-            seen.append(e)
-            if stop(e) { break }
+        events: for await batch in link.events {
+            for e in batch {
+                if case .message(.heartbeat) = e { continue }
+                seen.append(e)
+                if stop(e) { break events }
+            }
         }
         return seen
     }
