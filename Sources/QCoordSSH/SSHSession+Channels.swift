@@ -124,7 +124,9 @@ extension SSHSession {
             }
             if busy || thread.hasPendingJobs { timeoutMs = 0 }
             let rc = ssh_event_dopoll(event, Int32(timeoutMs))
-            if rc == SSH_ERROR || ssh_is_connected(session) == 0 {
+            // poll(2) interrupted by a signal (a child of this process exiting) is not a lost link.
+            let interrupted = rc == SSH_ERROR && errno == EINTR && ssh_is_connected(session) != 0
+            if !interrupted && (rc == SSH_ERROR || ssh_is_connected(session) == 0) {
                 let detail = Self.errorText(session)
                 for core in channels.values { core.fail(.connectionLost(host: label, detail: detail)) }
                 break
@@ -159,8 +161,17 @@ extension SSHSession {
                 ssh_channel_write(core.handle, buffer.baseAddress.map { $0 + core.inputOffset }, UInt32(count))
             }
             if written < 0 {
-                core.fail(.connectionLost(host: label, detail: Self.errorText(session)))
-                return true
+                guard ssh_is_connected(session) != 0 else {
+                    core.fail(.connectionLost(host: label, detail: Self.errorText(session)))
+                    return true
+                }
+                // The connection is up, so the remote closed this channel: the command ended
+                // without reading all its input (as a pipe's reader that exits). Drop the rest;
+                // its exit status tells what happened.
+                core.input = []
+                core.inputOffset = 0
+                progress = true
+                break
             }
             core.inputOffset += Int(written)
             progress = true

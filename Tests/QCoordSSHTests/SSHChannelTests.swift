@@ -102,3 +102,21 @@ extension SSHLoopbackTests {
         }
     }
 }
+
+extension SSHLoopbackTests {
+    /// A command that ends without reading its stdin (a missing interpreter: exit 127) is an
+    /// exit status, not a lost connection, however much input was still queued — as with a
+    /// local pipe whose reader exits. (`qcoord deploy` met this race with a missing venv python.)
+    @Test func commandThatExitsWithoutReadingItsInputReportsItsStatus() async throws {
+        let sshd = try SSHDFixture()
+        defer { sshd.stop() }
+        let session = try await SSHSession.connect(sshd.options())
+        // Small input (the close can arrive before the first write) and more than the window.
+        for size in [100, 100, 100, 100, 100, 8 * 1024 * 1024] {
+            let input = [UInt8](repeating: 0x41, count: size)
+            let result = try await session.exec("/nonexistent/python3 -c pass", stdin: input, timeout: .seconds(30))
+            #expect(result.exitStatus == 127)
+        }
+        #expect(try await session.exec("echo still-up").stdoutText == "still-up\n")
+    }
+}
