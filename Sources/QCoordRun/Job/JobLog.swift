@@ -1,4 +1,5 @@
 import Foundation
+import QCoordReport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,7 +19,7 @@ public final class JobLog: Sendable {
         guard fd >= 0 else { return }
         let now = Date()
         let ms = Int((now.timeIntervalSince1970 * 1000).rounded(.down)) % 1000
-        let stamp = JobClock.localText(now, "%Y-%m-%d %H:%M:%S") + "," + String(format: "%03d", ms)
+        let stamp = JobDirectory.formatLocal(now, "%Y-%m-%d %H:%M:%S") + "," + String(format: "%03d", ms)
         var text = ""
         for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
             text += "\(stamp) qcoord \(level.padding(toLength: 5, withPad: " ", startingAt: 0))| \(line)\n"

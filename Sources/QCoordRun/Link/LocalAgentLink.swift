@@ -62,16 +62,13 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
         let result = await ReadyWait.first(readyStream, host: host, timeout: readyTimeout,
                                            endedReason: "the agent exited before it was ready; see job.log for its stderr")
         switch result {
-        case .success(let caps)?:
+        case .success(let caps):
             link.capabilities = caps
             link.startWatchdog()
             return link
-        case .failure(let error)?:
+        case .failure(let error):
             await link.shutdown(grace: .zero)
             throw error
-        case nil:
-            await link.shutdown(grace: .zero)
-            throw RunError.agentStart(host: host, reason: "cancelled")
         }
     }
 
@@ -150,25 +147,10 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
                 lock.withLock { lastSeen = JobClock.monotonic() }
-                // The read's messages go to the Coordinator as one batch (see AgentLink.events).
-                var batch: [AgentEvent] = []
-                defer { if !batch.isEmpty { eventSink.yield(batch) } }
-                for item in reader.push(buffer[0..<n]) {
-                    switch item {
-                    case .ready(let caps):
-                        ready.yield(.success(caps))
-                        ready.finish()
-                    case .errorBeforeReady(let text):
-                        log.error("host \(host): agent error before ready: \(text)")
-                    case .message(let message):
-                        batch.append(.message(message))
-                    case .broken(let error):
-                        if !batch.isEmpty { eventSink.yield(batch); batch = [] }
-                        reportLost("host \(host): \(error)")
-                        ready.yield(.failure(.agentStart(host: host, reason: "\(error)")))
-                        kill(process.processIdentifier, SIGKILL)
-                        break readLoop
-                    }
+                if let error = AgentReadDelivery.deliver(reader.push(buffer[0..<n]), host: host, log: log, ready: ready, events: eventSink) {
+                    reportLost("host \(host): \(error)")
+                    kill(process.processIdentifier, SIGKILL)
+                    break readLoop
                 }
             }
             ready.finish()

@@ -67,7 +67,7 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
         let result = await ReadyWait.first(readyStream, host: host, timeout: readyTimeout,
                                            endedReason: "the agent ended before it was ready")
         switch result {
-        case .success(let caps)?:
+        case .success(let caps):
             let readyTime = ContinuousClock.now - began
             link.lock.withLock {
                 link.capabilities = caps
@@ -75,12 +75,9 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
             }
             link.startWatchdog()
             return link
-        case .failure(let error)?:
+        case .failure(let error):
             await link.shutdown(grace: .zero)
             throw error
-        case nil:
-            await link.shutdown(grace: .zero)
-            throw RunError.agentStart(host: host, reason: "cancelled")
         }
     }
 
@@ -184,25 +181,10 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
             var reader = AgentOutputReader()
             reading: for await chunk in channel.stdout {
                 lock.withLock { lastSeen = ContinuousClock.now }
-                // The chunk's messages go to the Coordinator as one batch (see AgentLink.events).
-                var batch: [AgentEvent] = []
-                defer { if !batch.isEmpty { eventSink.yield(batch) } }
-                for item in reader.push(chunk) {
-                    switch item {
-                    case .ready(let caps):
-                        ready.yield(.success(caps))
-                        ready.finish()
-                    case .errorBeforeReady(let text):
-                        log.error("host \(host): agent error before ready: \(text)")
-                    case .message(let message):
-                        batch.append(.message(message))
-                    case .broken(let error):
-                        if !batch.isEmpty { eventSink.yield(batch); batch = [] }
-                        reportLost("host \(host): \(error)")
-                        ready.yield(.failure(.agentStart(host: host, reason: "\(error)")))
-                        await channel.close()
-                        break reading
-                    }
+                if let error = AgentReadDelivery.deliver(reader.push(chunk), host: host, log: log, ready: ready, events: eventSink) {
+                    reportLost("host \(host): \(error)")
+                    await channel.close()
+                    break reading
                 }
             }
             let status: String

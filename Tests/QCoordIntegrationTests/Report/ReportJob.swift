@@ -44,16 +44,8 @@ struct ReportJob: Sendable {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data(), errData = Data()
-        group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        process.waitUntilExit()
-        group.wait()
-        return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        let (status, stdout, stderr) = RunHarness.wait((process, out, err))
+        return Output(status: status, stdout: stdout, stderr: stderr)
     }
 
     /// results.json's tests: id, status, and the host (nil for a test that never ran, e.g. one

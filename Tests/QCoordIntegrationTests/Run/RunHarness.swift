@@ -63,8 +63,15 @@ struct RunHarness {
     }
 
     func finish(_ started: (Process, Pipe, Pipe)) -> Outcome {
+        let (status, stdout, stderr) = Self.wait(started)
+        let latest = (try? FileManager.default.destinationOfSymbolicLink(atPath: resultsDir + "/latest")).map { resultsDir + "/" + $0 } ?? ""
+        return Outcome(status: status, stdout: stdout, stderr: stderr, jobDir: latest)
+    }
+
+    /// Waits for a started process, reading both pipes concurrently with the wait (a full pipe
+    /// would block it); its exit status and output.
+    static func wait(_ started: (Process, Pipe, Pipe)) -> (status: Int32, stdout: String, stderr: String) {
         let (process, out, err) = started
-        // Read both pipes concurrently with the wait: a full pipe would block qcoord.
         let group = DispatchGroup()
         nonisolated(unsafe) var outData = Data(), errData = Data()
         group.enter()
@@ -73,9 +80,7 @@ struct RunHarness {
         DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         process.waitUntilExit()
         group.wait()
-        let latest = (try? FileManager.default.destinationOfSymbolicLink(atPath: resultsDir + "/latest")).map { resultsDir + "/" + $0 } ?? ""
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                       stderr: String(decoding: errData, as: UTF8.self), jobDir: latest)
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
     }
 
     func run(_ args: [String], environment: [String: String] = [:]) throws -> Outcome {

@@ -7,18 +7,8 @@ import Testing
 
     /// Runs `qcoord ARGS` (no implicit `run`), returning its exit status and output.
     static func qcoord(_ args: [String], environment: [String: String]) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: RunHarness.qcoord)
-        process.arguments = args
-        process.currentDirectoryURL = RunHarness.repoRoot
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let o = try ReportJob.exec(RunHarness.qcoord, args, environment: environment)
+        return (o.status, o.stdout, o.stderr)
     }
 
     @Test func twoShardsMergedEqualOneUnshardedRun() throws {

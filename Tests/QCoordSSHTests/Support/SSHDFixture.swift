@@ -175,24 +175,6 @@ final class SSHAgentFixture {
         for key in keys { try SSHDFixture.run(["ssh-add", "-q", key], environment: ["SSH_AUTH_SOCK": socket]) }
     }
 
-    /// SIGKILLs the server's per-connection children (found by parent PID); returns how many.
-    @discardableResult
-    func killConnections() -> Int {
-        let parent = pid
-        var killed = 0
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let pid = Int32(entry),
-                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { continue }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            if fields.count > 1, Int32(fields[1]) == parent {
-                kill(pid, SIGKILL)
-                killed += 1
-            }
-        }
-        return killed
-    }
-
     func stop() {
         if !stopped {
             stopped = true
