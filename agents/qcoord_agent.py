@@ -27,7 +27,7 @@ import threading
 import time
 import traceback
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 # Raw bytes per `output` / `file` chunk before base64 (keeps every line < 70 KiB).
 CHUNK_BYTES = 48 * 1024
 # Longest line accepted from the coordinator (params and env travel in `run`).

@@ -106,7 +106,7 @@ class AgentProcess:
               job_id="job-test"):
         search = {"dirs": dirs or [], "path_search": path_search, "overrides": overrides or {},
                   "python": venv_python(python) if python in ("113", "88") else python}
-        self.send({"type": "hello", "version": 1, "job_id": job_id, "env": env or {},
+        self.send({"type": "hello", "version": 2, "job_id": job_id, "env": env or {},
                    "params": params or {}, "qemu_search": search})
         return self.next("ready", timeout=30)
 

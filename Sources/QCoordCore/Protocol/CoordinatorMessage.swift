@@ -13,9 +13,12 @@ public enum CoordinatorMessage: Sendable, Hashable {
         /// Parameters for every test (`-p k=v`).
         public var params: [String: String]
         public var qemuSearch: QemuSearch
+        /// The coordinator's name for the host (the inventory name), used in the agent's messages.
+        public var hostName: String?
 
         public init(version: Int = AgentProtocol.version, jobID: String, env: [String: String] = [:],
-                    params: [String: String] = [:], qemuSearch: QemuSearch = QemuSearch()) {
+                    params: [String: String] = [:], qemuSearch: QemuSearch = QemuSearch(), hostName: String? = nil) {
+            self.hostName = hostName
             self.version = version
             self.jobID = jobID
             self.env = env
@@ -27,6 +30,7 @@ public enum CoordinatorMessage: Sendable, Hashable {
             case version, env, params
             case jobID = "job_id"
             case qemuSearch = "qemu_search"
+            case hostName = "host_name"
         }
     }
 
@@ -63,9 +67,13 @@ public enum CoordinatorMessage: Sendable, Hashable {
         public var uri: String
         /// EXTERNAL: runner and arguments.
         public var args: [String]
+        /// The target arch the plan chose (nil: the test does not use QEMU).
         public var arch: String?
+        /// The plan's binary on this host: the agent runs exactly this one (nil: no QEMU).
+        public var qemuBin: String?
         public var params: [String: String]
         public var env: [String: String]
+        /// The plan's time limit, for every kind (nil: none).
         public var timeoutS: Double?
         public var workdir: String?
         /// The test's tags, handed to Avocado's runner so `self.tags` (single `machine:` /
@@ -73,8 +81,9 @@ public enum CoordinatorMessage: Sendable, Hashable {
         public var tags: Tags?
 
         public init(taskID: String, kind: TestKind, name: String, uri: String, args: [String] = [],
-                    arch: String? = nil, params: [String: String] = [:], env: [String: String] = [:],
+                    arch: String? = nil, qemuBin: String? = nil, params: [String: String] = [:], env: [String: String] = [:],
                     timeoutS: Double? = nil, workdir: String? = nil, tags: Tags? = nil) {
+            self.qemuBin = qemuBin
             self.taskID = taskID
             self.kind = kind
             self.name = name
@@ -91,6 +100,7 @@ public enum CoordinatorMessage: Sendable, Hashable {
         enum CodingKeys: String, CodingKey {
             case kind, name, uri, args, arch, params, env, workdir, tags
             case taskID = "task_id"
+            case qemuBin = "qemu_bin"
             case timeoutS = "timeout_s"
         }
     }

@@ -18,11 +18,11 @@ public enum ScheduleSimulation {
 
     /// The makespan of qcoord's Scheduler given `expected` durations, when tests really take `actual`.
     public static func scheduler(tests: [TestCase], actual: [Double], expected: [Double], hosts: [Host]) -> Double {
-        var s = Scheduler(tests: tests, expected: expected)
+        var s = Scheduler(plan: plan(tests, hosts), expected: expected)
         var running: [(end: Double, a: Assignment)] = []
         var now = 0.0
         for h in hosts {
-            for a in s.handle(.hostUp(host: h.name, slots: h.slots, capabilities: h.capabilities)) {
+            for a in s.handle(.hostUp(host: h.name, slots: h.slots)) {
                 running.append((now + actual[a.test], a))
             }
         }
@@ -45,10 +45,11 @@ public enum ScheduleSimulation {
     public static func roundRobin(tests: [TestCase], actual: [Double], hosts: [Host]) -> Double {
         var shares = [[Int]](repeating: [], count: hosts.count)
         var next = 0
-        for (i, test) in tests.enumerated() {
+        let plan = plan(tests, hosts)
+        for i in tests.indices {
             for k in 0..<hosts.count {
                 let h = (next + k) % hosts.count
-                if eligible(test, hosts[h]) {
+                if plan.tasks[i].placement(on: hosts[h].name) != nil {
                     shares[h].append(i)
                     next = h + 1
                     break
@@ -70,13 +71,15 @@ public enum ScheduleSimulation {
 
     /// The bound's items: each test's duration and the hosts that may run it.
     public static func boundItems(tests: [TestCase], actual: [Double], hosts: [Host]) -> [MakespanBound.Item] {
-        tests.indices.map { i in
-            .init(duration: actual[i], hosts: Set(hosts.filter { eligible(tests[i], $0) }.map(\.name)))
+        let plan = plan(tests, hosts)
+        return tests.indices.map { i in
+            .init(duration: actual[i], hosts: Set(plan.tasks[i].placements.map(\.host)))
         }
     }
 
-    static func eligible(_ test: TestCase, _ host: Host) -> Bool {
-        !Planner(hosts: [.init(name: host.name, ready: host.capabilities)]).eligibility(of: test).hosts.isEmpty
+    /// The job plan every strategy is held to: the same hosts per test.
+    static func plan(_ tests: [TestCase], _ hosts: [Host]) -> JobPlan {
+        JobPlan.make(tests: tests, settings: .init(), hosts: hosts.map { .init(name: $0.name, facts: $0.capabilities) })
     }
 }
 

@@ -15,9 +15,8 @@
 /// (`takeQuarantined`). Hosts that were lost stay known, so `drainIneligible(awaiting:)` keeps
 /// the tests that a lost host being reconnected could still run.
 public struct Scheduler: Sendable {
-    /// Whether the test `representative` (of a class) may run on `host` (nil capabilities: the
-    /// host did not say what it has).
-    public typealias ClassEligibility = @Sendable (_ representative: Int, _ host: String, _ capabilities: HostCapabilities?) -> Bool
+    /// Whether the test `representative` (of a class) may run on `host`.
+    public typealias ClassEligibility = @Sendable (_ representative: Int, _ host: String) -> Bool
     public typealias Eligibility = @Sendable (_ test: Int, _ host: String) -> Bool
 
     /// One queue of interchangeable tests (same eligibility, same exclusive group).
@@ -35,7 +34,6 @@ public struct Scheduler: Sendable {
     struct Host: Sendable {
         var name: String
         var free: Int
-        var capabilities: HostCapabilities?
         /// Exclusive groups running here now.
         var busy: [String: Int] = [:]
     }
@@ -59,8 +57,8 @@ public struct Scheduler: Sendable {
     /// test → the hosts lost while it ran there, since it last ended normally.
     private var losses: [Int: [String]] = [:]
     private var quarantined: [(test: Int, hosts: [String])] = []
-    /// Every host that ever came up and its capabilities (lost ones included).
-    private var known: [String: HostCapabilities?] = [:]
+    /// Every host that ever came up (lost ones included).
+    private var known: Set<String> = []
     /// A test in flight on this many consecutive lost hosts is quarantined instead of re-queued.
     public var quarantineAfter = 2
 
@@ -92,41 +90,36 @@ public struct Scheduler: Sendable {
         self.queueOf = queueOf
     }
 
-    /// Tests scheduled from their cases: eligibility by the Planner's rules on each host's
-    /// `ready` report, `expected` seconds per test (use `Timings.expected`), and exclusive
-    /// groups from the values of the tag `exclusiveTag` (`--exclusive-tag`).
-    public init(tests: [TestCase], expected: [Double]? = nil, exclusiveTag: String? = nil,
-                params: [String: String] = [:]) {
-        let probe = Planner(hosts: [], params: params)
-        let keys = tests.map { test in
-            [probe.arches(of: test).joined(separator: ","),
-             (test.tags["accel"]?.contains("kvm") ?? false) ? "kvm" : "",
-             test.kind == .instrumented ? "i" : "",
-             test.params?["qemu_bin"] != nil ? "bin" : ""].joined(separator: "|")
-        }
-        let groups: [String?] = tests.map { test in
-            guard let tag = exclusiveTag, let values = test.tags[tag] else { return nil }
-            // A flat tag (no value) is one group of its own: every such test excludes the others.
+    /// The job plan's tasks: each may run only on the hosts the plan lists for it (nothing else
+    /// decides placement); `expected` seconds per test (use `Timings.expected`), and exclusive
+    /// groups (see `exclusiveGroups`).
+    public init(plan: JobPlan, expected: [Double]? = nil, exclusive: [String?]? = nil) {
+        let eligible: [Set<String>] = plan.tasks.map { Set($0.placements.map(\.host)) }
+        let keys: [String] = eligible.map { $0.sorted().joined(separator: "\u{1}") }
+        let groups = exclusive ?? Array(repeating: nil, count: plan.tasks.count)
+        self.init(expected: expected ?? Array(repeating: 0, count: plan.tasks.count),
+                  classKey: { keys[$0] }, exclusive: { groups[$0] },
+                  eligible: { test, host in eligible[test].contains(host) })
+    }
+
+    /// `--exclusive-tag TAG`: each test's group, the values of TAG (a flat TAG is one group of
+    /// its own: every such test excludes the others); nil without the tag.
+    public static func exclusiveGroups(_ tests: [TestCase], tag: String?) -> [String?] {
+        tests.map { test in
+            guard let tag, let values = test.tags[tag] else { return nil }
             return values.isEmpty ? "" : values.sorted().joined(separator: ",")
         }
-        self.init(expected: expected ?? Array(repeating: 0, count: tests.count),
-                  classKey: { keys[$0] }, exclusive: { groups[$0] },
-                  eligible: { test, host, caps in
-                      guard let caps else { return true }
-                      let planner = Planner(hosts: [.init(name: host, ready: caps)], params: params)
-                      return !planner.eligibility(of: tests[test]).hosts.isEmpty
-                  })
     }
 
     /// `testCount` tests in job order; with `eligible`, a per-test eligibility (every test its
     /// own class, so a pick costs O(tests)); without, one queue (a pick costs O(1)).
     public init(testCount: Int, eligible: Eligibility? = nil) {
         guard let eligible else {
-            self.init(expected: Array(repeating: 0, count: testCount), classKey: { _ in "" }, eligible: { _, _, _ in true })
+            self.init(expected: Array(repeating: 0, count: testCount), classKey: { _ in "" }, eligible: { _, _ in true })
             return
         }
         self.init(expected: Array(repeating: 0, count: testCount), classKey: { String($0) },
-                  eligible: { test, host, _ in eligible(test, host) })
+                  eligible: { test, host in eligible(test, host) })
     }
 
     /// Tests not yet assigned, in the order an unconstrained slot would take them.
@@ -149,14 +142,14 @@ public struct Scheduler: Sendable {
 
     public mutating func handle(_ event: SchedulerEvent) -> [Assignment] {
         switch event {
-        case .hostUp(let host, let slots, let capabilities):
+        case .hostUp(let host, let slots):
             if let h = hostIndex[host] {
                 hosts[h].free += slots
             } else {
-                known[host] = .some(capabilities)
+                known.insert(host)
                 hostIndex[host] = hosts.count
-                hosts.append(Host(name: host, free: slots, capabilities: capabilities))
-                for q in queues.indices where classEligible(queues[q].representative, host, capabilities) {
+                hosts.append(Host(name: host, free: slots))
+                for q in queues.indices where classEligible(queues[q].representative, host) {
                     queues[q].hosts.insert(host)
                 }
             }
@@ -220,7 +213,7 @@ public struct Scheduler: Sendable {
         var out: [Int] = []
         let hopeless: [Bool] = queues.indices.map { q in
             queues[q].hosts.isEmpty && !awaiting.contains { host in
-                known[host].map { classEligible(queues[q].representative, host, $0) } ?? false
+                known.contains(host) && classEligible(queues[q].representative, host)
             }
         }
         for q in queues.indices where hopeless[q] && !queues[q].isEmpty {

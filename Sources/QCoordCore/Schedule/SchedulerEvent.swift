@@ -1,8 +1,7 @@
 /// What the Scheduler is told: hosts coming and going, tasks ending, a stop.
 public enum SchedulerEvent: Sendable, Hashable {
-    /// A host's agent is ready with this many slots. With `capabilities` (its `ready` report)
-    /// the host only gets tests the Planner says it can run; without, it may run any test.
-    case hostUp(host: String, slots: Int, capabilities: HostCapabilities? = nil)
+    /// A host's agent is ready with this many slots; it gets only tests the plan lists it for.
+    case hostUp(host: String, slots: Int)
     /// A host is gone (agent crashed, connection lost): its running tests go back to the queue.
     case hostLost(host: String)
     /// A test ended on a host (any status): its slot is free again.

@@ -44,6 +44,8 @@ public actor Coordinator {
     }
 
     let tests: [TestCase]
+    /// Where each test may run, with which binary and limit: the only placement.
+    let plan: JobPlan
     private(set) var links: [String: HostLink]
     let hostOrder: [String]
     let directory: JobDirectory
@@ -65,7 +67,7 @@ public actor Coordinator {
     // report: live progress and --json-events read these (see JobEventSink).
     private let events: JobEventSink
     /// Outcomes decided before the job starts (no reachable host can run the test).
-    private let verdicts: [Int: HostRouting.Verdict]
+    private let verdicts: [Int: JobPlan.Verdict]
     private let reconnect: Reconnect?
     /// Lost hosts being reconnected and not yet given up on (`--host-give-up`) → their loss number.
     private var retrying: [String: Int] = [:]
@@ -79,11 +81,14 @@ public actor Coordinator {
     ///   - events: told when a test starts or ends and when a host is lost.
     ///   - reconnect: how to connect a lost host again; nil: a lost host stays lost.
     ///   - completed: `run --resume`: tests that have their result from the earlier run; never dispatched.
-    public init(tests: [TestCase], links: [HostLink], directory: JobDirectory, recorder: JobRecorder,
+    public init(tests: [TestCase], plan: JobPlan? = nil, links: [HostLink], directory: JobDirectory, recorder: JobRecorder,
                 log: JobLog, config: RunConfiguration, console: Console,
                 noHostReason: String = "no host is available",
-                verdicts: [Int: HostRouting.Verdict] = [:], events: JobEventSink = .none,
+                verdicts: [Int: JobPlan.Verdict] = [:], events: JobEventSink = .none,
                 reconnect: Reconnect? = nil, completed: [Int: TestResult] = [:]) {
+        let plan = plan ?? JobPlan.make(tests: tests, settings: config.planSettings,
+                                        hosts: links.map { .init(name: $0.link.host, facts: $0.link.capabilities) })
+        self.plan = plan
         self.reconnect = reconnect
         self.noHostReason = noHostReason
         self.verdicts = verdicts
@@ -98,8 +103,8 @@ public actor Coordinator {
         self.log = log
         self.config = config
         self.console = console
-        scheduler = Scheduler(tests: tests, expected: config.timings.expected(for: tests),
-                              exclusiveTag: config.exclusiveTag, params: config.params)
+        scheduler = Scheduler(plan: plan, expected: config.timings.expected(for: tests),
+                              exclusive: Scheduler.exclusiveGroups(tests, tag: config.exclusiveTag))
         states = tests.indices.map { i in
             TestState(testDir: directory.testDirectory(uid: i + 1, name: tests[i].name, total: tests.count))
         }
@@ -220,15 +225,14 @@ public actor Coordinator {
         retrying[host] = nil
         log.info("host \(host) is back: \(link.capabilities.arch), \(slots) slots")
         events.emit(.hostUp(host: host, arch: link.capabilities.arch, slots: slots, time: JobClock.epoch()))
-        let actions = hostUp(host)
-        // Tests that waited for it but its new `ready` says it cannot run end now.
-        checkIneligible(lostReason: "host \(host) lost: \(lostReasons[host] ?? "unknown reason"); it came back unable to run this test")
-        return actions
+        // The plan stands: the tests that waited for it are sent as planned (its agent refuses,
+        // with why, one whose binary is gone).
+        return hostUp(host)
     }
 
     func hostUp(_ host: String) -> [Action] {
         let slots = links[host]?.slots ?? 0
-        return assign(scheduler.handle(.hostUp(host: host, slots: max(slots, 1), capabilities: links[host]?.link.capabilities)))
+        return assign(scheduler.handle(.hostUp(host: host, slots: max(slots, 1))))
     }
 
     func userInterruptActions() -> [Action] {
@@ -292,8 +296,6 @@ public actor Coordinator {
                 guard let index = runningIndex(s.taskID, on: host) else { return [] }
                 states[index].startedMono = JobClock.monotonic()
                 states[index].startedEpoch = JobClock.epoch()
-                states[index].qemuBin = s.qemuBin
-                states[index].arch = s.arch ?? tests[index].arch
                 if !states[index].printedStart {
                     states[index].printedStart = true
                     if console.showsStarted {
@@ -302,7 +304,7 @@ public actor Coordinator {
                 }
                 events.emit(.testStarted(uid: index + 1, id: TestResult.testID(uid: index + 1, name: tests[index].name, total: tests.count),
                                          name: tests[index].name, host: host, arch: states[index].arch,
-                                         qemuBin: s.qemuBin, time: JobClock.epoch()))
+                                         qemuBin: states[index].qemuBin, time: JobClock.epoch()))
                 return []
             case .output(let o):
                 guard let index = runningIndex(o.taskID, on: host) else { return [] }
@@ -408,15 +410,14 @@ public actor Coordinator {
         return []
     }
 
-    /// Tests no live host may run (no binary for their arch, no KVM) end CANCEL with the
-    /// Planner's reason, as Avocado cancels a test without its QEMU; after a lost host, ERROR.
+    /// Tests no live host may run end CANCEL with the plan's reason, as Avocado cancels a test
+    /// without its QEMU; after a lost host, ERROR.
     func checkIneligible(lostReason: String? = nil) {
         let drained = scheduler.drainIneligible(awaiting: Set(retrying.keys))
         guard !drained.isEmpty else { return }
-        let planner = Planner(hosts: scheduler.liveHosts.compactMap { h in links[h].map { .init(name: h, ready: $0.link.capabilities) } },
-                              params: config.params)
         for index in drained {
-            let why = planner.eligibility(of: tests[index]).reason ?? "no host can run it"
+            let task = plan.tasks[index]
+            let why = task.unplaceable ?? "only \(task.placements.map(\.host).joined(separator: ", ")) could run it"
             if let lostReason, let host = states[index].attempts.last?.host {
                 _ = finish(index, host: host, status: .error, reason: lostReason + "; " + why, time: 0, whiteboard: nil, addAttempt: false)
             } else if let lostReason {
@@ -446,11 +447,16 @@ public actor Coordinator {
             let id = "\(a.test + 1).\(a.attempt)"
             states[a.test].taskID = id
             taskIndex[id] = a.test
-            let timeout = config.params["timeout"].flatMap(Double.init) ?? config.timeout
+            // Exactly the plan's choice for this host: the agent runs it and decides nothing.
+            let planned = plan.tasks[a.test]
+            let placement = planned.placement(on: a.host)
+            let bin = placement?.qemuBin
+            states[a.test].qemuBin = bin
+            states[a.test].arch = placement?.arch ?? test.arch
             let task = CoordinatorMessage.RunTask(
                 taskID: id, kind: test.kind, name: test.baseName, uri: test.uri, args: test.runner ?? [],
-                arch: test.arch, params: test.params ?? [:], env: [:], timeoutS: timeout, workdir: config.workdir,
-                tags: test.tags.isEmpty ? nil : test.tags)
+                arch: bin == nil ? nil : placement?.arch, qemuBin: bin, params: planned.params, env: [:],
+                timeoutS: planned.timeout, workdir: config.workdir, tags: test.tags.isEmpty ? nil : test.tags)
             return .run(host: a.host, task)
         }
     }

@@ -6,14 +6,11 @@ public struct HostJob: Sendable {
     public var settings: SSHSettings
     /// `--max-parallel-tasks` with hosts: the most tests running at once over all hosts.
     public var maxTotal: Int?
-    /// `--dry-run`: print the plan, run nothing.
-    public var dryRun: Bool
 
-    public init(inventory: Inventory, settings: SSHSettings, maxTotal: Int? = nil, dryRun: Bool = false) {
+    public init(inventory: Inventory, settings: SSHSettings, maxTotal: Int? = nil) {
         self.inventory = inventory
         self.settings = settings
         self.maxTotal = maxTotal
-        self.dryRun = dryRun
     }
 
     /// Slots per host (inventory `slots`, else its cpus), capped so their sum stays within

@@ -25,6 +25,10 @@ public struct JobRequest: Sendable {
     public var record: JobRecord?
     /// `run --resume`: finish this job in its own directory instead of starting a new one.
     public var resume: JobResume?
+    /// `--dry-run`: connect, print the plan, run nothing.
+    public var dryRun = false
+    /// `--plan-json FILE` (with `--dry-run`): the plan as JSON.
+    public var planJSONPath: String?
 
     public init(tests: [TestCase], references: [String], resultsBase: String, python: String, slots: Int,
                 configuration: RunConfiguration, qemuSearch: CoordinatorMessage.QemuSearch = .init(),

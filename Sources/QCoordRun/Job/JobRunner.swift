@@ -2,49 +2,88 @@ import Foundation
 import QCoordCore
 import QCoordReport
 
-/// Runs a job on the local host through the local agent and writes its report.
+/// Runs a job: its hosts (the local machine or SSH hosts, JobHosts), its plan, the run, the report.
 public enum JobRunner {
-    /// The whole job: job directory, agent, coordinator, report, human output. Returns Avocado's exit bits.
+    /// The whole job: job directory, hosts, plan (written to jobdata/plan.json), coordinator,
+    /// report, human output. Returns Avocado's exit bits. One path for every kind of host.
     /// - Parameters:
     ///   - interrupts: one element per Ctrl-C.
     ///   - events: told of the job's start and end, hosts, and every test (live progress, --json-events).
-    public static func runLocal(_ request: JobRequest, console: Console,
-                                interrupts: AsyncStream<Void> = AsyncStream { $0.finish() },
-                                events: JobEventSink = .none) async -> JobExitCode {
+    public static func run(_ request: JobRequest, console: Console,
+                           interrupts: AsyncStream<Void> = AsyncStream { $0.finish() },
+                           events: JobEventSink = .none) async -> JobExitCode {
+        if request.dryRun { return await dryRun(request, console: console) }
         guard let job = JobStart.begin(request, console: console, events: events) else { return .jobFailed }
         let log = job.log
-        log.info("job \(job.jobID): \(request.tests.count) tests, \(request.slots) local slots")
-
-        var search = request.qemuSearch
-        if search.python == nil, request.python.contains("/") { search.python = request.python }
-        let hello = CoordinatorMessage.Hello(jobID: job.jobID, env: request.configuration.env,
-                                             params: request.configuration.params, qemuSearch: search)
-        var links: [Coordinator.HostLink] = []
-        var noHostReason = "no host is available"
-        do {
-            let link = try await LocalAgentLink.start(python: request.python, hello: hello, log: log)
-            log.info("host \(link.host): \(link.capabilities.arch), \(link.capabilities.cpus) cpus, "
-                     + "avocado \(link.capabilities.avocado ?? "none"), qemu: "
-                     + link.capabilities.qemu.keys.sorted().joined(separator: " "))
-            links.append(.init(link: link, slots: max(1, request.slots)))
-            events.emit(.hostUp(host: link.host, arch: link.capabilities.arch, slots: max(1, request.slots), time: JobClock.epoch()))
-        } catch {
-            noHostReason = "\(error)"
-            log.error(noHostReason)
-            console.err("qcoord: \(noHostReason)\n")
+        if let hosts = request.hosts {
+            log.info("job \(job.jobID): \(request.tests.count) tests on \(hosts.inventory.hosts.count) hosts: "
+                     + hosts.inventory.hosts.map(\.name).joined(separator: ", "))
+        } else {
+            log.info("job \(job.jobID): \(request.tests.count) tests, \(request.slots) local slots")
         }
+        let hosts = await JobHosts.connect(request, jobID: job.jobID, log: log, console: console)
+        let plan = JobPlan.make(tests: request.tests, settings: request.configuration.planSettings, hosts: hosts.planHosts)
+        do {
+            try job.directory.writeText("jobdata/plan.json", try planJSON(plan))
+        } catch {
+            log.error("cannot write jobdata/plan.json: \(error)")
+        }
+        let verdicts = plan.verdicts(unreachable: hosts.unreachable)
+        for (index, verdict) in verdicts.sorted(by: { $0.key < $1.key }) where request.resume?.completed[index] == nil {
+            let line = "\(request.tests[index].name): \(verdict.status.rawValue) before the job starts: \(verdict.reason)"
+            log.error(line)
+            console.err(line + "\n")
+        }
+        for l in hosts.links {
+            log.info("host \(l.link.host): \(l.slots) slots")
+            events.emit(.hostUp(host: l.link.host, arch: l.link.capabilities.arch, slots: l.slots, time: JobClock.epoch()))
+        }
+        return await execute(request, job: job, plan: plan, links: hosts.links, noHostReason: hosts.noHostReason,
+                             verdicts: verdicts, closingNote: hosts.note, console: console, interrupts: interrupts,
+                             events: events, reconnect: hosts.reconnect)
+    }
 
-        return await execute(request, job: job, links: links, noHostReason: noHostReason, console: console,
-                             interrupts: interrupts, events: events)
+    /// The plan as JSON (docs/plan.schema.json): `--plan-json` and `jobdata/plan.json`.
+    public static func planJSON(_ plan: JobPlan) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(plan.document), as: UTF8.self) + "\n"
+    }
+
+    /// `--dry-run`: connects to every host for its `ready` report, prints the plan (and writes
+    /// `--plan-json`), runs nothing.
+    static func dryRun(_ request: JobRequest, console: Console) async -> JobExitCode {
+        let log = JobLog(path: "/dev/null")
+        let hosts = await JobHosts.connect(request, jobID: "dry-run", log: log, console: console)
+        let plan = JobPlan.make(tests: request.tests, settings: request.configuration.planSettings, hosts: hosts.planHosts)
+        var text = "Hosts:\n"
+        for l in hosts.links {
+            let caps = l.link.capabilities
+            text += "  \(l.link.host): \(caps.arch), \(l.slots) slots, qemu: "
+                + (caps.qemu.isEmpty ? "none" : caps.qemu.keys.sorted().joined(separator: " ")) + "\n"
+        }
+        for u in hosts.unreachable { text += "  \(u.name): unreachable: \(u.reason)\n" }
+        console.out(text + plan.render(unreachable: hosts.unreachable))
+        var code = JobExitCode.success
+        if let path = request.planJSONPath {
+            do {
+                try planJSON(plan).write(toFile: path, atomically: true, encoding: .utf8)
+            } catch {
+                console.err("qcoord: cannot write \(path): \(error)\n")
+                code = .jobFailed
+            }
+        }
+        for l in hosts.links { await l.link.shutdown(grace: .seconds(5)) }
+        return code
     }
 
     /// Runs the tests on `links` and writes the report; shuts the links down.
-    static func execute(_ request: JobRequest, job: JobStart, links: [Coordinator.HostLink], noHostReason: String,
-                        verdicts: [Int: HostRouting.Verdict] = [:], closingNote: String? = nil,
+    static func execute(_ request: JobRequest, job: JobStart, plan: JobPlan, links: [Coordinator.HostLink], noHostReason: String,
+                        verdicts: [Int: JobPlan.Verdict] = [:], closingNote: String? = nil,
                         console: Console, interrupts: AsyncStream<Void>, events: JobEventSink,
                         reconnect: Coordinator.Reconnect? = nil) async -> JobExitCode {
         let (directory, log, recorder, jobID) = (job.directory, job.log, job.recorder, job.jobID)
-        let coordinator = Coordinator(tests: request.tests, links: links, directory: directory, recorder: recorder,
+        let coordinator = Coordinator(tests: request.tests, plan: plan, links: links, directory: directory, recorder: recorder,
                                       log: log, config: request.configuration, console: console,
                                       noHostReason: noHostReason, verdicts: verdicts, events: events, reconnect: reconnect,
                                       completed: request.resume?.completed ?? [:])

@@ -4,6 +4,8 @@ import QCoordCore
 public struct RunConfiguration: Sendable {
     /// `-p K=V`, sent to every test.
     public var params: [String: String]
+    /// `-p A:K=V`: for the tests that run as arch A (the plan scopes them).
+    public var archParams: [String: [String: String]] = [:]
     /// Forwarded gates and `--env K=V`.
     public var env: [String: String]
     /// `--timeout`: a test's limit unless `-p timeout=` says otherwise.
@@ -40,6 +42,11 @@ public struct RunConfiguration: Sendable {
         self.failfast = failfast
         self.workdir = workdir
         self.interruptGrace = interruptGrace
+    }
+
+    /// What the job plan takes from the options.
+    public var planSettings: JobPlan.Settings {
+        JobPlan.Settings(params: params, archParams: archParams, timeout: timeout)
     }
 
     /// The seed's gates: forwarded to tests when set in qcoord's own environment.

@@ -31,6 +31,7 @@ public enum SSHAgentLinks {
                                 log: JobLog, readyTimeout: Duration = .seconds(60)) async throws -> SSHAgentLink {
         var hostHello = hello
         hostHello.qemuSearch = SSHSettings.qemuSearch(for: host)
+        hostHello.hostName = host.name
         hostHello.env = hello.env.merging(host.env) { _, own in own }
         return try await SSHAgentLink.start(host: host.name, ssh: settings.options(for: host),
                                             python: host.python ?? "python3", hello: hostHello,

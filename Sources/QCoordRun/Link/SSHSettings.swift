@@ -30,8 +30,11 @@ public struct SSHSettings: Sendable {
                           connectTimeout: connectTimeout, tcpUserTimeout: idleLimit)
     }
 
-    /// What the agent on `host` is told about finding QEMU.
+    /// What the agent on `host` is told about finding QEMU: its `qemu_dirs`, then its own test
+    /// tree (`workdir`) and that tree's `build/` (a QEMU build dir), then PATH.
     public static func qemuSearch(for host: InventoryHost) -> CoordinatorMessage.QemuSearch {
-        .init(dirs: host.qemuDirs, pathSearch: host.qemuPathSearch, overrides: host.qemuBin, python: host.python)
+        let tree = host.workdir.map { [$0, $0 + "/build"] } ?? []
+        return .init(dirs: host.qemuDirs + tree.filter { !host.qemuDirs.contains($0) }, pathSearch: host.qemuPathSearch,
+                     overrides: host.qemuBin, python: host.python)
     }
 }

@@ -49,16 +49,9 @@ struct ScheduleOptions: ParsableArguments {
     func apply(_ tests: [TestCase], perArch: [String: [String: String]], jobParams: [String: String],
                shard: Shard?, timings: Timings?) -> [TestCase] {
         var out = tests
+        // Without a matrix, 'A:k=v' reaches the tests that run as A through the job plan.
         if let arches = ArchMatrix.parseArches(arch) {
             out = ArchMatrix(arches: arches, archParams: perArch).expand(out, jobParams: jobParams)
-        } else if !perArch.isEmpty {
-            // Without a matrix, 'A:k=v' still applies to tests that run as A.
-            out = out.map { test in
-                guard let a = test.arch.map(ArchName.normalize), let p = perArch[a] else { return test }
-                var copy = test
-                copy.params = (test.params ?? [:]).merging(p) { _, new in new }
-                return copy
-            }
         }
         if let shard {
             out = Sharder.select(out.map(\.name), shard: shard, timings: timings).map { out[$0] }

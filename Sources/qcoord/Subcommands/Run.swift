@@ -22,8 +22,12 @@ extension QCoord {
 
         @OptionGroup(title: "Hosts") var hostOptions: HostOptions
 
-        @Flag(help: "With hosts: connect, print the plan (each test and the hosts that may run it, and the tests none can run, with why), run nothing.")
+        @Flag(help: "Connect to the hosts (or start the local agent), print the plan (each test and the hosts that may run it with their qemu binary, and the tests none can run, with why), run nothing.")
         var dryRun = false
+
+        @Option(help: ArgumentHelp("With '--dry-run': also write the plan as JSON to FILE (docs/plan.md); every run writes it to jobdata/plan.json.",
+                                   valueName: "FILE"))
+        var planJson: String?
 
         @OptionGroup(title: "Arch matrix, shards and scheduling") var schedule: ScheduleOptions
 
@@ -96,8 +100,8 @@ extension QCoord {
             }
             if retries < 0 { throw ValidationError("'--retries' must be 0 or more") }
             if hostGiveUp < 0 { throw ValidationError("'--host-give-up' must be 0 or more seconds") }
-            if dryRun && hostOptions.hosts == nil && hostOptions.inventory == nil {
-                throw ValidationError("'--dry-run' needs hosts: give '--hosts LIST' or '--inventory FILE'")
+            if planJson != nil && !dryRun {
+                throw ValidationError("'--plan-json' goes with '--dry-run' (a run writes its plan to jobdata/plan.json)")
             }
         }
 
@@ -146,12 +150,13 @@ extension QCoord {
             var config = RunConfiguration(
                 params: params, env: replaying?.record.env ?? RunConfiguration.testEnvironment(from: environment, extra: extraEnv),
                 timeout: timeout, jobTimeout: jobTimeout, failfast: failfast, workdir: cwd)
+            config.archParams = perArch
             config.retries = retries
             config.hostGiveUp = hostGiveUp
             var hostJob: HostJob?
             do {
                 if let inventory = try hostOptions.loadInventory() {
-                    hostJob = HostJob(inventory: inventory, settings: hostOptions.settings, maxTotal: maxParallelTasks, dryRun: dryRun)
+                    hostJob = HostJob(inventory: inventory, settings: hostOptions.settings, maxTotal: maxParallelTasks)
                 }
             } catch {
                 console.err("qcoord: \(error)\n")
@@ -173,6 +178,8 @@ extension QCoord {
             request.record = JobRecord(arguments: replaying?.arguments ?? Self.runArguments(), workdir: cwd,
                                        references: references, env: config.env, tests: tests)
             request.resume = replaying?.resume
+            request.dryRun = dryRun
+            request.planJSONPath = planJson.map { Self.absolute($0, cwd: cwd) }
             // report: live progress on a terminal, --json-events (Run+Events.swift).
             let (jobConsole, events, ticker) = try eventSinks(console: console, tests: tests, history: config.timings.durations,
                                                               environment: environment, cwd: cwd)

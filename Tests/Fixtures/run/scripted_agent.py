@@ -72,7 +72,7 @@ def main():
         msg = json.loads(line)
         t = msg["type"]
         if t == "hello":
-            send({"type": "ready", "version": 1, "host": "scripted", "arch": "x86_64", "cpus": 2,
+            send({"type": "ready", "version": 2, "host": "scripted", "arch": "x86_64", "cpus": 2,
                   "kvm": False, "python": sys.version.split()[0], "avocado": None, "qemu": {}})
         elif t == "run":
             threading.Thread(target=run, args=(msg,), daemon=True).start()

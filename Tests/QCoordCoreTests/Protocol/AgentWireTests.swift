@@ -25,7 +25,7 @@ private func transcript() throws -> (coordinator: [String], agent: [String]) {
         #expect(line.dropLast().contains(UInt8(ascii: "\n")) == false)
         #expect(text(line) == """
         {"env":{"SPEED":"slow"},"job_id":"j1","params":{"machine":"virt"},"qemu_search":{"dirs":["/opt/qemu/build"],\
-        "overrides":{"x86_64":"/x/qemu"},"path_search":false,"python":"/v/bin/python"},"type":"hello","version":1}
+        "overrides":{"x86_64":"/x/qemu"},"path_search":false,"python":"/v/bin/python"},"type":"hello","version":2}
 
         """)
     }
@@ -177,6 +177,6 @@ private func transcript() throws -> (coordinator: [String], agent: [String]) {
     @Test func errorDescriptionsAreActionable() {
         #expect(AgentWireError.lineTooLong(bytes: 2_000_000, limit: 1_048_576).description
             == "protocol line of 2000000 bytes exceeds the limit of 1048576 bytes")
-        #expect(AgentWireError.unknownType("x").description.contains("protocol v1"))
+        #expect(AgentWireError.unknownType("x").description.contains("protocol v2"))
     }
 }

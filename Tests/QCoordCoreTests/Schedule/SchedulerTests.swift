@@ -7,6 +7,20 @@ import QCoordCore
                          qemu: Dictionary(uniqueKeysWithValues: qemu.map { ($0, .init(path: "/usr/bin/qemu-system-\($0)", version: "7.2")) }))
     }
 
+    /// Every host name the tests bring up, with what its agent would report.
+    static let lab: [JobPlan.Host] = [
+        .init(name: "a", facts: caps("x86_64", qemu: ["x86_64", "aarch64"])), .init(name: "b", facts: caps("x86_64", qemu: ["x86_64", "aarch64"])),
+        .init(name: "x86", facts: caps("x86_64", qemu: ["x86_64"])), .init(name: "both", facts: caps("x86_64", qemu: ["x86_64", "aarch64"])),
+        .init(name: "arm", facts: caps("aarch64", qemu: ["aarch64"])), .init(name: "x", facts: caps("x86_64", qemu: ["x86_64", "aarch64"])),
+        .init(name: "y", facts: caps("aarch64", qemu: ["aarch64"])),
+    ]
+
+    /// A Scheduler over the plan of `tests` on `lab`.
+    static func scheduler(_ tests: [TestCase], expected: [Double]? = nil, exclusiveTag: String? = nil) -> Scheduler {
+        Scheduler(plan: JobPlan.make(tests: tests, settings: .init(), hosts: lab), expected: expected,
+                  exclusive: Scheduler.exclusiveGroups(tests, tag: exclusiveTag))
+    }
+
     static func test(_ name: String, tags: [String: Set<String>] = [:], kind: TestKind = .instrumented) -> TestCase {
         TestCase(kind: kind, name: "t.py:T.\(name)", uri: "t.py", tags: Tags(tags))
     }
@@ -74,7 +88,7 @@ import QCoordCore
 
     @Test func longestExpectedTestGoesFirst() {
         let tests = (0..<4).map { Self.test("t\($0)") }
-        var s = Scheduler(tests: tests, expected: [1, 5, 3, 5])
+        var s = Self.scheduler(tests, expected: [1, 5, 3, 5])
         // 1 and 3 tie at 5 s: job order breaks the tie.
         #expect(s.handle(.hostUp(host: "a", slots: 2)).map(\.test) == [1, 3])
         #expect(s.handle(.taskFinished(test: 3, host: "a")).map(\.test) == [2])
@@ -84,10 +98,10 @@ import QCoordCore
     @Test func mostConstrainedTestGoesBeforeALongerFreeOne() {
         // 0: any arch, long; 1: aarch64 only, short. The host that can run both takes 1 first.
         let tests = [Self.test("free"), Self.test("arm", tags: ["arch": ["aarch64"]])]
-        var s = Scheduler(tests: tests, expected: [10, 1])
-        _ = s.handle(.hostUp(host: "x86", slots: 0, capabilities: Self.caps("x86_64", qemu: ["x86_64"])))
+        var s = Self.scheduler(tests, expected: [10, 1])
+        _ = s.handle(.hostUp(host: "x86", slots: 0))
         #expect(s.eligibleHostCount(0) == 1)
-        #expect(s.handle(.hostUp(host: "both", slots: 1, capabilities: Self.caps("x86_64", qemu: ["x86_64", "aarch64"])))
+        #expect(s.handle(.hostUp(host: "both", slots: 1))
                 == [.init(test: 1, host: "both", attempt: 1)])
         #expect(s.eligibleHostCount(0) == 2)
         #expect(s.eligibleHostCount(1) == 1)
@@ -96,9 +110,9 @@ import QCoordCore
 
     @Test func constrainedTestNeverGoesToAHostWithoutItsBinary() {
         let tests = [Self.test("arm", tags: ["arch": ["aarch64"]]), Self.test("ppc", tags: ["arch": ["ppc64"]])]
-        var s = Scheduler(tests: tests, expected: [1, 1])
-        #expect(s.handle(.hostUp(host: "x86", slots: 4, capabilities: Self.caps("x86_64", qemu: ["x86_64"]))).isEmpty)
-        #expect(s.handle(.hostUp(host: "arm", slots: 4, capabilities: Self.caps("aarch64", qemu: ["aarch64"])))
+        var s = Self.scheduler(tests, expected: [1, 1])
+        #expect(s.handle(.hostUp(host: "x86", slots: 4)).isEmpty)
+        #expect(s.handle(.hostUp(host: "arm", slots: 4))
                 == [.init(test: 0, host: "arm", attempt: 1)])
         // No live host may run the ppc64 test: it is neither dispatched nor lost.
         #expect(s.pending == [1])
@@ -111,8 +125,8 @@ import QCoordCore
     }
 
     @Test func noEligibleHostLeavesTheSchedulerIdle() {
-        var s = Scheduler(tests: [Self.test("kvm", tags: ["accel": ["kvm"]])], expected: [1])
-        #expect(s.handle(.hostUp(host: "x86", slots: 2, capabilities: Self.caps("x86_64", qemu: ["x86_64"], kvm: false))).isEmpty)
+        var s = Self.scheduler([Self.test("kvm", tags: ["accel": ["kvm"]])], expected: [1])
+        #expect(s.handle(.hostUp(host: "x86", slots: 2)).isEmpty)
         #expect(s.isIdle)
         #expect(s.drainIneligible() == [0])
     }
@@ -121,16 +135,16 @@ import QCoordCore
         var copy = Self.test("boot")
         copy.name += TestCase.archSuffix("aarch64")
         copy.matrixArch = "aarch64"
-        var s = Scheduler(tests: [copy], expected: [1])
-        #expect(s.handle(.hostUp(host: "x86", slots: 1, capabilities: Self.caps("x86_64", qemu: ["x86_64"]))).isEmpty)
-        #expect(s.handle(.hostUp(host: "arm", slots: 1, capabilities: Self.caps("aarch64", qemu: ["aarch64"])))
+        var s = Self.scheduler([copy], expected: [1])
+        #expect(s.handle(.hostUp(host: "x86", slots: 1)).isEmpty)
+        #expect(s.handle(.hostUp(host: "arm", slots: 1))
                 == [.init(test: 0, host: "arm", attempt: 1)])
     }
 
     @Test func exclusiveGroupNeverOverlapsOnOneHost() {
         let tests = [Self.test("p1", tags: ["port": ["8080"]]), Self.test("p2", tags: ["port": ["8080"]]),
                      Self.test("other", tags: ["port": ["9090"]]), Self.test("free")]
-        var s = Scheduler(tests: tests, expected: [4, 3, 2, 1], exclusiveTag: "port")
+        var s = Self.scheduler(tests, expected: [4, 3, 2, 1], exclusiveTag: "port")
         // One slot per group on a: 0 (8080) and 2 (9090) and 3 run, 1 waits for 0.
         #expect(s.handle(.hostUp(host: "a", slots: 4)).map(\.test) == [0, 2, 3])
         #expect(s.handle(.taskFinished(test: 2, host: "a")).isEmpty)
@@ -139,14 +153,14 @@ import QCoordCore
 
     @Test func exclusiveGroupMayRunOnTwoHostsAtOnce() {
         let tests = [Self.test("p1", tags: ["port": ["8080"]]), Self.test("p2", tags: ["port": ["8080"]])]
-        var s = Scheduler(tests: tests, expected: [1, 1], exclusiveTag: "port")
+        var s = Self.scheduler(tests, expected: [1, 1], exclusiveTag: "port")
         #expect(s.handle(.hostUp(host: "a", slots: 2)).map(\.test) == [0])
         #expect(s.handle(.hostUp(host: "b", slots: 2)).map(\.test) == [1])
     }
 
     @Test func lostHostFreesItsExclusiveGroupsAndItsTaskComesBack() {
         let tests = [Self.test("p1", tags: ["dev": ["tap0"]]), Self.test("p2", tags: ["dev": ["tap0"]])]
-        var s = Scheduler(tests: tests, expected: [2, 1], exclusiveTag: "dev")
+        var s = Self.scheduler(tests, expected: [2, 1], exclusiveTag: "dev")
         #expect(s.handle(.hostUp(host: "a", slots: 2)).map(\.test) == [0])
         #expect(s.handle(.hostUp(host: "b", slots: 1)).map(\.test) == [1])
         // a dies mid-test: test 0 comes back and waits for b's slot (b runs tap0 already).
@@ -159,7 +173,7 @@ import QCoordCore
         // With both hosts up before dispatch, each gets one of the two long tests.
         let tests = (0..<6).map { Self.test("t\($0)") }
         let expected: [Double] = [1, 9, 1, 1, 8, 1]
-        var s = Scheduler(tests: tests, expected: expected)
+        var s = Self.scheduler(tests, expected: expected)
         _ = s.handle(.hostUp(host: "a", slots: 0))
         _ = s.handle(.hostUp(host: "b", slots: 0))
         #expect(s.handle(.hostUp(host: "a", slots: 1)).map(\.test) == [1])
@@ -168,9 +182,9 @@ import QCoordCore
 
     @Test func everyTestIsAssignedExactlyOnceUnderChurn() {
         let tests = (0..<50).map { Self.test("t\($0)", tags: $0 % 3 == 0 ? ["arch": ["aarch64"]] : [:]) }
-        var s = Scheduler(tests: tests, expected: (0..<50).map { Double(($0 * 37) % 11) })
-        var queue = s.handle(.hostUp(host: "x", slots: 2, capabilities: Self.caps("x86_64", qemu: ["x86_64", "aarch64"])))
-        queue += s.handle(.hostUp(host: "y", slots: 3, capabilities: Self.caps("aarch64", qemu: ["aarch64"])))
+        var s = Self.scheduler(tests, expected: (0..<50).map { Double(($0 * 37) % 11) })
+        var queue = s.handle(.hostUp(host: "x", slots: 2))
+        queue += s.handle(.hostUp(host: "y", slots: 3))
         var finished: [Int] = []
         var lostOnce = false
         while !queue.isEmpty {
@@ -284,9 +298,9 @@ import QCoordCore
     @Test func testsALostHostBeingReconnectedCouldRunAreKept() {
         let tests = [SchedulerTests.test("arm", tags: ["arch": ["aarch64"]]),
                      SchedulerTests.test("x86", tags: ["arch": ["x86_64"]])]
-        var s = Scheduler(tests: tests)
-        _ = s.handle(.hostUp(host: "arm", slots: 1, capabilities: SchedulerTests.caps("aarch64", qemu: ["aarch64"])))
-        _ = s.handle(.hostUp(host: "x86", slots: 1, capabilities: SchedulerTests.caps("x86_64", qemu: ["x86_64"])))
+        var s = SchedulerTests.scheduler(tests)
+        _ = s.handle(.hostUp(host: "arm", slots: 1))
+        _ = s.handle(.hostUp(host: "x86", slots: 1))
         _ = s.handle(.hostLost(host: "arm"))
         _ = s.handle(.hostLost(host: "x86"))
         // While "arm" is retried, its test waits; "x86" was given up on.

@@ -6,7 +6,7 @@ import QCoordCore
         var s = Scheduler(testCount: 5)
         s.withdraw([0, 3])
         #expect(s.pending == [1, 2, 4])
-        let assigned = s.handle(.hostUp(host: "h", slots: 5, capabilities: nil))
+        let assigned = s.handle(.hostUp(host: "h", slots: 5))
         #expect(assigned.map(\.test).sorted() == [1, 2, 4])
         #expect(s.pending.isEmpty)
     }
@@ -14,7 +14,7 @@ import QCoordCore
     @Test func withdrawingEverythingLeavesNothingPending() {
         var s = Scheduler(testCount: 2, eligible: { _, _ in true })
         s.withdraw([0, 1])
-        #expect(s.handle(.hostUp(host: "h", slots: 1, capabilities: nil)).isEmpty)
+        #expect(s.handle(.hostUp(host: "h", slots: 1)).isEmpty)
         #expect(s.isIdle)
     }
 }

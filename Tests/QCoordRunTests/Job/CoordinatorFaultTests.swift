@@ -160,8 +160,9 @@ import QCoordReport
     }
 
     /// While a lost host is retried, only the tests it alone could run wait; the others go on
-    /// elsewhere; a host that comes back without the binary a waiting test needs ends that test.
-    @Test func onlyTestsTheLostHostAloneCouldRunWaitAndEndIfItComesBackWithoutTheirBinary() async throws {
+    /// elsewhere. The plan stands: a host that comes back without the binary the plan named for
+    /// a waiting test gets it and refuses it (CANCEL with why), as the agent does.
+    @Test func onlyTestsTheLostHostAloneCouldRunWaitAndAreRefusedIfItComesBackWithoutTheirBinary() async throws {
         let h = try Harness()
         defer { h.cleanup() }
         let h1 = FakeAgentLink(host: "h1", qemu: ["x86_64", "aarch64"]) { _ in .die }
@@ -180,11 +181,12 @@ import QCoordReport
         let results = await c.run()
         // Ended when h1 came back (after the 1 s backoff), long before the 600 s give-up.
         #expect(ContinuousClock.now - began < .seconds(300))
-        #expect(results.map(\.status) == [.error, .pass])
-        #expect(results[0].failReason?.contains("host h1 lost: agent crashed; it came back unable to run this test") == true,
+        #expect(results.map(\.status) == [.cancel, .pass])
+        #expect(results[0].failReason == "qemu-system binary /usr/bin/qemu-system-aarch64 (aarch64) is not on host h1 any more",
                 "\(results[0].failReason ?? "")")
+        #expect(results[0].attempts.map(\.status) == [.error, .cancel])
         #expect(results[1].host == "h2")
-        #expect(back.runCount == 0)
+        #expect(back.runCount == 1)
     }
 
     @Test func ctrlCWhileTestsWaitForALostHostEndsThemAtOnce() async throws {

@@ -41,10 +41,13 @@ final class FakeAgentLink: AgentLink, @unchecked Sendable {
     var runCount: Int { lock.withLock { received.count } }
 
     func run(_ task: CoordinatorMessage.RunTask) async {
-        let behaviour = script(task.name)
+        // As the real agent: the plan's binary, or a refusal when this host does not hold it.
+        let holds = task.qemuBin.map { bin in capabilities.qemu.values.contains { $0.path == bin } } ?? true
+        let behaviour = holds ? script(task.name)
+            : .finish(.cancel, "qemu-system binary \(task.qemuBin ?? "") (\(task.arch ?? "")) is not on host \(host) any more")
         lock.withLock { received.append(task); running[task.taskID] = behaviour }
         // What a real link hands over from one read: the task's messages so far, as one batch.
-        var batch: [AgentEvent] = [.message(.started(.init(taskID: task.taskID, qemuBin: "/usr/bin/qemu-system-x86_64", arch: "x86_64", pid: 1)))]
+        var batch: [AgentEvent] = [.message(.started(.init(taskID: task.taskID, qemuBin: task.qemuBin, arch: task.arch, pid: 1)))]
         switch behaviour {
         case .finish(let status, let reason, let output):
             if !output.isEmpty {

@@ -2,30 +2,78 @@ import Foundation
 import QCoordCore
 import QCoordReport
 
-extension JobRunner {
-    /// The job on the request's hosts when it names any, else on the local host.
-    public static func run(_ request: JobRequest, console: Console,
-                           interrupts: AsyncStream<Void> = AsyncStream { $0.finish() },
-                           events: JobEventSink = .none) async -> JobExitCode {
-        guard let hosts = request.hosts else {
-            return await runLocal(request, console: console, interrupts: interrupts, events: events)
-        }
-        return await runHosts(request, hosts: hosts, console: console, interrupts: interrupts, events: events)
+/// A job's hosts, connected: the local machine (the agent as a subprocess) or SSH hosts (each
+/// agent over libssh, then the test tree). Either way the job sees links and their `ready`
+/// facts, and one run path follows (JobRunner.run).
+struct JobHosts: Sendable {
+    var links: [Coordinator.HostLink]
+    var unreachable: [JobPlan.Unreachable]
+    /// TREE SYNC summary, printed after the results.
+    var note: String?
+    /// How a lost host is connected again; nil: it stays lost.
+    var reconnect: Coordinator.Reconnect?
+
+    var noHostReason: String {
+        unreachable.isEmpty ? "no host is available"
+            : "no host is available: " + unreachable.map { "\($0.name): \($0.reason)" }.joined(separator: "; ")
     }
 
-    /// Every host's agent started at once over SSH; the test tree synced to the hosts without
-    /// a `workdir`; each test routed by the Planner to hosts that can run it; one report.
-    static func runHosts(_ request: JobRequest, hosts: HostJob, console: Console,
-                         interrupts: AsyncStream<Void>, events: JobEventSink) async -> JobExitCode {
-        if hosts.dryRun { return await dryRun(request, hosts: hosts, console: console) }
-        guard let job = JobStart.begin(request, console: console, events: events) else { return .jobFailed }
-        let log = job.log
-        log.info("job \(job.jobID): \(request.tests.count) tests on \(hosts.inventory.hosts.count) hosts: "
-                 + hosts.inventory.hosts.map(\.name).joined(separator: ", "))
-        let (started, unreachable) = await startLinks(request, hosts: hosts, jobID: job.jobID, log: log, console: console)
+    /// The plan's view of the hosts.
+    var planHosts: [JobPlan.Host] { links.map { .init(name: $0.link.host, facts: $0.link.capabilities) } }
 
+    static func connect(_ request: JobRequest, jobID: String, log: JobLog, console: Console) async -> JobHosts {
+        if let hosts = request.hosts {
+            return await connectSSH(request, hosts: hosts, jobID: jobID, log: log, console: console)
+        }
+        return await connectLocal(request, jobID: jobID, log: log, console: console)
+    }
+
+    // MARK: the local host
+
+    /// Where the local agent looks for `qemu-system-*` besides PATH: the working directory and
+    /// the test tree with its parents, each also with its `build/` (a QEMU build dir).
+    static func localSearch(_ request: JobRequest) -> CoordinatorMessage.QemuSearch {
+        var search = request.qemuSearch
+        if search.python == nil, request.python.contains("/") { search.python = request.python }
+        var dirs = [request.configuration.workdir, request.configuration.workdir + "/build"]
+        if let root = TestTreeRoot.root(of: request.tests, workdir: request.configuration.workdir) {
+            var dir = root
+            while true {
+                dirs += [dir, dir == "/" ? "/build" : dir + "/build"]
+                guard dir != "/" else { break }
+                dir = (dir as NSString).deletingLastPathComponent
+            }
+        }
+        var seen = Set(search.dirs)
+        search.dirs += dirs.filter { seen.insert($0).inserted }
+        return search
+    }
+
+    static func connectLocal(_ request: JobRequest, jobID: String, log: JobLog, console: Console) async -> JobHosts {
+        let hello = CoordinatorMessage.Hello(jobID: jobID, env: request.configuration.env,
+                                             params: request.configuration.params, qemuSearch: localSearch(request),
+                                             hostName: "local")
+        do {
+            let link = try await LocalAgentLink.start(python: request.python, hello: hello, log: log)
+            log.info("host \(link.host): \(link.capabilities.arch), \(link.capabilities.cpus) cpus, "
+                     + "avocado \(link.capabilities.avocado ?? "none"), qemu: "
+                     + link.capabilities.qemu.keys.sorted().joined(separator: " "))
+            return JobHosts(links: [.init(link: link, slots: max(1, request.slots))], unreachable: [])
+        } catch {
+            log.error("\(error)")
+            console.err("qcoord: \(error)\n")
+            return JobHosts(links: [], unreachable: [.init(name: "local", reason: "\(error)")])
+        }
+    }
+
+    // MARK: SSH hosts
+
+    /// Every host's agent started at once over SSH; the test tree synced to the hosts without
+    /// a `workdir`.
+    static func connectSSH(_ request: JobRequest, hosts: HostJob, jobID: String, log: JobLog, console: Console) async -> JobHosts {
+        let (started, unreachable) = await startLinks(request, hosts: hosts, jobID: jobID, log: log, console: console)
         // Each host gets the test tree, unless it has its own copy (`workdir`).
-        let root = TestTreeRoot.root(of: request.tests, workdir: request.configuration.workdir)
+        let root = request.dryRun ? nil : TestTreeRoot.root(of: request.tests, workdir: request.configuration.workdir)
         var ready: [(InventoryHost, SSHAgentLink)] = []
         var lost = unreachable
         var sent: [(host: String, bytes: Int, files: Int)] = []
@@ -50,23 +98,8 @@ extension JobRunner {
         let order = Dictionary(uniqueKeysWithValues: hosts.inventory.hosts.enumerated().map { ($1.name, $0) })
         ready.sort { (order[$0.0.name] ?? 0) < (order[$1.0.name] ?? 0) }
         lost.sort { (order[$0.name] ?? 0) < (order[$1.name] ?? 0) }
-
-        let planner = Planner(hosts: ready.map { .init(name: $0.1.host, ready: $0.1.capabilities) },
-                              params: request.configuration.params)
-        let routing = HostRouting(tests: request.tests, planner: planner, unreachable: lost)
-        for (index, verdict) in routing.verdicts.sorted(by: { $0.key < $1.key }) where request.resume?.completed[index] == nil {
-            let line = "\(request.tests[index].name): \(verdict.status.rawValue) before the job starts: \(verdict.reason)"
-            log.error(line)
-            console.err(line + "\n")
-        }
         let slots = HostJob.slots(wanted: ready.map { $0.0.slots ?? $0.1.capabilities.cpus }, maxTotal: hosts.maxTotal)
         let links = zip(ready, slots).map { Coordinator.HostLink(link: $0.0.1, slots: $0.1) }
-        for l in links {
-            log.info("host \(l.link.host): \(l.slots) slots")
-            events.emit(.hostUp(host: l.link.host, arch: l.link.capabilities.arch, slots: l.slots, time: JobClock.epoch()))
-        }
-        let noHostReason = lost.isEmpty ? "no host is available"
-            : "no host is available: " + lost.map { "\($0.name): \($0.reason)" }.joined(separator: "; ")
         var note: String?
         if let root, !sent.isEmpty {
             sent.sort { (order[$0.host] ?? 0) < (order[$1.host] ?? 0) }
@@ -74,8 +107,7 @@ extension JobRunner {
                 + sent.map { "\($0.host) \($0.bytes) B in \($0.files) files" }.joined(separator: ", ") + ")"
         }
         // A lost host is connected again the same way: agent, `ready`, test tree.
-        let hello = CoordinatorMessage.Hello(jobID: job.jobID, env: request.configuration.env,
-                                             params: request.configuration.params)
+        let hello = CoordinatorMessage.Hello(jobID: jobID, env: request.configuration.env, params: request.configuration.params)
         let reconnect: Coordinator.Reconnect = { name in
             guard let host = hosts.inventory.hosts.first(where: { $0.name == name }) else {
                 throw RunError.agentStart(host: name, reason: "not in the inventory")
@@ -87,11 +119,7 @@ extension JobRunner {
             }
             return link
         }
-        // The Scheduler routes by the same Planner rules from each link's `ready`; tests no
-        // reachable host can run are decided here, before the job starts.
-        return await execute(request, job: job, links: links, noHostReason: noHostReason,
-                             verdicts: routing.verdicts, closingNote: note, console: console, interrupts: interrupts,
-                             events: events, reconnect: reconnect)
+        return JobHosts(links: links, unreachable: lost, note: note, reconnect: reconnect)
     }
 
     /// Gives a started host the test tree: its own copy (`workdir`) or a sync; on failure the
@@ -120,11 +148,11 @@ extension JobRunner {
 
     /// Starts every host's agent in parallel; reports (job.log and stderr) each one it cannot use.
     static func startLinks(_ request: JobRequest, hosts: HostJob, jobID: String, log: JobLog,
-                           console: Console) async -> ([(InventoryHost, SSHAgentLink)], [HostRouting.Unreachable]) {
+                           console: Console) async -> ([(InventoryHost, SSHAgentLink)], [JobPlan.Unreachable]) {
         let hello = CoordinatorMessage.Hello(jobID: jobID, env: request.configuration.env,
                                              params: request.configuration.params)
         var started: [(InventoryHost, SSHAgentLink)] = []
-        var unreachable: [HostRouting.Unreachable] = []
+        var unreachable: [JobPlan.Unreachable] = []
         for (host, result) in await SSHAgentLinks.start(hosts.inventory, settings: hosts.settings, hello: hello, log: log) {
             switch result {
             case .success(let link):
@@ -144,24 +172,5 @@ extension JobRunner {
     static func report(_ host: String, _ problem: String, log: JobLog, console: Console) {
         log.error("host \(host) unreachable: \(problem)")
         console.err("qcoord: host \(host) unreachable: \(problem)\n")
-    }
-
-    /// `--dry-run`: connects to every host for its `ready` report, prints the plan, runs nothing.
-    static func dryRun(_ request: JobRequest, hosts: HostJob, console: Console) async -> JobExitCode {
-        let log = JobLog(path: "/dev/null")
-        let (started, unreachable) = await startLinks(request, hosts: hosts, jobID: "dry-run", log: log, console: console)
-        let planner = Planner(hosts: started.map { .init(name: $0.1.host, ready: $0.1.capabilities) },
-                              params: request.configuration.params)
-        let routing = HostRouting(tests: request.tests, planner: planner, unreachable: unreachable)
-        var text = "Hosts:\n"
-        for (host, link) in started {
-            let caps = link.capabilities
-            text += "  \(host.name): \(caps.arch), \(host.slots ?? caps.cpus) slots, qemu: "
-                + (caps.qemu.isEmpty ? "none" : caps.qemu.keys.sorted().joined(separator: " ")) + "\n"
-        }
-        for u in unreachable { text += "  \(u.name): unreachable: \(u.reason)\n" }
-        console.out(text + routing.render(tests: request.tests))
-        for (_, link) in started { await link.shutdown(grace: .seconds(5)) }
-        return .success
     }
 }

@@ -1,0 +1,158 @@
+/// The job plan: for every test of a job, which target arch it runs as, which hosts may run it
+/// (in order of preference) with the exact qemu binary on each, its parameters after arch
+/// scoping and its time limit — or why no host can run it.
+///
+/// Made once, by `JobPlan.make`, a pure function of the tests, the job's settings and the
+/// hosts' facts; `list`, `run --dry-run`, `run`, `replay` and `--resume` all use it, and nothing
+/// downstream re-decides placement: the book chooses only among `hosts`, and the agent runs
+/// exactly the `arch`, `qemu_bin` and `timeout_s` it is sent (docs/plan.md).
+public struct JobPlan: Sendable, Hashable {
+    /// One host as the plan sees it: its inventory name and what its agent reported in `ready`.
+    public struct Host: Sendable, Hashable {
+        public var name: String
+        public var facts: HostCapabilities
+        public init(name: String, facts: HostCapabilities) { self.name = name; self.facts = facts }
+    }
+
+    /// The job-wide inputs the plan folds in.
+    public struct Settings: Sendable, Hashable {
+        /// `-p k=v` for every test (below the test's own and per-arch parameters).
+        public var params: [String: String]
+        /// `-p A:k=v`: parameters for the tests that run as arch A.
+        public var archParams: [String: [String: String]]
+        /// `--timeout`: the limit of a test whose parameters set none.
+        public var timeout: Double?
+
+        public init(params: [String: String] = [:], archParams: [String: [String: String]] = [:], timeout: Double? = nil) {
+            self.params = params
+            var scoped: [String: [String: String]] = [:]
+            for (arch, p) in archParams { scoped[ArchName.normalize(arch), default: [:]].merge(p) { _, new in new } }
+            self.archParams = scoped
+            self.timeout = timeout
+        }
+    }
+
+    /// Where a task may run: an inventory host and the qemu binary it would use there (nil: the
+    /// test does not use QEMU).
+    public struct Placement: Sendable, Hashable {
+        public var host: String
+        /// The arch it runs as there: the target, or the host's own for an arch-neutral test.
+        public var arch: String
+        public var qemuBin: String?
+        public init(host: String, arch: String, qemuBin: String?) { self.host = host; self.arch = arch; self.qemuBin = qemuBin }
+    }
+
+    /// One test of the job, in job order.
+    public struct Task: Sendable, Hashable {
+        public var name: String
+        /// The target arch named by the test, `-p arch` or `--arch`; nil: arch-neutral (a QEMU
+        /// test then runs as its host's own arch, see `placements`).
+        public var arch: String?
+        /// Whether the test runs a qemu-system binary (its host must hold one).
+        public var usesQEMU: Bool
+        /// Seconds; nil: no limit.
+        public var timeout: Double?
+        /// Everything the test is given as parameters: job-wide, per-arch, its own.
+        public var params: [String: String]
+        /// Eligible hosts, in order of preference; empty when none can run it.
+        public var placements: [Placement]
+        /// Why no host can run it (empty `placements` only).
+        public var unplaceable: String?
+
+        public func placement(on host: String) -> Placement? { placements.first { $0.host == host } }
+    }
+
+    public var hosts: [Host]
+    public var tasks: [Task]
+
+    /// Tests with no eligible host, in job order.
+    public var unplaceable: [Int] { tasks.indices.filter { tasks[$0].placements.isEmpty } }
+
+    /// The plan: pure; tests with the same shape are planned once (20 000 tests stay cheap).
+    public static func make(tests: [TestCase], settings: Settings, hosts: [Host]) -> JobPlan {
+        var memo: [Shape: Task] = [:]
+        var tasks: [Task] = []
+        tasks.reserveCapacity(tests.count)
+        for test in tests {
+            let shape = Shape(kind: test.kind, tags: test.tags, params: test.params ?? [:], matrixArch: test.matrixArch)
+            var task = memo[shape] ?? plan(test, settings: settings, hosts: hosts)
+            memo[shape] = task
+            task.name = test.name
+            tasks.append(task)
+        }
+        return JobPlan(hosts: hosts, tasks: tasks)
+    }
+
+    // MARK: the rules (ARCHITECTURE.md "Choosing the QEMU binary")
+
+    /// The arches a test may run as, in preference order: `-p arch` (per test or job-wide), the
+    /// matrix copy's arch, else its `arch:` tags; empty when it names none.
+    public static func targetArches(of test: TestCase, params: [String: String]) -> [String] {
+        if let arch = test.params?["arch"] ?? test.matrixArch ?? params["arch"] { return [ArchName.normalize(arch)] }
+        var seen: Set<String> = []
+        return (test.tags["arch"] ?? []).map(ArchName.normalize).sorted().filter { seen.insert($0).inserted }
+    }
+
+    /// A test uses QEMU when it names a target arch or a binary, or is INSTRUMENTED (an
+    /// avocado_qemu test without an arch runs its host's own `qemu-system-ARCH`). SIMPLE, TAP,
+    /// external and plain unittest tests without an arch do not.
+    static func usesQEMU(_ test: TestCase, targets: [String], params: [String: String]) -> Bool {
+        !targets.isEmpty || params["qemu_bin"] != nil || test.kind == .instrumented
+    }
+
+    private static func plan(_ test: TestCase, settings: Settings, hosts: [Host]) -> Task {
+        let targets = targetArches(of: test, params: settings.params)
+        // Parameters, lowest first: job-wide, the target arch's (`-p A:k=v`), the test's own.
+        var params = settings.params
+        if targets.count == 1, let scoped = settings.archParams[targets[0]] { params.merge(scoped) { _, new in new } }
+        params.merge(test.params ?? [:]) { _, new in new }
+        let uses = usesQEMU(test, targets: targets, params: params)
+        let needsKVM = test.tags["accel"]?.contains("kvm") ?? false
+        let explicitBinary = params["qemu_bin"]
+        var placements: [Placement] = []
+        for host in hosts {
+            let facts = host.facts
+            if !uses {
+                if needsKVM && !facts.kvm { continue }
+                placements.append(Placement(host: host.name, arch: facts.arch, qemuBin: nil))
+                continue
+            }
+            let candidates = targets.isEmpty ? [facts.arch] : targets
+            for arch in candidates {
+                if needsKVM && !(facts.kvm && arch == facts.arch) { continue }
+                guard let bin = explicitBinary ?? facts.qemu[arch]?.path else { continue }
+                placements.append(Placement(host: host.name, arch: arch, qemuBin: bin))
+                break
+            }
+        }
+        let timeout = params["timeout"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } ?? settings.timeout
+        return Task(name: test.name, arch: targets.count == 1 ? targets[0] : nil, usesQEMU: uses, timeout: timeout,
+                    params: params, placements: placements,
+                    unplaceable: placements.isEmpty ? reason(targets: targets, needsKVM: needsKVM, hosts: hosts) : nil)
+    }
+
+    private static func reason(targets: [String], needsKVM: Bool, hosts: [Host]) -> String {
+        guard !hosts.isEmpty else { return "no host to run it on" }
+        let need: String
+        if needsKVM {
+            need = targets.isEmpty ? "KVM on a host with its native qemu-system binary"
+                : "KVM on a native \(targets.joined(separator: " or ")) host"
+        } else if targets.isEmpty {
+            need = "qemu-system-<host arch> (its host's own arch)"
+        } else {
+            need = targets.map { "qemu-system-\($0)" }.joined(separator: " or ")
+        }
+        let inventory = hosts.map { host in
+            let bins = host.facts.qemu.keys.sorted().joined(separator: ", ")
+            return "\(host.name) (\(host.facts.arch)\(host.facts.kvm ? ", kvm" : ""): \(bins.isEmpty ? "no qemu-system binaries" : bins))"
+        }.joined(separator: "; ")
+        return "no host can run it: it needs \(need); hosts: \(inventory)"
+    }
+
+    private struct Shape: Hashable {
+        var kind: TestKind
+        var tags: Tags
+        var params: [String: String]
+        var matrixArch: String?
+    }
+}
