@@ -54,7 +54,7 @@ extension JobPlan {
         return text
     }
 
-    static func seconds(_ s: Double) -> String { s == s.rounded() && abs(s) < 1e15 ? String(Int(s)) : String(s) }
+    public static func seconds(_ s: Double) -> String { s == s.rounded() && abs(s) < 1e15 ? String(Int(s)) : String(s) }
 
     /// The plan as `--plan-json` and `jobdata/plan.json` write it (docs/plan.schema.json).
     public var document: Document {

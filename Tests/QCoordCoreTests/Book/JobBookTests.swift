@@ -1,0 +1,194 @@
+import Testing
+@testable import QCoordCore
+
+/// The job book with plain values: events in, decisions out; no I/O, no clock, no mocks.
+@Suite struct JobBookTests {
+    static func caps(_ arch: String, _ qemu: [String]) -> HostCapabilities {
+        HostCapabilities(host: "vm", arch: arch, cpus: 2, kvm: false, python: "3.11", avocado: "113.0",
+                         qemu: Dictionary(uniqueKeysWithValues: qemu.map { ($0, .init(path: "/q/qemu-system-\($0)", version: "10.0")) }))
+    }
+
+    static let lab: [JobPlan.Host] = [.init(name: "h1", facts: caps("x86_64", ["x86_64", "ppc"])),
+                                      .init(name: "h2", facts: caps("x86_64", ["x86_64"])),
+                                      .init(name: "h3", facts: caps("aarch64", ["aarch64"]))]
+
+    static func test(_ name: String, arch: String? = nil) -> TestCase {
+        TestCase(kind: .instrumented, name: name, uri: "t.py", tags: Tags(arch.map { ["arch": [$0]] } ?? [:]))
+    }
+
+    static func book(_ tests: [TestCase], _ settings: BookSettings = .init(), hosts: [JobPlan.Host] = lab,
+                     completed: Set<Int> = []) -> JobBook {
+        let plan = JobPlan.make(tests: tests, settings: .init(timeout: 30), hosts: hosts)
+        return JobBook(plan: plan, settings: settings, verdicts: plan.verdicts(unreachable: []), completed: completed)
+    }
+
+    static func dispatches(_ d: [BookDecision]) -> [BookDispatch] {
+        d.compactMap { if case .dispatch(let x) = $0 { x } else { nil } }
+    }
+
+    static func outcomes(_ d: [BookDecision]) -> [BookOutcome] {
+        d.compactMap { if case .record(let x) = $0 { x } else { nil } }
+    }
+
+    static func finished(_ d: BookDispatch, _ status: TestStatus, reason: String? = nil) -> BookEvent {
+        .finished(taskID: d.taskID, host: d.host, status: status, reason: reason, time: 1, whiteboard: nil, now: 10)
+    }
+
+    @Test func dispatchCarriesThePlansBinaryArchAndTimeoutAndFinishesWhenAllAreIn() throws {
+        var b = Self.book([Self.test("ppc", arch: "ppc"), Self.test("neutral")])
+        let start = b.handle(.start(hosts: [.init(name: "h1", slots: 1), .init(name: "h2", slots: 1)], now: 0))
+        let d = Self.dispatches(start)
+        #expect(d == [BookDispatch(test: 0, host: "h1", attempt: 1, taskID: "1.1", arch: "ppc", qemuBin: "/q/qemu-system-ppc", timeout: 30),
+                      BookDispatch(test: 1, host: "h2", attempt: 1, taskID: "2.1", arch: "x86_64", qemuBin: "/q/qemu-system-x86_64", timeout: 30)])
+        let first = b.handle(Self.finished(d[0], .pass))
+        #expect(Self.outcomes(first).map(\.status) == [.pass])
+        #expect(!first.contains(.finish))
+        let last = b.handle(Self.finished(d[1], .fail, reason: "boom"))
+        let o = try #require(Self.outcomes(last).first)
+        #expect(o.host == "h2" && o.arch == "x86_64" && o.qemuBin == "/q/qemu-system-x86_64" && o.reason == "boom")
+        #expect(last.last == .finish)
+        #expect(b.isDone)
+    }
+
+    @Test func unplaceableTestsGetTheirVerdictAtTheStart() {
+        var b = Self.book([Self.test("s390", arch: "s390x")])
+        let d = b.handle(.start(hosts: [.init(name: "h1", slots: 1)], now: 0))
+        let o = Self.outcomes(d)
+        #expect(o.map(\.status) == [.cancel])
+        #expect(o[0].ran == false)
+        #expect(d.last == .finish)
+    }
+
+    @Test func aLostHostsTestIsReDispatchedElsewhereAndKeepsTheInfraAttempt() throws {
+        var b = Self.book([Self.test("a"), Self.test("b")])
+        let d = Self.dispatches(b.handle(.start(hosts: [.init(name: "h1", slots: 1), .init(name: "h2", slots: 1)], now: 0)))
+        _ = b.handle(.started(taskID: d[0].taskID, host: "h1", now: 1))
+        let lost = b.handle(.hostLost(host: "h1", reason: "connection reset", now: 4))
+        #expect(lost.contains(.attemptEnded(test: 0, attempt: .init(host: "h1", status: .error, failReason: "host h1 lost: connection reset", time: 3))))
+        // h2 is busy: test 0 waits for its slot, then runs there as attempt 2.
+        #expect(Self.dispatches(lost).isEmpty)
+        let next = Self.dispatches(b.handle(Self.finished(d[1], .pass)))
+        #expect(next.map { [$0.host, $0.taskID] } == [["h2", "1.2"]])
+        // A late message of the lost attempt is ignored.
+        #expect(b.handle(Self.finished(d[0], .fail)).allSatisfy { if case .log = $0 { true } else { false } })
+        let o = try #require(Self.outcomes(b.handle(Self.finished(next[0], .pass))).first)
+        #expect(o.attempts.map(\.status) == [.error, .pass])
+        #expect(!o.flaky)
+    }
+
+    @Test func testsOnlyALostHostCanRunWaitForItUntilTheGiveUp() throws {
+        var b = Self.book([Self.test("arm", arch: "aarch64")], .init(hostGiveUp: 60))
+        let d = Self.dispatches(b.handle(.start(hosts: [.init(name: "h1", slots: 1), .init(name: "h3", slots: 1)], now: 0)))
+        let lost = b.handle(.hostLost(host: "h3", reason: "eof", now: 1))
+        #expect(lost.contains(.startTimer(.giveUp(host: "h3", generation: 1), after: 60)))
+        #expect(Self.outcomes(lost).isEmpty)
+        let o = try #require(Self.outcomes(b.handle(.timerFired(.giveUp(host: "h3", generation: 1), now: 61))).first)
+        #expect(o.status == .error)
+        #expect(o.reason == "host h3 lost: eof; not back within 60 s; only h3 could run it")
+        #expect(d.count == 1)
+    }
+
+    @Test func aHostBackBeforeTheGiveUpRunsTheWaitingTest() {
+        var b = Self.book([Self.test("arm", arch: "aarch64")], .init(hostGiveUp: 60))
+        _ = b.handle(.start(hosts: [.init(name: "h3", slots: 1)], now: 0))
+        _ = b.handle(.hostLost(host: "h3", reason: "eof", now: 1))
+        #expect(b.wantsHosts)
+        let back = Self.dispatches(b.handle(.hostUp(host: "h3", slots: 1, now: 5)))
+        #expect(back.map(\.taskID) == ["1.2"])
+        // The old give-up timer no longer applies.
+        #expect(b.handle(.timerFired(.giveUp(host: "h3", generation: 1), now: 61)).isEmpty)
+    }
+
+    @Test func withoutReconnectsALostLastHostEndsEverythingErrorAtOnce() {
+        var b = Self.book([Self.test("a"), Self.test("b")])
+        _ = b.handle(.start(hosts: [.init(name: "h2", slots: 1)], now: 0))
+        let o = Self.outcomes(b.handle(.hostLost(host: "h2", reason: "eof", now: 1)))
+        #expect(o.map(\.status) == [.error, .error])
+        #expect(o[1].reason == "host h2 lost: eof; no other host can run this test")
+        #expect(o[1].ran == false)
+        #expect(b.isDone)
+    }
+
+    @Test func retriesRunAFailedTestAgainElsewhereAndAPassIsFlaky() throws {
+        var b = Self.book([Self.test("a")], .init(retries: 1))
+        let d = Self.dispatches(b.handle(.start(hosts: [.init(name: "h1", slots: 1), .init(name: "h2", slots: 1)], now: 0)))
+        let again = b.handle(Self.finished(d[0], .fail, reason: "boom"))
+        #expect(again.contains(.attemptEnded(test: 0, attempt: .init(host: "h1", status: .fail, failReason: "boom", time: 1))))
+        let retry = Self.dispatches(again)
+        #expect(retry.map { [$0.host, $0.taskID] } == [["h2", "1.2"]])
+        let o = try #require(Self.outcomes(b.handle(Self.finished(retry[0], .pass))).first)
+        #expect(o.flaky)
+        #expect(o.attempts.map(\.status) == [.fail, .pass])
+    }
+
+    @Test func failfastStopsDispatchingAndSkipsWhatNeverRan() {
+        var b = Self.book([Self.test("a"), Self.test("b"), Self.test("c")], .init(failfast: true))
+        let d = Self.dispatches(b.handle(.start(hosts: [.init(name: "h2", slots: 1)], now: 0)))
+        let out = b.handle(Self.finished(d[0], .fail))
+        #expect(Self.dispatches(out).isEmpty)
+        #expect(Self.outcomes(out).map(\.status) == [.skip, .skip, .fail])
+        #expect(b.interruption == "Interrupting job (failfast).")
+        #expect(out.last == .finish)
+    }
+
+    @Test func firstSignalLetsRunningTestsFinishTheSecondCancelsThemAndTheGraceEndsThem() {
+        var b = Self.book([Self.test("a"), Self.test("b")], .init(interruptGrace: 5))
+        let d = Self.dispatches(b.handle(.start(hosts: [.init(name: "h2", slots: 1)], now: 0)))
+        _ = b.handle(.started(taskID: d[0].taskID, host: "h2", now: 1))
+        let first = b.handle(.signal(now: 2))
+        #expect(Self.outcomes(first).map(\.status) == [.skip])
+        #expect(!first.contains { if case .cancel = $0 { true } else { false } })
+        let second = b.handle(.signal(now: 3))
+        #expect(second.contains(.cancel(host: "h2", taskID: "1.1")))
+        #expect(second.contains(.startTimer(.grace, after: 5)))
+        let grace = Self.outcomes(b.handle(.timerFired(.grace, now: 8)))
+        #expect(grace.map(\.status) == [.interrupted])
+        #expect(grace[0].time == 7)
+        #expect(b.isDone)
+    }
+
+    @Test func theJobTimeoutInterruptsEverything() {
+        var b = Self.book([Self.test("a"), Self.test("b")], .init(jobTimeout: 100))
+        let start = b.handle(.start(hosts: [.init(name: "h2", slots: 1)], now: 0))
+        #expect(start.contains(.startTimer(.jobTimeout, after: 100)))
+        let out = b.handle(.timerFired(.jobTimeout, now: 100))
+        #expect(out.contains(.cancel(host: "h2", taskID: "1.1")))
+        #expect(b.interruption == "Job timeout (100 s) reached")
+        #expect(Self.outcomes(out).map(\.status) == [.skip])
+    }
+
+    @Test func aTestLostOnTwoHostsInARowIsQuarantined() throws {
+        var b = Self.book([Self.test("killer")])
+        _ = b.handle(.start(hosts: [.init(name: "h1", slots: 1), .init(name: "h2", slots: 1)], now: 0))
+        let second = Self.dispatches(b.handle(.hostLost(host: "h1", reason: "oom", now: 1)))
+        #expect(second.map(\.host) == ["h2"])
+        let o = try #require(Self.outcomes(b.handle(.hostLost(host: "h2", reason: "oom", now: 2))).first)
+        #expect(o.status == .error)
+        #expect(o.reason == "quarantined: hosts h1 and h2 were lost while running it")
+    }
+
+    @Test func resumeNeverDispatchesCompletedTests() {
+        var b = Self.book([Self.test("a"), Self.test("b"), Self.test("c")], completed: [0, 2])
+        let d = Self.dispatches(b.handle(.start(hosts: [.init(name: "h2", slots: 3)], now: 0)))
+        #expect(d.map(\.test) == [1])
+        #expect(b.handle(Self.finished(d[0], .pass)).last == .finish)
+        var all = Self.book([Self.test("a")], completed: [0])
+        #expect(all.handle(.start(hosts: [.init(name: "h2", slots: 1)], now: 0)) == [.finish])
+    }
+
+    @Test func onlyThePlansHostsEverGetATest() {
+        // h2 has no ppc binary: a ppc test waits for h1's slot rather than go to h2.
+        var b = Self.book([Self.test("x"), Self.test("ppc", arch: "ppc"), Self.test("y")])
+        var all = Self.dispatches(b.handle(.start(hosts: [.init(name: "h1", slots: 1), .init(name: "h2", slots: 2)], now: 0)))
+        var queue = all
+        while let d = queue.first {
+            queue.removeFirst()
+            let next = Self.dispatches(b.handle(Self.finished(d, .pass)))
+            all += next
+            queue += next
+        }
+        for d in all { #expect(b.plan.tasks[d.test].placement(on: d.host) != nil) }
+        #expect(all.first { $0.test == 1 }?.host == "h1")
+        #expect(b.isDone)
+    }
+}
