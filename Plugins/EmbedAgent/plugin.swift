@@ -4,8 +4,9 @@ import PackagePlugin
 /// Embeds the Python that qcoord ships to hosts into QCoordRun as Swift strings, so the
 /// `qcoord` binary needs no resource files at run time (a resource bundle breaks when the
 /// binary is copied away from its build folder):
-/// `agents/qcoord_agent.py` → `AgentSource.text`, with `agents/arch_aliases.json`
-/// substituted into its `ARCH_TABLE_JSON` line (the shipped agent is one file).
+/// - `agents/qcoord_agent.py` → `AgentSource.text`, with `agents/arch_aliases.json`
+///   substituted into its `ARCH_TABLE_JSON` line (the shipped agent is one file);
+/// - `agents/deploy_helper.py` → `DeployHelperSource.text`.
 @main
 struct EmbedAgent: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
@@ -26,6 +27,7 @@ struct EmbedAgent: BuildToolPlugin {
         }
         return [
             embed("qcoord_agent.py", as: "AgentSource", archTable: true),
+            embed("deploy_helper.py", as: "DeployHelperSource", archTable: false),
         ]
     }
 }

@@ -4,7 +4,7 @@ import Testing
 
 /// The Python qcoord ships is embedded at build time (Plugins/EmbedAgent): the agent carries
 /// agents/arch_aliases.json on its ARCH_TABLE_JSON line, so a shipped agent (one file, cached
-/// by its hash) never depends on a side file.
+/// by its hash) never depends on a side file; the deploy helper is agents/deploy_helper.py.
 struct AgentEmbeddingTests {
     static let agents = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -53,5 +53,10 @@ struct AgentEmbeddingTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         #expect(try JSONDecoder().decode([String].self, from: data) == ["s390x", "aarch64", "arm", "ppc64"])
+    }
+
+    @Test func deployHelperIsTheRepoFile() throws {
+        let repo = try String(contentsOf: Self.agents.appendingPathComponent("deploy_helper.py"), encoding: .utf8)
+        #expect(DeployHelperScript.source == repo)
     }
 }
