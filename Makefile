@@ -45,7 +45,7 @@ test-swift: build
 
 test-agent: setup
 	python3 -m unittest discover -s agents/tests -t agents
-	$(VENV113)/bin/vermin --no-tips --violations -t=3.8- agents/qcoord_agent.py
+	$(VENV113)/bin/vermin --no-tips --violations -t=3.8- agents/qcoord_agent.py agents/deploy_helper.py
 
 clean:
 	rm -rf .build build

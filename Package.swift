@@ -17,7 +17,8 @@ let package = Package(
         .systemLibrary(name: "CLibSSH", pkgConfig: "libssh", providers: [.apt(["libssh-dev"])]),
 
         // PURE: no FileManager, no Process, no sockets, no clock, no print.
-        .target(name: "QCoordCore"),
+        // Its arch alias table is generated from agents/arch_aliases.json (shared with the agent).
+        .target(name: "QCoordCore", plugins: ["EmbedArchTable"]),
 
         // The only importer of CLibSSH.
         .target(name: "QCoordSSH", dependencies: ["CLibSSH", "QCoordCore"]),
@@ -33,9 +34,11 @@ let package = Package(
             plugins: ["EmbedAgent"]
         ),
 
-        // Build tool that turns agents/qcoord_agent.py into a Swift string literal.
+        // Build tool that turns agents/*.py into Swift string literals (the agent with the
+        // arch table substituted) and agents/arch_aliases.json into QCoordCore's table.
         .executableTarget(name: "AgentEmbedder"),
         .plugin(name: "EmbedAgent", capability: .buildTool(), dependencies: ["AgentEmbedder"]),
+        .plugin(name: "EmbedArchTable", capability: .buildTool(), dependencies: ["AgentEmbedder"]),
 
         .executableTarget(
             name: "qcoord",

@@ -48,19 +48,28 @@ QEMU_LOOKUP_TTL_S = 1.0
 STATUSES = ("PASS", "ERROR", "FAIL", "SKIP", "WARN", "INTERRUPTED", "CANCEL")
 KINDS = ("INSTRUMENTED", "PyUNITTEST", "SIMPLE", "TAP", "EXTERNAL")
 
-# uname -m (and other spellings) -> QEMU target name.
-ARCH_ALIASES = {
-    "x86_64": "x86_64", "amd64": "x86_64", "x64": "x86_64",
-    "i386": "i386", "i486": "i386", "i586": "i386", "i686": "i386", "x86": "i386",
-    "aarch64": "aarch64", "arm64": "aarch64", "aarch64_be": "aarch64", "arm64be": "aarch64",
-    "armv7l": "arm", "armv7": "arm", "armv6l": "arm", "armv5tel": "arm", "arm": "arm", "armhf": "arm",
-    "ppc64le": "ppc64", "ppc64": "ppc64", "powerpc64": "ppc64", "powerpc64le": "ppc64",
-    "ppc": "ppc", "powerpc": "ppc", "ppcle": "ppc",
-    "s390x": "s390x", "s390": "s390x",
-    "riscv64": "riscv64", "riscv32": "riscv32",
-    "mips64el": "mips64el", "mips64": "mips64", "mipsel": "mipsel", "mips": "mips",
-    "loongarch64": "loongarch64", "sparc64": "sparc64", "sparc": "sparc",
-}
+# The arch alias table, agents/arch_aliases.json: QEMU target name -> its other spellings
+# (uname -m, Debian arch names, tag spellings); QCoordCore's ArchName is generated from the
+# same file. The embedder puts the table's JSON on the next line of the shipped agent (one
+# file, cached by its hash); run from the repo, the agent reads the file beside it.
+ARCH_TABLE_JSON = None  # replaced by the embedder
+
+
+def load_arch_aliases(text=None):
+    """Every spelling (lowercase) -> its QEMU target name, targets included."""
+    if text is None:
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "arch_aliases.json")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    aliases = {}
+    for target, names in json.loads(text).items():
+        aliases[target.lower()] = target
+        for name in names:
+            aliases[name.lower()] = target
+    return aliases
+
+
+ARCH_ALIASES = load_arch_aliases(ARCH_TABLE_JSON)
 
 
 def normalize_arch(name):

@@ -48,10 +48,18 @@ fuzz-report:
 
 fuzz-build: $(addprefix $(FUZZ_DIR)/fuzz-,$(FUZZ_TARGETS)) $(FUZZ_DIR)/seeds/protocol/.done
 
-$(FUZZ_DIR)/libQCoordCore.a: $(CORE_SOURCES)
+# QCoordCore's ArchName.table is generated from agents/arch_aliases.json (in the package
+# build by Plugins/EmbedArchTable); here the same tool is compiled and run by hand.
+$(FUZZ_DIR)/agent-embedder: Sources/AgentEmbedder/main.swift
+	@mkdir -p $(FUZZ_DIR)
+	swiftc -O $< -o $@
+$(FUZZ_DIR)/ArchTable.swift: agents/arch_aliases.json $(FUZZ_DIR)/agent-embedder
+	$(FUZZ_DIR)/agent-embedder arch-table $< $@
+
+$(FUZZ_DIR)/libQCoordCore.a: $(CORE_SOURCES) $(FUZZ_DIR)/ArchTable.swift
 	@mkdir -p $(FUZZ_DIR)
 	$(FUZZ_SWIFTC) -module-name QCoordCore -emit-library -static -emit-module \
-	  -emit-module-path $(FUZZ_DIR)/QCoordCore.swiftmodule -o $@ $(CORE_SOURCES)
+	  -emit-module-path $(FUZZ_DIR)/QCoordCore.swiftmodule -o $@ $(CORE_SOURCES) $(FUZZ_DIR)/ArchTable.swift
 
 # Yams for the inventory target: libyaml (C) with coverage, then the Swift module.
 $(YAMS_DIR)/Yams/Yams.h:

@@ -140,7 +140,7 @@ struct TestbedTests {
         var all: [String] = []
         for (link, time) in links.sorted(by: { $0.0.host < $1.0.host }) {
             let host = try #require(inventory.host(named: link.host))
-            let arches = Set(link.capabilities.qemu.keys.map(InventoryHost.normalizedArch))
+            let arches = Set(link.capabilities.qemu.keys.map(ArchName.normalize))
             #expect(arches == Set(host.labels.filter { $0 != "testbed" }), "host \(link.host): \(link.capabilities.qemu)")
             all += arches
             print("testbed: \(link.host) connect+auth \(link.connectTime), agent ready after \(time) (parallel), qemu \(arches.sorted())")

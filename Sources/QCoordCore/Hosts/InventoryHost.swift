@@ -50,19 +50,6 @@ public struct InventoryHost: Sendable, Hashable, Codable {
         let name = spec.port.map { spec.host.contains(":") ? "[\(spec.host)]:\($0)" : "\(spec.host):\($0)" } ?? spec.host
         self.init(name: name, address: spec.host, port: spec.port, user: spec.user)
     }
-
-    /// Arch names as qemu-system binaries use them (`ppc64le` → `ppc64`, `armv7l` → `arm` …).
-    public static func normalizedArch(_ arch: String) -> String {
-        switch arch.lowercased() {
-        case "amd64", "x86-64", "x64": return "x86_64"
-        case "i486", "i586", "i686", "x86": return "i386"
-        case "arm64", "armv8", "armv8l", "aarch64_be": return "aarch64"
-        case "armv6l", "armv7l", "armv7", "armhf", "armel": return "arm"
-        case "ppc64le", "powerpc64le", "powerpc64": return "ppc64"
-        case "powerpc", "ppcle": return "ppc"
-        default: return arch.lowercased()
-        }
-    }
 }
 
 /// The hosts of one job.

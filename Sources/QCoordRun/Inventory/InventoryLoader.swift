@@ -200,7 +200,7 @@ struct NodeReader {
             case "qemu_bin":
                 var map: [String: String] = [:]
                 for (arch, path) in try stringMap(value, key: key, context: context) {
-                    map[InventoryHost.normalizedArch(arch)] = path
+                    map[ArchName.normalize(arch)] = path
                 }
                 host.qemuBin = map
             case "workdir": host.workdir = try string(value, key: key, context: context)

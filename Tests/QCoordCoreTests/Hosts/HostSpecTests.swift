@@ -48,6 +48,6 @@ struct HostSpecTests {
 
     @Test(arguments: [("ppc64le", "ppc64"), ("armv7l", "arm"), ("i686", "i386"), ("amd64", "x86_64"), ("arm64", "aarch64"), ("riscv64", "riscv64")])
     func normalizesArchNames(raw: String, normalized: String) {
-        #expect(InventoryHost.normalizedArch(raw) == normalized)
+        #expect(ArchName.normalize(raw) == normalized)
     }
 }

@@ -47,7 +47,7 @@ struct MultiHostRunTests {
         var out: [String: Set<String>] = [:]
         for (host, result) in started {
             let link = try result.get()
-            out[host.name] = Set(link.capabilities.qemu.keys.map(InventoryHost.normalizedArch))
+            out[host.name] = Set(link.capabilities.qemu.keys.map(ArchName.normalize))
             await link.shutdown(grace: .seconds(5))
         }
         return out
@@ -88,8 +88,8 @@ struct MultiHostRunTests {
             guard let bin = t["qemu_bin"] as? String, status == "PASS", t["arch"] as? String != nil, name.contains(".py:") else { continue }
             // The binary it ran with is one its host reported: never a wrong host.
             let arch = String(bin.split(separator: "-").last ?? "")
-            #expect(binaries[host]?.contains(InventoryHost.normalizedArch(arch)) == true, "\(name) ran on \(host) with \(bin)")
-            #expect(t["arch"] as? String == InventoryHost.normalizedArch(arch), "\(t)")
+            #expect(binaries[host]?.contains(ArchName.normalize(arch)) == true, "\(name) ran on \(host) with \(bin)")
+            #expect(t["arch"] as? String == ArchName.normalize(arch), "\(t)")
             // Logs came back over SSH: the whiteboard and Avocado's debug.log of the real test.
             let debug = try String(contentsOfFile: logdir + "/debug.log", encoding: .utf8)
             #expect(debug.contains("qemu-system-\(arch)") || debug.contains("QEMU"), "\(name): \(debug.prefix(300))")
