@@ -791,6 +791,7 @@ class TaskProcess:
         self.interrupt_reason = None
         self.term_sent = None
         self.killed = False
+        self.reaped = False
 
     def interrupt(self, reason):
         """Called from other threads (cancel, shutdown): SIGTERM the group; the pump escalates."""
@@ -804,7 +805,8 @@ class TaskProcess:
     def kill_now(self):
         """SIGKILL the group at once (the agent is exiting and cannot wait for the grace)."""
         with self.lock:
-            if self.pgid is not None:
+            # Once reaped, the group's id may belong to someone else.
+            if self.pgid is not None and not self.reaped:
                 self.killed = True
                 killpg(self.pgid, signal.SIGKILL)
 
@@ -904,6 +906,8 @@ class TaskProcess:
                 proc.wait(5)
             except subprocess.TimeoutExpired:
                 pass
+        with self.lock:
+            self.reaped = True
         self.agent.guardian.unregister(pgid)
 
 
@@ -1456,7 +1460,6 @@ class Agent:
         for deadline in (t0 + min(KILL_GRACE_S, EXIT_KILL_S), t0 + EXIT_JOIN_S):
             for task in tasks:
                 task.thread.join(max(0.0, deadline - time.monotonic()))
-            # Only groups of tasks still running: a finished task's pgid may belong to someone else by now.
             for task in tasks:
                 if task.thread.is_alive():
                     task.process.kill_now()
