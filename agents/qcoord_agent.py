@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
-"""qcoord agent: runs tests on one host for one job, speaking protocol v1 on stdin/stdout.
+"""qcoord agent: runs tests on one host for one job, speaking protocol v2 on stdin/stdout.
 
 The coordinator starts this file as a local subprocess or over SSH (`python3 -u -`).
 Every line on stdin and stdout is one JSON object with a "type" field; stderr is free
 for diagnostics.  The full specification is docs/protocol.md.
+
+The coordinator's job plan decides each task's arch, qemu binary and timeout; the agent
+runs exactly that (or refuses with a reason), split along prepare (TaskPlan), run
+(TaskProcess and a runner per kind) and collect (send_files, `finished`).
 
 Python >= 3.8, standard library only: test hosts are x86_64, aarch64, s390x, ppc64le,
 riscv64 machines that have python3 and nothing else we can count on.
@@ -35,15 +39,16 @@ MAX_INPUT_LINE = 16 << 20
 HEARTBEAT_S = 1.0
 # Seconds between SIGTERM and SIGKILL of a task's process group.
 KILL_GRACE_S = float(os.environ.get("QCOORD_KILL_GRACE_S", "3"))
+# When the link ends (stdin EOF, `shutdown`, SIGTERM) the agent exits within 3 s: its tasks'
+# groups get SIGTERM, SIGKILL after EXIT_KILL_S at the latest, and their threads have until
+# EXIT_JOIN_S to send their `finished`.
+EXIT_KILL_S = 1.5
+EXIT_JOIN_S = 2.5
 PROBE_TIMEOUT_S = 5.0
 # Files of one test larger than this are cut (the rest is dropped, a note is appended).
 MAX_FILE_BYTES = 64 << 20
 MAX_TASK_FILE_BYTES = 256 << 20
 TIMEOUT_REASON = "Test interrupted: Timeout reached"
-# How long a qemu-system-* lookup (found or not) is reused for tasks searching the same dirs:
-# the search stats ~20 paths, a trivial test's biggest cost after its fork; a binary that
-# appears mid-job (a QEMU built by a test) is seen by tasks starting a second later.
-QEMU_LOOKUP_TTL_S = 1.0
 
 STATUSES = ("PASS", "ERROR", "FAIL", "SKIP", "WARN", "INTERRUPTED", "CANCEL")
 KINDS = ("INSTRUMENTED", "PyUNITTEST", "SIMPLE", "TAP", "EXTERNAL")
@@ -357,7 +362,12 @@ def search_path_dirs():
 
 
 def probe_qemu(search):
-    """Every usable qemu-system-* binary: arch -> {path, version}. Configured dirs first."""
+    """Every usable qemu-system-* binary: arch -> {path, version}.
+
+    The only search for binaries the agent makes (the coordinator's plan chooses among
+    these): `overrides`, then `dirs` in order (the coordinator sends the QEMU build dir, the
+    test tree and its parents, each with build/), then PATH; the first usable one per arch wins.
+    """
     dirs = list(search.get("dirs") or [])
     if search.get("path_search", True):
         dirs += search_path_dirs()
@@ -484,23 +494,6 @@ def find_avocado(configured_python):
 
 
 # --------------------------------------------------------------------------------------
-# QEMU binary choice (ARCHITECTURE.md "Choosing the QEMU binary")
-
-
-def source_tree_dirs(start):
-    """The test file's dir and its parents, each also with its build/ subdir."""
-    out = []
-    d = os.path.abspath(start)
-    while True:
-        out.append(d)
-        out.append(os.path.join(d, "build"))
-        parent = os.path.dirname(d)
-        if parent == d:
-            return out
-        d = parent
-
-
-# --------------------------------------------------------------------------------------
 # Result parsing
 
 
@@ -598,7 +591,7 @@ with open(out, "w") as f:
 
 
 # --------------------------------------------------------------------------------------
-# Tasks
+# Tasks: prepare (TaskPlan) -> run (TaskProcess + a runner per kind) -> collect (send_files)
 
 
 class TaskError(Exception):
@@ -622,145 +615,74 @@ def safe_relative_name(name):
     return "/".join(parts)
 
 
-class Task:
+class TaskPlan:
+    """Prepare: one `run` message read and checked, and what its test gets (dirs, params, env).
+
+    The coordinator's job plan chose the arch, the qemu binary and the timeout; the agent
+    runs exactly that choice. It never looks for another binary: a binary that is gone
+    ends the task CANCEL with the reason.
+    """
+
     def __init__(self, agent, msg):
+        """Raises on fields of the wrong shape (the task then ends ERROR "invalid run message")."""
         self.agent = agent
-        self.ch = agent.ch
         self.id = msg["task_id"]
-        self.msg = msg
         self.kind = msg.get("kind")
         self.name = msg.get("name") or msg.get("uri") or ""
         self.uri = msg.get("uri") or ""
         self.args = [str(a) for a in (msg.get("args") or [])]
-        self.timeout = msg.get("timeout_s")
         self.tags = msg.get("tags") if isinstance(msg.get("tags"), dict) else {}
         self.workdir = msg.get("workdir") or agent.cwd
         self.params = dict(agent.params)
         self.params.update({str(k): str(v) for k, v in (msg.get("params") or {}).items()})
-        if self.timeout is None and self.kind != "INSTRUMENTED":
-            # `-p timeout=S` is Avocado's own for INSTRUMENTED tests (it reaches self.params);
-            # other kinds have nobody else to enforce it.
-            try:
-                self.timeout = float(self.params["timeout"]) or None
-            except (KeyError, ValueError):
-                pass
         self.env_extra = dict(agent.env)
         self.env_extra.update({str(k): str(v) for k, v in (msg.get("env") or {}).items()})
-        self.lock = threading.Lock()
-        self.proc = None
-        self.pgid = None
-        self.interrupt_reason = None
-        self.term_sent = None
-        self.killed = False
-        self.started_sent = False
-        self.start_time = time.monotonic()
-        self.qemu_bin = None
-        self.arch = None
-        self.dir = None
-        self.whiteboard = None
-        self.thread = threading.Thread(target=self.main, name="task-" + str(self.id), daemon=True)
+        self.host = agent.host_name
+        self.problem = self.check_fields(msg)
+        # The plan's final limit, for every kind (it already holds any `-p timeout`).
+        self.timeout = msg.get("timeout_s") if self.problem is None else None
+        qemu_bin, arch = msg.get("qemu_bin"), msg.get("arch")
+        # Without a binary the test does not use QEMU: no arch either (whatever `run.arch` says).
+        self.qemu_bin = qemu_bin if qemu_bin and self.problem is None else None
+        self.arch = arch if self.qemu_bin and arch else None
+        self.dir = self.results = self.wd = self.tmp = None
 
-    # -- lifecycle ----------------------------------------------------------------------
+    @staticmethod
+    def check_fields(msg):
+        """Why the task cannot run as sent (it then ends ERROR), or None."""
+        if not isinstance(msg.get("uri"), str) or not msg.get("uri"):
+            return "run message without a uri"
+        timeout = msg.get("timeout_s")
+        if timeout is not None and not isinstance(timeout, (int, float)):
+            return "timeout_s must be a number"
+        for field in ("qemu_bin", "arch"):
+            if msg.get(field) is not None and not isinstance(msg.get(field), str):
+                return "%s must be a string or null" % field
+        return None
 
-    def interrupt(self, reason):
-        """Called from other threads (cancel, shutdown): SIGTERM the group; the pump escalates."""
-        with self.lock:
-            if self.interrupt_reason is None:
-                self.interrupt_reason = reason
-            if self.pgid is not None and self.term_sent is None:
-                self.term_sent = time.monotonic()
-                killpg(self.pgid, signal.SIGTERM)
+    def prepare(self):
+        """Checks what can be checked before the test starts and makes its directories."""
+        if self.problem is not None:
+            raise TaskError("ERROR", self.problem)
+        if self.kind not in KINDS:
+            raise TaskError("ERROR", "cannot run tests of kind %r" % self.kind)
+        if self.qemu_bin and not is_executable_file(self.qemu_bin):
+            raise TaskError("CANCEL", self.missing_binary_reason())
+        self.make_dir()
 
-    def main(self):
-        status, reason = "ERROR", None
-        try:
-            status, reason = self.execute()
-        except TaskError as e:
-            status, reason = e.status, e.reason
-        except Exception:
-            log("task %s crashed:\n%s" % (self.id, traceback.format_exc()))
-            status, reason = "ERROR", last_line(traceback.format_exc())
-        finally:
-            self.reap_group()
-        if self.interrupt_reason is not None and status != "CANCEL":
-            status, reason = "INTERRUPTED", self.interrupt_reason
-        self.send_started(None)
-        try:
-            self.send_files()
-        except Exception:
-            log("task %s: sending files failed:\n%s" % (self.id, traceback.format_exc()))
-        msg = {"type": "finished", "task_id": self.id, "status": status,
-               "fail_reason": reason, "time_s": round(time.monotonic() - self.start_time, 6)}
-        if self.whiteboard is not None:
-            msg["whiteboard"] = self.whiteboard
-        # Forget the task before reporting it, so the coordinator may reuse its id at once.
-        self.agent.task_done(self)
-        self.ch.send(msg)
-        if self.dir:
-            self.recycle_dir()
+    def missing_binary_reason(self):
+        what = "qemu-system binary %s" % self.qemu_bin
+        if self.arch:
+            what += " (%s)" % self.arch
+        if self.qemu_bin in self.agent.probed_qemu:
+            return "%s is not on host %s any more (it was there when the job started)" % (what, self.host)
+        return "%s is not an executable file on host %s" % (what, self.host)
 
-    def send_started(self, pid):
-        if self.started_sent:
-            return
-        self.started_sent = True
-        self.ch.send({"type": "started", "task_id": self.id, "qemu_bin": self.qemu_bin,
-                      "arch": self.arch, "pid": pid})
+    def uses_qemu(self):
+        """A test that may start a QEMU: its direct child also gets PR_SET_PDEATHSIG."""
+        return self.kind == "INSTRUMENTED" or self.qemu_bin is not None
 
-    # -- preparation --------------------------------------------------------------------
-
-    def abs_uri(self):
-        uri = os.path.expanduser(self.uri)
-        return uri if os.path.isabs(uri) else os.path.normpath(os.path.join(self.workdir, uri))
-
-    def test_part(self):
-        """`Class.method` from `file.py:Class.method`."""
-        if self.name.startswith(self.uri + ":"):
-            return self.name[len(self.uri) + 1:]
-        if ":" in self.name:
-            return self.name.rsplit(":", 1)[1]
-        raise TaskError("ERROR", "test name %r has no ':Class.method' part" % self.name)
-
-    def choose_qemu(self):
-        """Sets self.arch / self.qemu_bin; returns the list of places searched."""
-        host = self.agent.host_arch
-        explicit_arch = self.params.get("arch") or self.msg.get("arch")
-        self.arch = normalize_arch(explicit_arch or host)
-        overrides = self.agent.search.get("overrides") or {}
-        explicit = self.params.get("qemu_bin") or overrides.get(self.arch)
-        if explicit:
-            self.qemu_bin = os.path.expanduser(explicit)
-            return []
-        name = "qemu-system-" + self.arch
-        uri = self.abs_uri()
-        key = (name, self.workdir, uri)
-        now = time.monotonic()
-        cached = self.agent.qemu_lookups.get(key)
-        if cached is not None and now - cached[0] < QEMU_LOOKUP_TTL_S \
-                and (cached[1] is None or is_executable_file(cached[1])):
-            self.qemu_bin = cached[1]
-            return cached[2]
-        dirs = [os.path.expanduser(d) for d in (self.agent.search.get("dirs") or [])]
-        dirs.append(self.workdir)
-        dirs += source_tree_dirs(os.path.dirname(uri) if os.path.isfile(uri) else self.workdir)
-        if self.agent.search.get("path_search", True):
-            dirs += search_path_dirs()
-        seen = []
-        found = None
-        for d in dirs:
-            if d in seen:
-                continue
-            seen.append(d)
-            path = os.path.join(d, name)
-            if is_executable_file(path):
-                found = os.path.abspath(path)
-                break
-        self.qemu_bin = found
-        self.agent.qemu_lookups[key] = (now, found, seen)
-        return seen
-
-    def needs_qemu(self):
-        return (self.kind == "INSTRUMENTED" or bool(self.params.get("arch"))
-                or bool(self.msg.get("arch")) or bool(self.params.get("qemu_bin")))
+    # -- directories ----------------------------------------------------------------------
 
     def make_dir(self):
         # Short: the path must leave room for UNIX socket names below it (108 bytes).
@@ -769,9 +691,10 @@ class Task:
         # is made only for the kinds that run in it (make_wd), and a counter, not mkdtemp's
         # random names, keeps new names unique (a task id may come again while its old dir is
         # being removed).
-        with self.agent.spare_dirs_lock:
-            spare = self.agent.spare_dirs.pop() if self.agent.spare_dirs else None
-        self.dir = spare or os.path.join(self.agent.base_dir, "task-%d" % next(self.agent.task_serial))
+        agent = self.agent
+        with agent.spare_dirs_lock:
+            spare = agent.spare_dirs.pop() if agent.spare_dirs else None
+        self.dir = spare or os.path.join(agent.base_dir, "task-%d" % next(agent.task_serial))
         self.results = os.path.join(self.dir, "results")
         self.wd = os.path.join(self.dir, "wd")
         self.tmp = os.path.join(self.dir, "tmp")
@@ -788,6 +711,8 @@ class Task:
 
     def recycle_dir(self):
         """Keeps the task dir for the next task when the test left it as made, else removes it."""
+        if not self.dir:
+            return
         try:
             clean = (os.listdir(self.dir) in (["results", "tmp"], ["tmp", "results"])
                      and os.listdir(self.results) == ["data"]
@@ -800,6 +725,27 @@ class Task:
                 self.agent.spare_dirs.append(self.dir)
             return
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    # -- what the test gets ---------------------------------------------------------------
+
+    def abs_uri(self):
+        uri = os.path.expanduser(self.uri)
+        return uri if os.path.isabs(uri) else os.path.normpath(os.path.join(self.workdir, uri))
+
+    def test_file(self, check=os.path.exists):
+        """The test file's absolute path; TaskError when it is not on this host."""
+        path = self.abs_uri()
+        if not check(path):
+            raise TaskError("ERROR", "test file %s not found on host %s" % (path, self.host))
+        return path
+
+    def test_part(self):
+        """`Class.method` from `file.py:Class.method`."""
+        if self.name.startswith(self.uri + ":"):
+            return self.name[len(self.uri) + 1:]
+        if ":" in self.name:
+            return self.name.rsplit(":", 1)[1]
+        raise TaskError("ERROR", "test name %r has no ':Class.method' part" % self.name)
 
     def environment(self):
         env = dict(self.agent.base_env)
@@ -823,36 +769,63 @@ class Task:
             p["arch"] = self.arch
         return p
 
-    # -- execution ----------------------------------------------------------------------
+    def python(self):
+        """The python of PyUNITTEST tests: the configured one, else the agent's."""
+        configured = self.agent.search.get("python")
+        if configured:
+            p = os.path.expanduser(configured)
+            if os.path.isdir(p):
+                p = os.path.join(p, "bin", "python3")
+            return p
+        return sys.executable or "python3"
 
-    def execute(self):
-        if self.kind not in KINDS:
-            raise TaskError("ERROR", "cannot run tests of kind %r" % self.kind)
-        self.make_dir()
-        searched = self.choose_qemu()
-        if self.qemu_bin and not is_executable_file(self.qemu_bin):
-            if self.needs_qemu():
-                raise TaskError("CANCEL", "qemu binary %s for %s on host %s is not an executable file"
-                                % (self.qemu_bin, self.arch, self.agent.hostname))
-            self.qemu_bin = None
-        if not self.qemu_bin and self.needs_qemu():
-            raise TaskError("CANCEL", "no qemu-system-%s on host %s (searched: %s)"
-                            % (self.arch, self.agent.hostname, ", ".join(searched)))
-        if not self.needs_qemu() and not self.qemu_bin:
-            self.arch = None
-        runner = getattr(self, "run_" + self.kind.lower())
-        return runner()
+
+class TaskProcess:
+    """Run: a task's process, in its own session (process group), pumped until it ends.
+
+    Enforces the task's timeout and cancellation: SIGTERM to the whole group, then
+    SIGKILL after KILL_GRACE_S (a QEMU in replay mode ignores SIGTERM).
+    """
+
+    def __init__(self, agent, task_id, timeout, start_time, on_started):
+        self.agent = agent
+        self.ch = agent.ch
+        self.task_id = task_id
+        self.deadline = start_time + float(timeout) if timeout else None
+        self.on_started = on_started
+        self.pdeathsig = False
+        self.lock = threading.Lock()
+        self.proc = None
+        self.pgid = None
+        self.interrupt_reason = None
+        self.term_sent = None
+        self.killed = False
+        self.reaped = False
+
+    def interrupt(self, reason):
+        """Called from other threads (cancel, shutdown): SIGTERM the group; the pump escalates."""
+        with self.lock:
+            if self.interrupt_reason is None:
+                self.interrupt_reason = reason
+            if self.pgid is not None and self.term_sent is None:
+                self.term_sent = time.monotonic()
+                killpg(self.pgid, signal.SIGTERM)
+
+    def kill_now(self):
+        """SIGKILL the group at once (the agent is exiting and cannot wait for the grace)."""
+        with self.lock:
+            # Once reaped, the group's id may belong to someone else.
+            if self.pgid is not None and not self.reaped:
+                self.killed = True
+                killpg(self.pgid, signal.SIGKILL)
+
+    def output(self, stream):
+        return lambda data: self.ch.output(self.task_id, stream, data)
 
     def spawn(self, argv, cwd, env, on_stdout=None, on_stderr=None):
-        """Runs argv in its own process group, pumping its output; returns the exit code.
-
-        Enforces the task's timeout and cancellation: SIGTERM to the whole group, then
-        SIGKILL after KILL_GRACE_S (a QEMU in replay mode ignores SIGTERM).
-        """
-        if on_stdout is None:
-            on_stdout = lambda data: self.ch.output(self.id, "stdout", data)  # noqa: E731
-        if on_stderr is None:
-            on_stderr = lambda data: self.ch.output(self.id, "stderr", data)  # noqa: E731
+        """Runs argv in its own process group, pumping its output; returns the exit code."""
+        on_stdout = on_stdout or self.output("stdout")
+        on_stderr = on_stderr or self.output("stderr")
         with self.agent.spawn_lock:
             if self.agent.stopping:
                 raise TaskError("INTERRUPTED", "Test interrupted: agent shutting down")
@@ -861,7 +834,7 @@ class Task:
                 # threaded process (~4 ms instead of a vfork's ~0.3 ms). The guardian already
                 # kills every group when the agent dies, so the extra belt is worn only by
                 # tasks that may start a QEMU, where a test costs seconds anyway.
-                setup = _make_child_setup(os.getpid()) if self.needs_qemu() and _libc is not None else None
+                setup = _make_child_setup(os.getpid()) if self.pdeathsig and _libc is not None else None
                 proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                         start_new_session=True, close_fds=True, preexec_fn=setup)
@@ -874,14 +847,18 @@ class Task:
             if self.interrupt_reason is not None:
                 self.term_sent = time.monotonic()
                 killpg(self.pgid, signal.SIGTERM)
-        self.send_started(proc.pid)
-        deadline = None
-        if self.timeout:
-            deadline = self.start_time + float(self.timeout)
+        self.on_started(proc.pid)
+        try:
+            return self.pump(proc, {proc.stdout.fileno(): on_stdout, proc.stderr.fileno(): on_stderr})
+        finally:
+            proc.stdout.close()
+            proc.stderr.close()
+
+    def pump(self, proc, handlers):
+        deadline = self.deadline
         sel = selectors.DefaultSelector()
-        handlers = {proc.stdout.fileno(): on_stdout, proc.stderr.fileno(): on_stderr}
-        for f in (proc.stdout, proc.stderr):
-            sel.register(f.fileno(), selectors.EVENT_READ)
+        for fd in handlers:
+            sel.register(fd, selectors.EVENT_READ)
         open_fds = set(handlers)
         rc = None
         try:
@@ -923,8 +900,6 @@ class Task:
                         pass
         finally:
             sel.close()
-            proc.stdout.close()
-            proc.stderr.close()
         return rc
 
     def reap_group(self):
@@ -940,173 +915,187 @@ class Task:
                 proc.wait(5)
             except subprocess.TimeoutExpired:
                 pass
+        with self.lock:
+            self.reaped = True
         self.agent.guardian.unregister(pgid)
 
-    @staticmethod
-    def exit_reason(rc):
-        if rc is None:
-            return "did not exit"
-        if rc < 0:
-            try:
-                return "Killed by signal %s" % signal.Signals(-rc).name
-            except ValueError:
-                return "Killed by signal %d" % -rc
-        return "Exited with status %d" % rc
 
-    def run_simple(self):
-        path = self.abs_uri()
-        if not os.path.exists(path):
-            raise TaskError("ERROR", "test file %s not found on host %s" % (path, self.agent.hostname))
-        argv = [path] + self.args
-        rc = self.spawn(argv, self.workdir, self.environment())
-        if rc == 0:
-            return "PASS", None
-        return "FAIL", self.exit_reason(rc)
-
-    def run_external(self):
-        if not self.args:
-            raise TaskError("ERROR", "EXTERNAL test %s has no runner" % self.name)
-        argv = self.args + [self.uri]
-        rc = self.spawn(argv, self.workdir, self.environment())
-        if rc == 0:
-            return "PASS", None
-        return "FAIL", self.exit_reason(rc)
-
-    def run_tap(self):
-        path = self.abs_uri()
-        if not os.path.exists(path):
-            raise TaskError("ERROR", "test file %s not found on host %s" % (path, self.agent.hostname))
-        tap = TapParser()
-
-        def on_stdout(data):
-            self.ch.output(self.id, "stdout", data)
-            tap.feed(data)
-
-        rc = self.spawn([path] + self.args, self.workdir, self.environment(), on_stdout=on_stdout)
-        tap.close()
-        return tap.status(rc)
-
-    def python(self):
-        configured = self.agent.search.get("python")
-        if configured:
-            p = os.path.expanduser(configured)
-            if os.path.isdir(p):
-                p = os.path.join(p, "bin", "python3")
-            return p
-        return sys.executable or "python3"
-
-    def run_pyunittest(self):
-        path = self.abs_uri()
-        if not os.path.isfile(path):
-            raise TaskError("ERROR", "test file %s not found on host %s" % (path, self.agent.hostname))
-        d, base = os.path.split(path)
-        module = base[:-3] if base.endswith(".py") else base
-        out = os.path.join(self.dir, "unittest.json")
-        argv = [self.python(), "-c", UNITTEST_RUNNER, d, module, self.test_part(), out]
-        rc = self.spawn(argv, d, self.environment())
+def exit_reason(rc):
+    if rc is None:
+        return "did not exit"
+    if rc < 0:
         try:
-            with open(out) as f:
-                res = json.load(f)
-        except (OSError, ValueError):
-            return "ERROR", "unittest runner ended without a result (%s)" % self.exit_reason(rc)
-        if res["errors"]:
-            return "ERROR", last_line(res["errors"][0][1])
-        if res["failures"]:
-            return "FAIL", last_line(res["failures"][0][1])
-        if res["unexpected"]:
-            return "FAIL", "unexpected success: %s" % res["unexpected"][0]
-        if res["run"] == 0:
-            return "ERROR", "no test named %s in %s" % (self.test_part(), path)
-        if len(res["skipped"]) == res["run"]:
-            return "SKIP", res["skipped"][0][1]
+            return "Killed by signal %s" % signal.Signals(-rc).name
+        except ValueError:
+            return "Killed by signal %d" % -rc
+    return "Exited with status %d" % rc
+
+
+# -- runners: one per kind; each takes the Task and returns (status, fail_reason) --------
+
+
+def run_simple(task):
+    plan = task.plan
+    rc = task.process.spawn([plan.test_file()] + plan.args, plan.workdir, plan.environment())
+    if rc == 0:
         return "PASS", None
+    return "FAIL", exit_reason(rc)
 
-    def run_instrumented(self):
-        avocado = self.agent.avocado
-        if avocado is None:
-            return "ERROR", ("Avocado is not installed on host %s: install it with "
-                             "`pip install avocado-framework` (or `qcoord deploy --with-avocado`), "
-                             "or point qcoord at a python/venv that has it (--python)"
-                             % self.agent.hostname)
-        path = self.abs_uri()
-        if not os.path.isfile(path):
-            raise TaskError("ERROR", "test file %s not found on host %s" % (path, self.agent.hostname))
-        self.make_wd()
-        # avocado_qemu-style tests look for ./qemu-system-ARCH in their working directory.
-        if self.qemu_bin and self.arch:
-            link = os.path.join(self.wd, "qemu-system-" + self.arch)
-            if not os.path.lexists(link):
-                os.symlink(self.qemu_bin, link)
-        if avocado.major >= 91:
-            return self.run_instrumented_nrunner(avocado, path)
-        return self.run_instrumented_legacy(avocado, path)
 
-    def run_instrumented_nrunner(self, avocado, path):
-        """Avocado >= 91: its own per-test runner; params travel as a variant."""
-        params = self.test_params()
+def run_external(task):
+    plan = task.plan
+    if not plan.args:
+        raise TaskError("ERROR", "EXTERNAL test %s has no runner" % plan.name)
+    rc = task.process.spawn(plan.args + [plan.uri], plan.workdir, plan.environment())
+    if rc == 0:
+        return "PASS", None
+    return "FAIL", exit_reason(rc)
+
+
+def run_tap(task):
+    plan = task.plan
+    path = plan.test_file()
+    tap = TapParser()
+
+    def on_stdout(data):
+        task.ch.output(task.id, "stdout", data)
+        tap.feed(data)
+
+    rc = task.process.spawn([path] + plan.args, plan.workdir, plan.environment(), on_stdout=on_stdout)
+    tap.close()
+    return tap.status(rc)
+
+
+def run_pyunittest(task):
+    plan = task.plan
+    path = plan.test_file(os.path.isfile)
+    d, base = os.path.split(path)
+    module = base[:-3] if base.endswith(".py") else base
+    out = os.path.join(plan.dir, "unittest.json")
+    argv = [plan.python(), "-c", UNITTEST_RUNNER, d, module, plan.test_part(), out]
+    rc = task.process.spawn(argv, d, plan.environment())
+    try:
+        with open(out) as f:
+            res = json.load(f)
+    except (OSError, ValueError):
+        return "ERROR", "unittest runner ended without a result (%s)" % exit_reason(rc)
+    if res["errors"]:
+        return "ERROR", last_line(res["errors"][0][1])
+    if res["failures"]:
+        return "FAIL", last_line(res["failures"][0][1])
+    if res["unexpected"]:
+        return "FAIL", "unexpected success: %s" % res["unexpected"][0]
+    if res["run"] == 0:
+        return "ERROR", "no test named %s in %s" % (plan.test_part(), path)
+    if len(res["skipped"]) == res["run"]:
+        return "SKIP", res["skipped"][0][1]
+    return "PASS", None
+
+
+def run_instrumented(task):
+    plan = task.plan
+    avocado = task.agent.avocado
+    if avocado is None:
+        return "ERROR", ("Avocado is not installed on host %s: install it with "
+                         "`pip install avocado-framework` (or `qcoord deploy --with-avocado`), "
+                         "or point qcoord at a python/venv that has it (--python)" % plan.host)
+    path = plan.test_file(os.path.isfile)
+    plan.make_wd()
+    # avocado_qemu-style tests look for ./qemu-system-ARCH in their working directory.
+    if plan.qemu_bin and plan.arch:
+        link = os.path.join(plan.wd, "qemu-system-" + plan.arch)
+        if not os.path.lexists(link):
+            os.symlink(plan.qemu_bin, link)
+    if avocado.major >= 91:
+        return InstrumentedNRunner(task, avocado, path).run()
+    return run_instrumented_legacy(task, avocado, path)
+
+
+class InstrumentedNRunner:
+    """Avocado >= 91: its own per-test runner; params travel as a variant.
+
+    The runner's stdout is a stream of Python dict literals: `log` lines go to debug.log,
+    the test's `stdout`/`stderr` to `output` messages, and the `finished` one is the result.
+    """
+
+    def __init__(self, task, avocado, path):
+        self.task = task
+        self.plan = task.plan
+        self.avocado = avocado
+        self.path = path
+        self.buf = b""
+        self.finished = None
+        self.debug_log = None
+        self.stderr_tail = bytearray()
+
+    def argv(self):
+        params = self.plan.test_params()
         variant = {"paths": ["/"], "variant_id": None,
                    "variant": [["/", [["/", k, v] for k, v in sorted(params.items())]]]}
-        argv = avocado.tool("avocado-runner-avocado-instrumented",
-                            ["-m", "avocado.plugins.runners.avocado_instrumented"])
-        argv += ["runnable-run", "-k", "avocado-instrumented", "-u", "%s:%s" % (path, self.test_part()),
-                 "variant=json:" + json.dumps(variant), "output_dir=" + self.results]
-        if self.tags:
+        argv = self.avocado.tool("avocado-runner-avocado-instrumented",
+                                 ["-m", "avocado.plugins.runners.avocado_instrumented"])
+        argv += ["runnable-run", "-k", "avocado-instrumented", "-u", "%s:%s" % (self.path, self.plan.test_part()),
+                 "variant=json:" + json.dumps(variant), "output_dir=" + self.plan.results]
+        if self.plan.tags:
             # avocado_qemu-style tests read single `arch:` / `machine:` / `cpu:` tags from self.tags.
-            argv.append("tags=json:" + json.dumps(self.tags, sort_keys=True))
-        debug_log = open(os.path.join(self.results, "debug.log"), "ab")
-        state = {"buf": b"", "finished": None}
+            argv.append("tags=json:" + json.dumps(self.plan.tags, sort_keys=True))
+        return argv
 
-        def handle(line):
-            line = line.strip()
-            if not line:
-                return
-            try:
-                msg = ast.literal_eval(line.decode("utf-8", "replace"))
-            except (ValueError, SyntaxError, MemoryError, RecursionError):
-                self.ch.output(self.id, "stdout", line + b"\n")
-                return
-            if not isinstance(msg, dict):
-                return
-            kind = msg.get("type")
-            data = msg.get("log")
-            if isinstance(data, str):
-                data = data.encode("utf-8", "replace")
-            if msg.get("status") == "finished":
-                state["finished"] = msg
-            elif kind == "log" and data is not None:
-                debug_log.write(data + b"\n")
-            elif kind in ("stdout", "stderr") and data is not None:
-                self.ch.output(self.id, kind, data)
-            elif kind == "whiteboard" and data is not None:
-                self.whiteboard = data.decode("utf-8", "replace")
-
-        def on_stdout(data):
-            state["buf"] += data
-            while b"\n" in state["buf"]:
-                line, state["buf"] = state["buf"].split(b"\n", 1)
-                handle(line)
-            if len(state["buf"]) > (64 << 20):
-                state["buf"] = b""
-
-        stderr_tail = bytearray()
-
-        def on_stderr(data):
-            self.ch.output(self.id, "stderr", data)
-            stderr_tail.extend(data)
-            del stderr_tail[:-4096]
-
+    def handle(self, line):
+        task = self.task
+        line = line.strip()
+        if not line:
+            return
         try:
-            rc = self.spawn(argv, self.wd, self.environment(), on_stdout=on_stdout, on_stderr=on_stderr)
-            handle(state["buf"])
+            msg = ast.literal_eval(line.decode("utf-8", "replace"))
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            task.ch.output(task.id, "stdout", line + b"\n")
+            return
+        if not isinstance(msg, dict):
+            return
+        kind = msg.get("type")
+        data = msg.get("log")
+        if isinstance(data, str):
+            data = data.encode("utf-8", "replace")
+        if msg.get("status") == "finished":
+            self.finished = msg
+        elif kind == "log" and data is not None:
+            self.debug_log.write(data + b"\n")
+        elif kind in ("stdout", "stderr") and data is not None:
+            task.ch.output(task.id, kind, data)
+        elif kind == "whiteboard" and data is not None:
+            task.whiteboard = data.decode("utf-8", "replace")
+
+    def on_stdout(self, data):
+        self.buf += data
+        while b"\n" in self.buf:
+            line, self.buf = self.buf.split(b"\n", 1)
+            self.handle(line)
+        if len(self.buf) > (64 << 20):
+            self.buf = b""
+
+    def on_stderr(self, data):
+        self.task.ch.output(self.task.id, "stderr", data)
+        self.stderr_tail.extend(data)
+        del self.stderr_tail[:-4096]
+
+    def run(self):
+        task, plan = self.task, self.plan
+        argv = self.argv()
+        self.debug_log = open(os.path.join(plan.results, "debug.log"), "ab")
+        try:
+            rc = task.process.spawn(argv, plan.wd, plan.environment(),
+                                    on_stdout=self.on_stdout, on_stderr=self.on_stderr)
+            self.handle(self.buf)
         finally:
-            debug_log.close()
-        if self.whiteboard is not None:
-            with open(os.path.join(self.results, "whiteboard"), "w") as f:
-                f.write(self.whiteboard)
-        fin = state["finished"]
+            self.debug_log.close()
+        if task.whiteboard is not None:
+            with open(os.path.join(plan.results, "whiteboard"), "w") as f:
+                f.write(task.whiteboard)
+        fin = self.finished
         if fin is None:
             return "ERROR", "avocado runner ended without a result (%s): %s" % (
-                self.exit_reason(rc), last_line(stderr_tail.decode("utf-8", "replace"), "no output"))
+                exit_reason(rc), last_line(self.stderr_tail.decode("utf-8", "replace"), "no output"))
         result = str(fin.get("result", "error")).upper()
         if result not in STATUSES:
             result = "ERROR"
@@ -1115,104 +1104,176 @@ class Task:
             reason = None
         return result, (str(reason) if reason is not None else None)
 
-    def run_instrumented_legacy(self, avocado, path):
-        """Avocado < 91 (QEMU 7.x pins 88.1): its nrunner ignores -p, the legacy runner honours it."""
-        jobs = os.path.join(self.dir, "job-results")
-        out_json = os.path.join(self.dir, "results.json")
-        argv = avocado.tool("avocado", ["-m", "avocado"])
-        port = free_port()
-        argv += ["run", "--test-runner=runner", "--disable-sysinfo", "--job-results-dir", jobs,
-                 "--json", out_json, "--disable-xunit-job-result", "--disable-tap-job-result",
-                 # Unused by the legacy runner, but never the shared fixed 127.0.0.1:8888.
-                 "--nrunner-status-server-uri", "127.0.0.1:%d" % port,
-                 "--nrunner-status-server-listen", "127.0.0.1:%d" % port]
-        for k, v in sorted(self.test_params().items()):
-            argv += ["-p", "%s=%s" % (k, v)]
-        argv += ["--", "%s:%s" % (path, self.test_part())]
-        ui = bytearray()
 
-        def keep(data):
-            ui.extend(data)
-            del ui[:-8192]
+def run_instrumented_legacy(task, avocado, path):
+    """Avocado < 91 (QEMU 7.x pins 88.1): its nrunner ignores -p, the legacy runner honours it."""
+    plan = task.plan
+    jobs = os.path.join(plan.dir, "job-results")
+    out_json = os.path.join(plan.dir, "results.json")
+    argv = avocado.tool("avocado", ["-m", "avocado"])
+    port = free_port()
+    argv += ["run", "--test-runner=runner", "--disable-sysinfo", "--job-results-dir", jobs,
+             "--json", out_json, "--disable-xunit-job-result", "--disable-tap-job-result",
+             # Unused by the legacy runner, but never the shared fixed 127.0.0.1:8888.
+             "--nrunner-status-server-uri", "127.0.0.1:%d" % port,
+             "--nrunner-status-server-listen", "127.0.0.1:%d" % port]
+    for k, v in sorted(plan.test_params().items()):
+        argv += ["-p", "%s=%s" % (k, v)]
+    argv += ["--", "%s:%s" % (path, plan.test_part())]
+    ui = bytearray()
 
-        rc = self.spawn(argv, self.wd, self.environment(), on_stdout=keep, on_stderr=keep)
+    def keep(data):
+        ui.extend(data)
+        del ui[:-8192]
+
+    rc = task.process.spawn(argv, plan.wd, plan.environment(), on_stdout=keep, on_stderr=keep)
+    try:
+        with open(out_json) as f:
+            res = json.load(f)
+        test = res["tests"][0]
+    except (OSError, ValueError, KeyError, IndexError):
+        return "ERROR", "avocado %s ended without a result (%s): %s" % (
+            avocado.version, exit_reason(rc), last_line(ui.decode("utf-8", "replace"), "no output"))
+    logdir = test.get("logdir")
+    if logdir and os.path.isdir(logdir):
+        collect_legacy_logdir(task, logdir)
+    wb = test.get("whiteboard")
+    if wb:
+        task.whiteboard = wb
+    status = str(test.get("status") or "ERROR").upper()
+    if status not in STATUSES:
+        status = "ERROR"
+    reason = test.get("fail_reason")
+    if status == "PASS":
+        reason = None
+    return status, (str(reason) if reason not in (None, "None") else None)
+
+
+def collect_legacy_logdir(task, logdir):
+    """The legacy runner's test dir: stdout/stderr become `output`, the rest result files."""
+    for stream in ("stdout", "stderr"):
         try:
-            with open(out_json) as f:
-                res = json.load(f)
-            test = res["tests"][0]
-        except (OSError, ValueError, KeyError, IndexError):
-            return "ERROR", "avocado %s ended without a result (%s): %s" % (
-                avocado.version, self.exit_reason(rc), last_line(ui.decode("utf-8", "replace"), "no output"))
-        logdir = test.get("logdir")
-        if logdir and os.path.isdir(logdir):
-            for stream in ("stdout", "stderr"):
-                try:
-                    with open(os.path.join(logdir, stream), "rb") as f:
-                        while True:
-                            data = f.read(CHUNK_BYTES)
-                            if not data:
-                                break
-                            self.ch.output(self.id, stream, data)
-                except OSError:
-                    pass
-            for name in os.listdir(logdir):
-                src = os.path.join(logdir, name)
-                if name in ("stdout", "stderr") or os.path.islink(src):
-                    continue
-                dst = os.path.join(self.results, name)
-                if os.path.isdir(src):
-                    shutil.copytree(src, dst, symlinks=True, dirs_exist_ok=True)
-                else:
-                    shutil.copyfile(src, dst)
-        wb = test.get("whiteboard")
-        if wb:
-            self.whiteboard = wb
-        status = str(test.get("status") or "ERROR").upper()
-        if status not in STATUSES:
-            status = "ERROR"
-        reason = test.get("fail_reason")
-        if status == "PASS":
-            reason = None
-        return status, (str(reason) if reason not in (None, "None") else None)
-
-    # -- files --------------------------------------------------------------------------
-
-    def send_files(self):
-        """Sends every regular file under the result dir as `file` chunks, names relative."""
-        if not self.dir or not os.path.isdir(self.results):
-            return
-        total = 0
-        for root, dirs, files in os.walk(self.results, followlinks=False):
-            dirs.sort()
-            for fname in sorted(files):
-                full = os.path.join(root, fname)
-                if os.path.islink(full) or not os.path.isfile(full):
-                    continue
-                name = safe_relative_name(os.path.relpath(full, self.results).replace(os.sep, "/"))
-                if name is None:
-                    continue
-                total = self.send_file(name, full, total)
-
-    def send_file(self, name, full, total):
-        """Sends one file in chunks; returns the task's running byte total."""
-        try:
-            f = open(full, "rb")
+            with open(os.path.join(logdir, stream), "rb") as f:
+                while True:
+                    data = f.read(CHUNK_BYTES)
+                    if not data:
+                        break
+                    task.ch.output(task.id, stream, data)
         except OSError:
-            return total
-        with f:
-            size = os.fstat(f.fileno()).st_size
-            limit = max(0, min(size, MAX_FILE_BYTES, MAX_TASK_FILE_BYTES - total))
-            offset = 0
-            while True:
-                data = f.read(min(CHUNK_BYTES, limit - offset)) if offset < limit else b""
-                last = not data or offset + len(data) >= limit
-                if last and limit < size:
-                    data += b"\n[qcoord: file cut at %d of %d bytes]\n" % (offset + len(data), size)
-                self.ch.send({"type": "file", "task_id": self.id, "name": name, "offset": offset,
-                              "data_b64": b64(data), "last": last})
-                offset += len(data)
-                if last:
-                    return total + offset
+            pass
+    for name in os.listdir(logdir):
+        src = os.path.join(logdir, name)
+        if name in ("stdout", "stderr") or os.path.islink(src):
+            continue
+        dst = os.path.join(task.plan.results, name)
+        if os.path.isdir(src):
+            shutil.copytree(src, dst, symlinks=True, dirs_exist_ok=True)
+        else:
+            shutil.copyfile(src, dst)
+
+
+RUNNERS = {"INSTRUMENTED": run_instrumented, "PyUNITTEST": run_pyunittest, "SIMPLE": run_simple,
+           "TAP": run_tap, "EXTERNAL": run_external}
+
+
+# -- collect: the result files, then `finished` ------------------------------------------
+
+
+def send_files(ch, task_id, results):
+    """Sends every regular file under the result dir as `file` chunks, names relative."""
+    if not results or not os.path.isdir(results):
+        return
+    total = 0
+    for root, dirs, files in os.walk(results, followlinks=False):
+        dirs.sort()
+        for fname in sorted(files):
+            full = os.path.join(root, fname)
+            if os.path.islink(full) or not os.path.isfile(full):
+                continue
+            name = safe_relative_name(os.path.relpath(full, results).replace(os.sep, "/"))
+            if name is None:
+                continue
+            total = send_file(ch, task_id, name, full, total)
+
+
+def send_file(ch, task_id, name, full, total):
+    """Sends one file in chunks; returns the task's running byte total."""
+    try:
+        f = open(full, "rb")
+    except OSError:
+        return total
+    with f:
+        size = os.fstat(f.fileno()).st_size
+        limit = max(0, min(size, MAX_FILE_BYTES, MAX_TASK_FILE_BYTES - total))
+        offset = 0
+        while True:
+            data = f.read(min(CHUNK_BYTES, limit - offset)) if offset < limit else b""
+            last = not data or offset + len(data) >= limit
+            if last and limit < size:
+                data += b"\n[qcoord: file cut at %d of %d bytes]\n" % (offset + len(data), size)
+            ch.send({"type": "file", "task_id": task_id, "name": name, "offset": offset,
+                     "data_b64": b64(data), "last": last})
+            offset += len(data)
+            if last:
+                return total + offset
+
+
+class Task:
+    """One `run` on its own thread: prepare (TaskPlan), run (its kind's runner), collect."""
+
+    def __init__(self, agent, msg):
+        self.agent = agent
+        self.ch = agent.ch
+        self.start_time = time.monotonic()
+        self.plan = TaskPlan(agent, msg)
+        self.id = self.plan.id
+        self.process = TaskProcess(agent, self.id, self.plan.timeout, self.start_time, self.send_started)
+        self.process.pdeathsig = self.plan.uses_qemu()
+        self.started_sent = False
+        self.whiteboard = None
+        self.thread = threading.Thread(target=self.main, name="task-" + str(self.id), daemon=True)
+
+    def interrupt(self, reason):
+        self.process.interrupt(reason)
+
+    def main(self):
+        status, reason = "ERROR", None
+        try:
+            self.plan.prepare()
+            status, reason = RUNNERS[self.plan.kind](self)
+        except TaskError as e:
+            status, reason = e.status, e.reason
+        except Exception:
+            log("task %s crashed:\n%s" % (self.id, traceback.format_exc()))
+            status, reason = "ERROR", last_line(traceback.format_exc())
+        finally:
+            self.process.reap_group()
+        if self.process.interrupt_reason is not None and status != "CANCEL":
+            status, reason = "INTERRUPTED", self.process.interrupt_reason
+        self.collect(status, reason)
+
+    def send_started(self, pid):
+        if self.started_sent:
+            return
+        self.started_sent = True
+        self.ch.send({"type": "started", "task_id": self.id, "qemu_bin": self.plan.qemu_bin,
+                      "arch": self.plan.arch, "pid": pid})
+
+    def collect(self, status, reason):
+        """The test's files, then `finished`; the task dir is kept for reuse or removed."""
+        self.send_started(None)
+        try:
+            send_files(self.ch, self.id, self.plan.results)
+        except Exception:
+            log("task %s: sending files failed:\n%s" % (self.id, traceback.format_exc()))
+        msg = {"type": "finished", "task_id": self.id, "status": status,
+               "fail_reason": reason, "time_s": round(time.monotonic() - self.start_time, 6)}
+        if self.whiteboard is not None:
+            msg["whiteboard"] = self.whiteboard
+        # Forget the task before reporting it, so the coordinator may reuse its id at once.
+        self.agent.task_done(self)
+        self.ch.send(msg)
+        self.plan.recycle_dir()
 
 
 def free_port():
@@ -1244,12 +1305,15 @@ class Agent:
         self.avocado = None
         self.cwd = os.getcwd()
         self.hostname = socket.gethostname()
+        # How messages name this host: the coordinator's name for it (hello.host_name), if any.
+        self.host_name = self.hostname
+        # Paths of the binaries reported in `ready`.
+        self.probed_qemu = set()
         self.host_arch = normalize_arch(platform.machine())
         self.base_dir = None
         self.heartbeat_stop = threading.Event()
         # os.environ decodes every variable on each copy; tasks copy this dict instead.
         self.base_env = dict(os.environ)
-        self.qemu_lookups = {}
         self.task_serial = itertools.count(1)
         self.spare_dirs = []
         self.spare_dirs_lock = threading.Lock()
@@ -1316,6 +1380,8 @@ class Agent:
                           "sent %r; use the agent embedded in the same qcoord build" % (PROTOCOL_VERSION, version))
             return "exit"
         self.hello = msg
+        if isinstance(msg.get("host_name"), str) and msg.get("host_name"):
+            self.host_name = msg["host_name"]
         self.params = {str(k): str(v) for k, v in (msg.get("params") or {}).items()}
         self.env = {str(k): str(v) for k, v in (msg.get("env") or {}).items()}
         search = msg.get("qemu_search") or {}
@@ -1338,6 +1404,7 @@ class Agent:
         qemu = probe_qemu(self.search)
         t.join()
         self.avocado = found.get("avocado")
+        self.probed_qemu = set(info["path"] for info in qemu.values())
         self.ch.send({
             "type": "ready", "version": PROTOCOL_VERSION, "host": self.hostname,
             "arch": self.host_arch, "cpus": cpu_count(), "kvm": kvm_usable(),
@@ -1373,14 +1440,6 @@ class Agent:
                               "fail_reason": reason, "time_s": 0.0})
                 return
             self.tasks[task_id] = task
-        problem = None
-        if not isinstance(msg.get("uri"), str) or not msg.get("uri"):
-            problem = "run message without a uri"
-        elif msg.get("timeout_s") is not None and not isinstance(msg.get("timeout_s"), (int, float)):
-            problem = "timeout_s must be a number"
-        if problem:
-            task.kind = None
-            task.execute = lambda: ("ERROR", problem)  # reported like any task error
         task.thread.start()
 
     def on_cancel(self, msg):
@@ -1395,20 +1454,24 @@ class Agent:
             self.tasks.pop(task.id, None)
 
     def shutdown(self):
-        """Stops every task (SIGTERM, then SIGKILL) and cleans up; used on EOF and shutdown."""
+        """Stops every task and cleans up within 3 s; used on EOF, shutdown and SIGTERM/SIGHUP.
+
+        SIGTERM to every task's group, SIGKILL to those still there after the grace (at most
+        EXIT_KILL_S), and until EXIT_JOIN_S for the tasks to send their files and `finished`.
+        """
+        t0 = time.monotonic()
         with self.spawn_lock:
             self.stopping = True
         with self.tasks_lock:
             tasks = list(self.tasks.values())
         for task in tasks:
             task.interrupt("Test interrupted: agent shutting down")
-        deadline = time.monotonic() + KILL_GRACE_S + 2
-        for task in tasks:
-            task.thread.join(max(0.0, deadline - time.monotonic()))
-        # Only groups of tasks still running: a finished task's pgid may belong to someone else by now.
-        groups = [t.pgid for t in tasks if t.pgid is not None and t.thread.is_alive()]
-        for g in groups:
-            killpg(g, signal.SIGKILL)
+        for deadline in (t0 + min(KILL_GRACE_S, EXIT_KILL_S), t0 + EXIT_JOIN_S):
+            for task in tasks:
+                task.thread.join(max(0.0, deadline - time.monotonic()))
+            for task in tasks:
+                if task.thread.is_alive():
+                    task.process.kill_now()
         self.heartbeat_stop.set()
         if self.base_dir:
             shutil.rmtree(self.base_dir, ignore_errors=True)

@@ -52,7 +52,7 @@ def run(agent, python, n, slots, tests):
         proc.stdin.write((json.dumps(msg) + "\n").encode())
         proc.stdin.flush()
 
-    send({"type": "hello", "version": 1, "job_id": "bench", "env": {}, "params": {},
+    send({"type": "hello", "version": 2, "job_id": "bench", "env": {}, "params": {},
           "qemu_search": {"dirs": [], "path_search": True, "overrides": {}, "python": None}})
     if not ready.wait(60):
         sys.exit("bench-agent: no ready from the agent")
@@ -62,7 +62,8 @@ def run(agent, python, n, slots, tests):
         if i >= slots:
             done.acquire()
         send({"type": "run", "task_id": str(i + 1), "kind": "SIMPLE", "name": "t.sh", "uri": "t.sh",
-              "args": [], "arch": None, "params": {}, "env": {}, "timeout_s": None, "workdir": tests})
+              "args": [], "arch": None, "qemu_bin": None, "params": {}, "env": {}, "timeout_s": None,
+              "workdir": tests})
     for _ in range(min(n, slots)):
         done.acquire()
     wall = time.monotonic() - t0

@@ -1,4 +1,4 @@
-"""Drives a real agent subprocess over its stdin/stdout with protocol v1 messages."""
+"""Drives a real agent subprocess over its stdin/stdout with protocol v2 messages."""
 
 import base64
 import json
@@ -103,16 +103,23 @@ class AgentProcess:
                 raise AssertionError("expected %s, got %r" % (type_, msg))
 
     def hello(self, python="113", dirs=None, path_search=True, overrides=None, params=None, env=None,
-              job_id="job-test"):
+              job_id="job-test", host_name=None):
         search = {"dirs": dirs or [], "path_search": path_search, "overrides": overrides or {},
                   "python": venv_python(python) if python in ("113", "88") else python}
-        self.send({"type": "hello", "version": 2, "job_id": job_id, "env": env or {},
-                   "params": params or {}, "qemu_search": search})
+        msg = {"type": "hello", "version": 2, "job_id": job_id, "env": env or {},
+               "params": params or {}, "qemu_search": search}
+        if host_name is not None:
+            msg["host_name"] = host_name
+        self.send(msg)
         return self.next("ready", timeout=30)
 
     def run(self, task_id, kind, uri, name=None, **kw):
+        """Sends a `run`; an `arch` without `qemu_bin` gets the plan's usual choice, /usr/bin/qemu-system-ARCH."""
         msg = {"type": "run", "task_id": task_id, "kind": kind, "name": name or uri, "uri": uri,
-               "args": [], "arch": None, "params": {}, "env": {}, "timeout_s": None, "workdir": None}
+               "args": [], "arch": None, "qemu_bin": None, "params": {}, "env": {}, "timeout_s": None,
+               "workdir": None}
+        if kw.get("arch") and "qemu_bin" not in kw:
+            kw["qemu_bin"] = "/usr/bin/qemu-system-" + kw["arch"]
         msg.update(kw)
         self.send(msg)
 

@@ -28,7 +28,7 @@ def main():
     a.send_raw(b"{oops\n")
     a.next("error")
     a.hello(dirs=["/usr/bin"], path_search=False, params={"machine": "q35"},
-            env={"AVOCADO_ALLOW_UNTRUSTED_CODE": "1"})
+            env={"AVOCADO_ALLOW_UNTRUSTED_CODE": "1"}, host_name="h1")
     t = os.path.join(EXAMPLES, "tests")
     f = os.path.join(EXAMPLES, "failing")
     a.run("1", "SIMPLE", "simple_version.sh", workdir=t, arch="x86_64")
@@ -38,7 +38,9 @@ def main():
     a.run("4", "INSTRUMENTED", uri, name=uri + ":Params.test_params", arch="x86_64",
           params={"greeting": "hi"}, tags={"arch": ["x86_64"]})
     a.run("5", "SIMPLE", os.path.join(f, "simple_hang.sh"), timeout_s=30)
-    a.run("6", "SIMPLE", os.path.join(f, "simple_hang.sh"), params={"arch": "sparc64"})
+    # The plan's binary is gone from the host: CANCEL before the test starts.
+    a.run("6", "SIMPLE", os.path.join(f, "simple_hang.sh"), arch="sparc64",
+          qemu_bin="/nonexistent/qemu-system-sparc64")
     for task in ("1", "2", "3", "4", "6"):
         a.wait_finished(task, timeout=60)
     a.send({"type": "cancel", "task_id": "5"})

@@ -50,6 +50,10 @@ TASKS = {
     "inst-params": dict(inst(os.path.join(FIXTURES, "params_test.py"), "Params.test_params"),
                         arch="x86_64", params={"greeting": "hi", "override": "run", "machine": "q35"},
                         env={"AVOCADO_ALLOW_UNTRUSTED_CODE": "1"}),
+    # No run.qemu_bin: the test does not use QEMU; the user's -p arch / -p qemu_bin are plain params.
+    "inst-no-qemu": dict(inst(os.path.join(FIXTURES, "params_test.py"), "Params.test_params"),
+                         params={"arch": "ppc", "qemu_bin": "/user/qemu-system-ppc"},
+                         env={"AVOCADO_ALLOW_UNTRUSTED_CODE": "1"}),
 }
 
 
@@ -166,6 +170,16 @@ class InstrumentedChecks:
         data = [n for n in files if n.endswith("seen.json")]
         self.assertEqual(len(data), 1, sorted(files))
         self.assertTrue(data[0].startswith("data/"), data)
+
+
+    def test_without_qemu_bin_user_params_pass_through(self):
+        fin = self.check("inst-no-qemu", "PASS")
+        started = self.agent.started("inst-no-qemu")
+        self.assertEqual((started["qemu_bin"], started["arch"]), (None, None))
+        seen = json.loads(fin["whiteboard"])
+        self.assertEqual((seen["qemu_bin"], seen["arch"]), ("/user/qemu-system-ppc", "ppc"))
+        self.assertIsNone(seen["env_binary"])
+        self.assertIsNone(seen["cwd_binary"])
 
 
 class Kinds113(AgentTasks, InstrumentedChecks, OtherKinds, unittest.TestCase):

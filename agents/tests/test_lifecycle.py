@@ -11,6 +11,7 @@ import unittest
 from tests.driver import EXAMPLES, FIXTURES, AgentProcess, pid_alive, wait_dead
 
 F = os.path.join(EXAMPLES, "failing")
+TIMEOUT = "Test interrupted: Timeout reached"
 
 
 def wait_for_pid(agent, task_id, label, timeout=20):
@@ -38,6 +39,22 @@ def group_gone(pgid, timeout=2.0):
         time.sleep(0.05)
 
 
+def live_members(pgid):
+    """Pids of group `pgid` that are not zombies (an orphan's zombie may wait long for its reaper)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            pids.append(int(entry))
+    return pids
+
+
 class Timeouts(unittest.TestCase):
     def setUp(self):
         self.agent = AgentProcess()
@@ -52,11 +69,30 @@ class Timeouts(unittest.TestCase):
         self.assertLess(fin["time_s"], 4)
         self.assertTrue(group_gone(self.agent.started("hang")["pid"]))
 
-    def test_timeout_param_limits_a_simple_test(self):
-        self.agent.run("hang-param", "SIMPLE", os.path.join(F, "simple_hang.sh"), params={"timeout": "1"})
-        fin = self.agent.wait_finished("hang-param", timeout=10)
-        self.assertEqual(fin["status"], "INTERRUPTED")
-        self.assertEqual(fin["fail_reason"], "Test interrupted: Timeout reached")
+    def test_timeout_s_limits_every_kind(self):
+        """The plan's timeout_s is the limit of every kind, INSTRUMENTED included (its own timeout is 120 s)."""
+        hang = os.path.join(F, "simple_hang.sh")
+        unit = os.path.join(FIXTURES, "hang_unittest.py")
+        inst = os.path.join(FIXTURES, "hang_instrumented.py")
+        tasks = {"tap": ("TAP", hang, {}), "ext": ("EXTERNAL", "sleep 60", {"args": ["/bin/sh", "-c"]}),
+                 "unit": ("PyUNITTEST", unit, {"name": unit + ":Hang.test_hang"}),
+                 "inst": ("INSTRUMENTED", inst, {"name": inst + ":Hang.test_hang"})}
+        for task_id, (kind, uri, extra) in tasks.items():
+            self.agent.run(task_id, kind, uri, timeout_s=3, **extra)
+        for task_id in tasks:
+            fin = self.agent.wait_finished(task_id, timeout=15)
+            self.assertEqual((fin["status"], fin["fail_reason"]), ("INTERRUPTED", TIMEOUT), (task_id, fin))
+            self.assertGreaterEqual(fin["time_s"], 3)
+            self.assertLess(fin["time_s"], 6, task_id)
+            self.assertTrue(group_gone(self.agent.started(task_id)["pid"]), task_id)
+
+    def test_timeout_param_is_only_a_param(self):
+        """`-p timeout` is folded into timeout_s by the plan: the agent no longer enforces it."""
+        self.agent.run("param", "EXTERNAL", "sleep 1.5; echo \"$0\"", args=["/bin/sh", "-c"],
+                       params={"timeout": "0.5"})
+        fin = self.agent.wait_finished("param", timeout=10)
+        self.assertEqual(fin["status"], "PASS", fin)
+        self.assertGreaterEqual(fin["time_s"], 1.5)
 
     def test_sigterm_ignoring_test_gets_sigkill(self):
         self.agent.run("stubborn", "SIMPLE", os.path.join(FIXTURES, "ignore_term.sh"), timeout_s=1)
@@ -111,6 +147,30 @@ class AgentExit(unittest.TestCase):
         self.assertEqual(agent.close(), 0)
         self.assertLess(time.monotonic() - t0, 6)
         self.assertTrue(wait_dead(qemu, 3), "QEMU %d survived stdin EOF" % qemu)
+
+    def test_link_end_exits_within_3s_with_the_default_grace(self):
+        """stdin EOF: every group is gone and the agent has exited within 3 s, even with the
+        default 3 s kill grace and a test that ignores SIGTERM."""
+        agent = AgentProcess(env={"QCOORD_KILL_GRACE_S": "3"})
+        agent.hello(dirs=["/usr/bin"], path_search=False)
+        agent.run("stubborn", "SIMPLE", os.path.join(FIXTURES, "ignore_term.sh"))
+        agent.run("bg", "SIMPLE", os.path.join(FIXTURES, "qemu_background.sh"), arch="x86_64", args=["wait"])
+        stubborn = wait_for_pid(agent, "stubborn", "pid")
+        qemu = wait_for_pid(agent, "bg", "qemu-pid")
+        groups = [agent.started(t)["pid"] for t in ("stubborn", "bg")]
+        t0 = time.monotonic()
+        agent.proc.stdin.close()
+        agent.proc.wait(10)
+        self.assertLess(time.monotonic() - t0, 3.0)
+        self.assertEqual(agent.proc.returncode, 0)
+        agent.reader.join(5)
+        for pid in (stubborn, qemu):
+            self.assertFalse(pid_alive(pid), "%d survived the end of the link" % pid)
+        for pgid in groups:
+            self.assertEqual(live_members(pgid), [], "group %d survived the end of the link" % pgid)
+        self.assertEqual(agent.finished["bg"]["status"], "INTERRUPTED")
+        self.assertEqual(agent.finished["stubborn"]["fail_reason"], "Test interrupted: agent shutting down")
+        agent.close()
 
     def test_shutdown_message(self):
         agent, qemu = self.start_qemu_task()

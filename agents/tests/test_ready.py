@@ -38,7 +38,7 @@ class Ready(unittest.TestCase):
         d = make_bin_dir(self)
         a = self.agent()
         ready = a.hello(dirs=[d], path_search=False)
-        self.assertEqual(ready["version"], 1)
+        self.assertEqual(ready["version"], 2)
         self.assertEqual(ready["host"], socket.gethostname())
         self.assertEqual(ready["arch"], qcoord_agent.normalize_arch(platform.machine()))
         self.assertEqual(ready["cpus"], len(os.sched_getaffinity(0)))
@@ -62,6 +62,24 @@ class Ready(unittest.TestCase):
         self.assertNotIn("broken", qemu)
         self.assertNotIn("noexec", qemu)
         self.assertNotIn("x86_64-microvm", qemu)
+
+    def test_dirs_in_order_first_found_per_arch_wins(self):
+        """The coordinator sends the build dir, the test tree and its parents (each with build/)."""
+        first = make_bin_dir(self)
+        tree = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "tree")
+        tests = os.path.join(tree, "tests")
+        dirs = [tests, os.path.join(tests, "build"), tree, os.path.join(tree, "build"), "/nonexistent"]
+        a = self.agent()
+        qemu = a.hello(dirs=dirs + [first], path_search=False)["qemu"]
+        self.assertEqual(qemu["x86_64"]["path"], os.path.join(tree, "build", "qemu-system-x86_64"))
+        self.assertEqual(qemu["aarch64"]["path"], os.path.join(first, "qemu-system-aarch64"))
+        b = self.agent()
+        qemu = b.hello(dirs=[first] + dirs, path_search=False)["qemu"]
+        self.assertEqual(qemu["x86_64"]["path"], os.path.join(first, "qemu-system-x86_64"))
+
+    def test_host_name_does_not_change_ready_host(self):
+        a = self.agent()
+        self.assertEqual(a.hello(path_search=False, host_name="h2")["host"], socket.gethostname())
 
     def test_avocado_88_through_configured_python(self):
         a = self.agent()
@@ -101,7 +119,7 @@ class Ready(unittest.TestCase):
 class ProtocolErrors(unittest.TestCase):
     def test_version_mismatch_errors_and_exits(self):
         a = AgentProcess()
-        a.send({"type": "hello", "version": 2, "job_id": "j", "env": {}, "params": {},
+        a.send({"type": "hello", "version": 1, "job_id": "j", "env": {}, "params": {},
                 "qemu_search": {"dirs": [], "path_search": False, "overrides": {}}})
         err = a.next("error")
         self.assertIn("version", err["message"])
@@ -122,7 +140,7 @@ class ProtocolErrors(unittest.TestCase):
         a.hello(path_search=False)
         a.send({"type": "frobnicate"})
         self.assertIn("frobnicate", a.next("error")["message"])
-        a.send({"type": "hello", "version": 1})
+        a.send({"type": "hello", "version": 2})
         self.assertIn("duplicate", a.next("error")["message"])
         # Still alive and working.
         a.run("ok", "SIMPLE", "/bin/true")

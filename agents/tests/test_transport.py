@@ -1,9 +1,11 @@
-"""Chunking of output and files, file-name safety, QEMU binary choice, environment, robustness."""
+"""Chunking of output and files, file-name safety, the plan's QEMU binary, environment, robustness."""
 
+import base64
 import os
 import shutil
+import socket
+import sys
 import tempfile
-import time
 import unittest
 
 from tests.driver import EXAMPLES, FIXTURES, AgentProcess
@@ -43,67 +45,93 @@ class Chunking(Agent):
         for name in files:
             self.assertEqual(qcoord_agent.safe_relative_name(name), name)
         chunks = [m for m in self.agent.task_messages("big") if m["type"] in ("output", "file")]
-        import base64
         self.assertTrue(all(len(base64.b64decode(m["data_b64"])) <= qcoord_agent.CHUNK_BYTES for m in chunks))
         self.assertGreater(sum(1 for m in chunks if m.get("name") == "data/sub/big.bin"), 4)
         self.assertLess(max(self.agent.raw_lengths), 70 * 1024)
 
 
-class BinaryChoice(Agent):
+class PlanChoice(Agent):
+    """run.qemu_bin / run.arch are the plan's choice: the agent uses exactly them, never searches."""
+
     def started(self, task_id):
         fin = self.agent.wait_finished(task_id)
         return fin, self.agent.started(task_id)
 
-    def test_no_binary_cancels_tests_that_need_one(self):
-        uri = os.path.join(F, "needs_sparc64.py")
-        self.agent.run("sparc", "INSTRUMENTED", uri, name=uri + ":Sparc64.test_version", arch="sparc64")
-        self.agent.run("simple-arch", "SIMPLE", ENV_DUMP, params={"arch": "sparc64"})
-        for task_id in ("sparc", "simple-arch"):
-            fin, started = self.started(task_id)
-            self.assertEqual(fin["status"], "CANCEL")
-            self.assertIn("no qemu-system-sparc64 on host", fin["fail_reason"])
-            self.assertIn("searched: /usr/bin", fin["fail_reason"])
-            self.assertIsNone(started["pid"])
+    def test_qemu_bin_given_and_present(self):
+        self.agent.run("given", "SIMPLE", ENV_DUMP, arch="ppc", qemu_bin="/usr/bin/qemu-system-ppc")
+        fin, started = self.started("given")
+        self.assertEqual(fin["status"], "PASS", fin)
+        self.assertEqual((started["qemu_bin"], started["arch"]), ("/usr/bin/qemu-system-ppc", "ppc"))
+        self.assertIsInstance(started["pid"], int)
+        self.assertEqual(self.env_of("given")["QEMU_TEST_QEMU_BINARY"], "/usr/bin/qemu-system-ppc")
 
-    def test_simple_without_arch_runs_without_binary(self):
+    def test_no_qemu_bin_means_no_qemu(self):
+        """Without run.qemu_bin: no binary, no arch, no search, whatever run.arch or -p say."""
         self.agent.run("plain", "SIMPLE", ENV_DUMP, env={"PATH": "/bin:/usr/bin"})
-        fin, started = self.started("plain")
-        self.assertEqual(fin["status"], "PASS")
+        self.agent.run("arch-only", "SIMPLE", ENV_DUMP, arch="x86_64", qemu_bin=None,
+                       params={"arch": "sparc64", "qemu_bin": "/nonexistent/qemu-system-sparc64"})
+        for task_id in ("plain", "arch-only"):
+            fin, started = self.started(task_id)
+            self.assertEqual(fin["status"], "PASS", fin)
+            self.assertIsNone(started["qemu_bin"])
+            self.assertIsNone(started["arch"])
+            self.assertIsInstance(started["pid"], int)
+            self.assertEqual(self.env_of(task_id)["QEMU_TEST_QEMU_BINARY"], "")
 
-    def test_explicit_param_and_arch_param(self):
-        self.agent.run("explicit", "SIMPLE", ENV_DUMP, params={"qemu_bin": "/usr/bin/qemu-system-ppc"})
-        self.agent.run("by-arch", "SIMPLE", ENV_DUMP, params={"arch": "arm64"}, arch="x86_64")
-        self.agent.run("by-task-arch", "SIMPLE", ENV_DUMP, arch="riscv64")
-        fin, started = self.started("explicit")
-        self.assertEqual(started["qemu_bin"], "/usr/bin/qemu-system-ppc")
-        self.assertEqual(self.env_of("explicit")["QEMU_TEST_QEMU_BINARY"], "/usr/bin/qemu-system-ppc")
-        fin, started = self.started("by-arch")  # -p arch wins over the tag, and is normalized
-        self.assertEqual((started["arch"], started["qemu_bin"]), ("aarch64", "/usr/bin/qemu-system-aarch64"))
-        fin, started = self.started("by-task-arch")
-        self.assertEqual(started["qemu_bin"], "/usr/bin/qemu-system-riscv64")
+    def test_qemu_bin_that_is_not_an_executable_file_cancels(self):
+        missing = os.path.join(tempfile.gettempdir(), "qcoord-none", "qemu-system-sparc64")
+        uri = os.path.join(F, "needs_sparc64.py")
+        self.agent.run("sparc", "INSTRUMENTED", uri, name=uri + ":Sparc64.test_version", arch="sparc64",
+                       qemu_bin=missing)
+        self.agent.run("noexec", "SIMPLE", ENV_DUMP, arch="ppc", qemu_bin=ENV_DUMP + ".missing")
+        fin, started = self.started("sparc")
+        self.assertEqual(fin["status"], "CANCEL")
+        self.assertEqual(fin["fail_reason"], "qemu-system binary %s (sparc64) is not an executable file on host %s"
+                         % (missing, socket.gethostname()))
+        self.assertIsNone(started["pid"])
+        self.assertEqual((started["qemu_bin"], started["arch"]), (missing, "sparc64"))
+        self.assertEqual(self.started("noexec")[0]["status"], "CANCEL")
 
 
-class SearchOrder(Agent):
-    hello = {"dirs": [], "path_search": False, "overrides": {"ppc": "/usr/bin/qemu-system-ppc64"}}
+class VanishedBinary(unittest.TestCase):
+    def test_a_binary_removed_after_ready_cancels_with_the_reason(self):
+        d = tempfile.mkdtemp(prefix="qcoord-bins-")
+        self.addCleanup(shutil.rmtree, d, True)
+        binary = os.path.join(d, "qemu-system-ppc")
+        os.symlink("/usr/bin/qemu-system-ppc", binary)
+        agent = AgentProcess()
+        self.addCleanup(agent.close)
+        ready = agent.hello(dirs=[d], path_search=False, host_name="h2")
+        self.assertEqual(ready["qemu"]["ppc"]["path"], binary)
+        agent.run("there", "SIMPLE", ENV_DUMP, arch="ppc", qemu_bin=binary)
+        self.assertEqual(agent.wait_finished("there")["status"], "PASS")
+        os.unlink(binary)
+        agent.run("gone", "SIMPLE", ENV_DUMP, arch="ppc", qemu_bin=binary)
+        fin = agent.wait_finished("gone")
+        self.assertEqual(fin["status"], "CANCEL")
+        self.assertEqual(fin["fail_reason"], "qemu-system binary %s (ppc) is not on host h2 any more "
+                         "(it was there when the job started)" % binary)
+        self.assertIsNone(agent.started("gone")["pid"])
+        self.assertEqual([m["type"] for m in agent.task_messages("gone")], ["started", "finished"])
 
-    def test_workdir_then_source_tree_then_override(self):
-        wd = tempfile.mkdtemp(prefix="qcoord-wd-")
-        self.addCleanup(shutil.rmtree, wd, True)
-        os.symlink("/usr/bin/qemu-system-aarch64", os.path.join(wd, "qemu-system-aarch64"))
-        tree_test = os.path.join(FIXTURES, "tree", "tests", "env_dump.sh")
-        self.agent.run("wd", "SIMPLE", ENV_DUMP, arch="aarch64", workdir=wd)
-        self.agent.run("tree", "SIMPLE", tree_test, arch="x86_64", workdir=wd)
-        self.agent.run("override", "SIMPLE", ENV_DUMP, arch="ppc")
-        self.agent.run("path-off", "SIMPLE", ENV_DUMP, arch="riscv64")
-        self.assertEqual(self.agent.wait_finished("wd")["status"], "PASS")
-        self.assertEqual(self.agent.started("wd")["qemu_bin"], os.path.join(wd, "qemu-system-aarch64"))
-        self.assertEqual(self.env_of("wd")["PWD"], wd)
-        self.assertEqual(self.agent.wait_finished("tree")["status"], "PASS")
-        self.assertEqual(self.agent.started("tree")["qemu_bin"],
-                         os.path.join(FIXTURES, "tree", "build", "qemu-system-x86_64"))
-        self.agent.wait_finished("override")
-        self.assertEqual(self.agent.started("override")["qemu_bin"], "/usr/bin/qemu-system-ppc64")
-        self.assertEqual(self.agent.wait_finished("path-off")["status"], "CANCEL")
+
+class HostName(unittest.TestCase):
+    """hello.host_name names the host in every reason the agent writes."""
+
+    def test_reasons_use_host_name(self):
+        a = AgentProcess(env={"HOME": tempfile.gettempdir(), "PATH": "/usr/bin:/bin"})
+        self.addCleanup(a.close)
+        a.hello(python=sys.executable, dirs=["/usr/bin"], path_search=False, host_name="h2")
+        uri = os.path.join(EXAMPLES, "tests", "test_qmp.py")
+        a.run("noavocado", "INSTRUMENTED", uri, name=uri + ":X86QMP.test_query_version", arch="x86_64")
+        a.run("missing", "SIMPLE", "/nonexistent/test.sh")
+        a.run("missing-unit", "PyUNITTEST", "/nonexistent/t.py", name="/nonexistent/t.py:A.test")
+        a.run("gone", "SIMPLE", ENV_DUMP, arch="ppc", qemu_bin="/nonexistent/qemu-system-ppc")
+        self.assertIn("Avocado is not installed on host h2:", a.wait_finished("noavocado")["fail_reason"])
+        self.assertEqual(a.wait_finished("missing")["fail_reason"], "test file /nonexistent/test.sh not found on host h2")
+        self.assertEqual(a.wait_finished("missing-unit")["fail_reason"], "test file /nonexistent/t.py not found on host h2")
+        self.assertEqual(a.wait_finished("gone")["fail_reason"],
+                         "qemu-system binary /nonexistent/qemu-system-ppc (ppc) is not an executable file on host h2")
 
 
 class Environment(Agent):
@@ -127,9 +155,10 @@ class Robustness(Agent):
         self.agent.run("noclass", "PyUNITTEST", os.path.join(F, "unittest_statuses.py"))
         self.agent.run("notexec", "SIMPLE", os.path.join(F, "needs_sparc64.py"))
         self.agent.run("badparams", "SIMPLE", ENV_DUMP, params=["not", "a", "map"])
+        self.agent.run("badqemu", "SIMPLE", ENV_DUMP, qemu_bin=["/usr/bin/qemu-system-ppc"])
         for task_id, reason in (("badparams", "invalid run message"), ("kind", "BOGUS"), ("missing", "not found"), ("nouri", "uri"),
                                 ("badtimeout", "timeout_s"), ("noclass", "Class.method"),
-                                ("notexec", "cannot start")):
+                                ("notexec", "cannot start"), ("badqemu", "qemu_bin must be a string or null")):
             fin = self.agent.wait_finished(task_id)
             self.assertEqual(fin["status"], "ERROR", fin)
             self.assertIn(reason, fin["fail_reason"])
@@ -148,7 +177,6 @@ class Robustness(Agent):
     def test_no_avocado_is_an_error_with_install_hint(self):
         a = AgentProcess(env={"HOME": tempfile.gettempdir(), "PATH": "/usr/bin:/bin"})
         self.addCleanup(a.close)
-        import sys
         a.hello(python=sys.executable, dirs=["/usr/bin"], path_search=False)
         uri = os.path.join(EXAMPLES, "tests", "test_qmp.py")
         a.run("noavocado", "INSTRUMENTED", uri, name=uri + ":X86QMP.test_query_version", arch="x86_64")
@@ -183,9 +211,6 @@ class ExamplesThroughAgent(Agent):
             self.assertEqual(fin["status"], "PASS", (uri, test, fin, self.agent.output(str(i), "stderr")[-2000:]))
 
 
-if __name__ == "__main__":
-    unittest.main()
-
 
 class TaskDirs(Agent):
     """A task dir its test left as made serves the next task; one with leftovers never does."""
@@ -209,13 +234,6 @@ class TaskDirs(Agent):
         self.assertEqual(after["LEFT"], "")
         self.assertFalse(os.path.exists(dirty["TMPDIR"]), "the dirty task dir was not removed")
 
-    def test_a_binary_appearing_mid_job_is_found_after_the_lookup_ttl(self):
-        wd = tempfile.mkdtemp(prefix="qcoord-wd-")
-        self.addCleanup(shutil.rmtree, wd, True)
-        self.agent.run("before", "SIMPLE", ENV_DUMP, arch="aarch64", workdir=wd)
-        self.assertEqual(self.agent.wait_finished("before")["status"], "CANCEL")
-        os.symlink("/usr/bin/qemu-system-aarch64", os.path.join(wd, "qemu-system-aarch64"))
-        time.sleep(qcoord_agent.QEMU_LOOKUP_TTL_S + 0.2)
-        self.agent.run("after", "SIMPLE", ENV_DUMP, arch="aarch64", workdir=wd)
-        self.assertEqual(self.agent.wait_finished("after")["status"], "PASS")
-        self.assertEqual(self.agent.started("after")["qemu_bin"], os.path.join(wd, "qemu-system-aarch64"))
+
+if __name__ == "__main__":
+    unittest.main()
