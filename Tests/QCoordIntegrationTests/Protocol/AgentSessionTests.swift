@@ -97,7 +97,7 @@ private func runToEnd(_ session: AgentSession, _ task: CoordinatorMessage.RunTas
 
         let result = try runToEnd(session, .init(taskID: "1", kind: .simple, name: "simple_version.sh",
                                                  uri: "examples/tests/simple_version.sh", arch: "x86_64",
-                                                 workdir: repoRoot.path))
+                                                 qemuBin: "/usr/bin/qemu-system-x86_64", workdir: repoRoot.path))
         #expect(result.started?.qemuBin == "/usr/bin/qemu-system-x86_64")
         #expect(result.finished?.status == .pass)
         #expect(String(decoding: result.stdout, as: UTF8.self) == "ok: /usr/bin/qemu-system-x86_64\n")
