@@ -158,12 +158,62 @@ struct MultiHostRunTests {
         defer { harness.cleanup() }
         let out = try harness.run(["--inventory", inventoryFile, "--known-hosts", knownHosts, "--dry-run", suite])
         #expect(out.status == 0, "\(out.stderr)")
-        #expect(out.stdout.contains("X86QMP.test_query_version -> h1\n"), "\(out.stdout)")
-        #expect(out.stdout.contains("AArch64VirtQMP.test_query_cpus -> h2\n"))
-        #expect(out.stdout.contains("OpenBIOSConsole.test_openbios_banner -> h3\n"))
+        // Each host with the exact binary the test will run there.
+        #expect(out.stdout.contains("X86QMP.test_query_version -> h1 (/"), "\(out.stdout)")
+        #expect(out.stdout.contains("AArch64VirtQMP.test_query_cpus -> h2 (/"))
+        #expect(out.stdout.contains("OpenBIOSConsole.test_openbios_banner -> h3 (/"))
         #expect(out.stdout.contains("simple_where.sh -> h1, h2, h3\n"))
         #expect(out.stdout.contains("S390xQMP.test_query_version -> none: CANCEL"))
         #expect(!FileManager.default.fileExists(atPath: harness.resultsDir + "/latest"), "a dry run made a job")
+    }
+
+    /// What `--dry-run` shows is what runs: over every example with `--arch x86_64,aarch64,ppc64`
+    /// and a per-arch parameter, each result's host is one the plan listed for it and its binary
+    /// the one the plan named there; the plan the run followed (jobdata/plan.json) is the dry run's.
+    @Test func theRunFollowsTheDryRunPlan() throws {
+        let suite = try Self.makeSuite()
+        defer { try? FileManager.default.removeItem(atPath: suite) }
+        let harness = try RunHarness()
+        defer { harness.cleanup() }
+        let planFile = harness.resultsDir + "/plan.json"
+        let args = ["--inventory", inventoryFile, "--known-hosts", knownHosts, "--arch", "x86_64,aarch64,ppc64",
+                    "-p", "aarch64:timeout=77", suite]
+        let dry = try harness.run(["--dry-run", "--plan-json", planFile] + args)
+        #expect(dry.status == 0, "\(dry.stderr)")
+        let plan = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: planFile))) as? [String: Any])
+        let tasks = try #require(plan["tasks"] as? [[String: Any]])
+        let unplaceable = try #require(plan["unplaceable"] as? [[String: Any]])
+        #expect(tasks.count > 20, "\(tasks.count) tasks")
+        var planned: [String: [String: String?]] = [:]
+        for t in tasks {
+            let hosts = try #require(t["hosts"] as? [[String: Any]])
+            planned[t["name"] as? String ?? ""] = Dictionary(uniqueKeysWithValues: hosts.map {
+                ($0["host"] as? String ?? "", $0["qemu_bin"] as? String)
+            })
+            // -p aarch64:timeout=77 reaches the aarch64 copies only.
+            let name = t["name"] as? String ?? ""
+            #expect((t["timeout"] as? Double == 77) == (t["arch"] as? String == "aarch64"), "\(name): \(t)")
+        }
+
+        let run = try harness.run(args)
+        let results = Self.tests(try RunHarness.results(run.jobDir))
+        #expect(results.count == tasks.count + unplaceable.count)
+        var ran = 0
+        for r in results {
+            let name = r["name"] as? String ?? ""
+            guard let host = r["host"] as? String else {
+                #expect(unplaceable.contains { $0["name"] as? String == name }, "\(name) did not run but was planned")
+                continue
+            }
+            ran += 1
+            let hosts = try #require(planned[name], "\(name) ran on \(host) but the plan has no task for it")
+            #expect(hosts.keys.contains(host), "\(name) ran on \(host), the plan listed \(hosts.keys.sorted())")
+            #expect(hosts[host] == .some(r["qemu_bin"] as? String), "\(name) on \(host): \(r["qemu_bin"] ?? "nil") vs plan \(String(describing: hosts[host]))")
+            #expect(r["status"] as? String != "CANCEL", "\(name): \(r["fail_reason"] ?? "")")
+        }
+        #expect(ran == tasks.count)
+        let followed = try Data(contentsOf: URL(fileURLWithPath: run.jobDir + "/jobdata/plan.json"))
+        #expect(followed == (try Data(contentsOf: URL(fileURLWithPath: planFile))))
     }
 
     @Test func unknownHostKeyIsRefused() throws {
