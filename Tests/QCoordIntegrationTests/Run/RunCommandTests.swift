@@ -9,6 +9,49 @@ import Testing
     let venv113 = RunHarness.venv("113")
     let venv88 = RunHarness.venv("88")
 
+    /// The local machine is a host like any other: `--dry-run` shows its plan with no job made,
+    /// `--plan-json` fits docs/plan.schema.json, a run follows it (jobdata/plan.json is the same
+    /// plan), and a SIMPLE test reports the host's arch and no binary.
+    @Test func localDryRunPlanFitsTheSchemaAndTheRunFollowsIt() throws {
+        let h = try RunHarness()
+        defer { h.cleanup() }
+        let planFile = h.resultsDir + "/plan.json"
+        let args = ["--python", venv113 + "/bin/python", "--timeout", "120", "-p", "aarch64:timeout=60",
+                    "examples/tests/simple_version.sh", "examples/tests/test_qmp.py"]
+        let dry = try h.run(["--dry-run", "--plan-json", planFile] + args)
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout.contains("examples/tests/simple_version.sh -> local; timeout 120 s\n"), "\(dry.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: h.resultsDir + "/latest"), "a dry run made a job")
+        let check = try ReportJob.exec(venv113 + "/bin/python", ["scripts/validate_results.py", "--schema", "docs/plan.schema.json", planFile])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+
+        let plan = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: planFile))) as? [String: Any])
+        let tasks = try #require(plan["tasks"] as? [[String: Any]])
+        let byName = Dictionary(uniqueKeysWithValues: tasks.map { ($0["name"] as? String ?? "", $0) })
+        for task in tasks where task["arch"] as? String == "aarch64" { #expect(task["timeout"] as? Double == 60) }
+
+        let run = try h.run(args)
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        let results = (try RunHarness.results(run.jobDir)["tests"] as? [[String: Any]]) ?? []
+        #expect(results.count == tasks.count)
+        var system = utsname()
+        _ = Glibc.uname(&system)
+        let machine = withUnsafeBytes(of: system.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        for r in results {
+            let name = r["name"] as? String ?? ""
+            let task = try #require(byName[name])
+            let host = try #require((task["hosts"] as? [[String: Any]])?.first)
+            #expect(r["host"] as? String == "local")
+            #expect(r["qemu_bin"] as? String == host["qemu_bin"] as? String, "\(name)")
+            if name.hasSuffix(".sh") {
+                #expect(r["qemu_bin"] == nil || r["qemu_bin"] is NSNull, "\(r)")
+                #expect(r["arch"] as? String == machine, "\(r)")
+            }
+        }
+        let followed = try Data(contentsOf: URL(fileURLWithPath: run.jobDir + "/jobdata/plan.json"))
+        #expect(followed == (try Data(contentsOf: URL(fileURLWithPath: planFile))))
+    }
+
     /// examples/failing holds every status; one job shows them all, the exit bits 1|8 and the report.
     @Test func everyStatusExitBitsReportAndSchema() throws {
         let h = try RunHarness()
