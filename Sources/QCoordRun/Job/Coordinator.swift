@@ -134,7 +134,7 @@ public actor Coordinator {
         while !Task.isCancelled, book.wantsHosts {
             try? await Task.sleep(for: .seconds(delay))
             guard !Task.isCancelled, book.wantsHosts else { return nil }
-            switch await Self.unlessCancelled({ try await reconnect(host) }) {
+            switch await AgentLinkConnect.unlessCancelled({ try await reconnect(host) }) {
             case .success(let link)?:
                 await perform(rejoin(host, link: link))
                 return link
@@ -146,24 +146,6 @@ public actor Coordinator {
             delay = min(delay * 2, 10)
         }
         return nil
-    }
-
-    /// `body`'s result, or nil as soon as the caller is cancelled (a connect in progress is not
-    /// waited for, so the job's end is not delayed; a link it still yields is shut down).
-    static func unlessCancelled(_ body: @escaping @Sendable () async throws -> any AgentLink) async -> Result<any AgentLink, any Error>? {
-        let once = OnceResume<Result<any AgentLink, any Error>?>()
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                once.set(continuation)
-                Task {
-                    let result: Result<any AgentLink, any Error>
-                    do { result = .success(try await body()) } catch { result = .failure(error) }
-                    if !once.resume(result), case .success(let link) = result { await link.shutdown(grace: .zero) }
-                }
-            }
-        } onCancel: {
-            _ = once.resume(nil)
-        }
     }
 
     // MARK: events in (no await below this line until `perform`)
