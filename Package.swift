@@ -45,10 +45,17 @@ let package = Package(
             ]
         ),
 
+        // Benchmarks (mk/bench.mk): bench/, never in the qcoord binary. QCoordBench holds what
+        // they simulate (the Scheduler in simulated time, in-process agents), tested by QCoordBenchTests.
+        .target(name: "QCoordBench", dependencies: ["QCoordCore", "QCoordRun"], path: "bench/Sources/QCoordBench"),
+        .executableTarget(name: "qcoord-bench", dependencies: ["QCoordBench", "QCoordCore", "QCoordRun", "QCoordReport"],
+                          path: "bench/Sources/qcoord-bench"),
+
         .testTarget(name: "QCoordCoreTests", dependencies: ["QCoordCore"]),
         .testTarget(name: "QCoordReportTests", dependencies: ["QCoordReport", "QCoordCore"]),
         .testTarget(name: "QCoordSSHTests", dependencies: ["QCoordSSH"]),
         .testTarget(name: "QCoordRunTests", dependencies: ["QCoordRun", "QCoordCore"]),
+        .testTarget(name: "QCoordBenchTests", dependencies: ["QCoordBench", "QCoordCore"]),
         .testTarget(name: "QCoordIntegrationTests", dependencies: ["QCoordRun", "QCoordCore", "QCoordReport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -105,11 +105,11 @@ bench-scanner:
 BENCH_HASH_TREE := build/bench-hash-tree
 BENCH_HASH_FILES ?= 2000
 BENCH_HASH_MB ?= 200
-$(BENCH_HASH_TREE)/.generated-$(BENCH_HASH_FILES)-$(BENCH_HASH_MB): bench/gen-hash-tree.py
-	rm -rf $(BENCH_HASH_TREE)
+$(BENCH_HASH_TREE).generated-$(BENCH_HASH_FILES)-$(BENCH_HASH_MB): bench/gen-hash-tree.py
+	rm -rf $(BENCH_HASH_TREE) $(BENCH_HASH_TREE).generated-*
 	python3 bench/gen-hash-tree.py $(BENCH_HASH_TREE) $(BENCH_HASH_FILES) $(BENCH_HASH_MB)
 	@touch $@
-bench-hash: $(BENCH_HASH_TREE)/.generated-$(BENCH_HASH_FILES)-$(BENCH_HASH_MB)
+bench-hash: $(BENCH_HASH_TREE).generated-$(BENCH_HASH_FILES)-$(BENCH_HASH_MB)
 	$(BENCH_BUILD)
 	@uptime
 	$(QCOORD_BENCH) hash $(BENCH_HASH_TREE)

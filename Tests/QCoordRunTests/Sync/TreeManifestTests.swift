@@ -30,6 +30,17 @@ struct TreeManifestTests {
         #expect(try TreeManifest.build(root: copy, files: ["a.py", "sub/run.sh"]).treeID != manifest.treeID)
     }
 
+    /// Pinned digests (Python's hashlib): hosts cache blobs and trees under these names, so
+    /// any SHA-256 implementation must give exactly them, tree id included.
+    @Test func digestsAndTreeIDArePinned() throws {
+        let root = try makeTree()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let manifest = try TreeManifest.build(root: root, files: ["a.py", "sub/run.sh"])
+        #expect(manifest.entries.map(\.digest) == ["62bdb208de6dc6b169a467f646f50ca39e6c203fa6f6732431624d8dec1e77fb",
+                                                   "b4d644d4279594903f1a9911956432d9473041f2984fc6014c14d7402c7d126c"])
+        #expect(manifest.treeID == "c7622f1d082ddcdd40794e2e515dde60c3b9c96221c7a2b69ad4a32bd8f301a5")
+    }
+
     @Test(arguments: ["../etc/passwd", "/etc/passwd", "sub/../../x", ""])
     func refusesPathsOutsideTheTree(path: String) {
         #expect(throws: TreeSyncError.self) { try TreeManifest.build(root: "/tmp", files: [path]) }
