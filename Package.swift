@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System library: the only C dependency. Debian: libssh-dev.
@@ -29,7 +30,9 @@ let package = Package(
         .target(
             name: "QCoordRun",
             dependencies: ["QCoordCore", "QCoordSSH", "QCoordReport", .product(name: "Yams", package: "Yams"),
-                           .product(name: "GRDB", package: "GRDB.swift")],
+                           .product(name: "GRDB", package: "GRDB.swift"),
+                           // SHA-256 of tree sync (content-addressed blobs and tree ids).
+                           .product(name: "Crypto", package: "swift-crypto")],
             plugins: ["EmbedAgent"]
         ),
 

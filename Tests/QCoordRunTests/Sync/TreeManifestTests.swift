@@ -18,7 +18,7 @@ struct TreeManifestTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let manifest = try TreeManifest.build(root: root, files: ["sub/run.sh", "./a.py", "a.py"])
         #expect(manifest.entries.map(\.path) == ["a.py", "sub/run.sh"])
-        #expect(manifest.entries[0].digest == SHA256.hex(Array("print('a')\n".utf8)))
+        #expect(manifest.entries[0].digest == ContentDigest.hex(Array("print('a')\n".utf8)))
         #expect(manifest.entries.map(\.executable) == [false, true])
         #expect(manifest.totalBytes == 11 + 18)
 

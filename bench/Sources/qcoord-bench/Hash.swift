@@ -46,7 +46,7 @@ struct HashBench {
     }
 
     /// The digest tree sync gives a file's bytes.
-    static func digest(_ data: Data) -> String { SHA256.hex(data) }
+    static func digest(_ data: Data) -> String { ContentDigest.hex(data) }
 
     static func now() -> (cpu: Double, wall: Double) {
         var cpu = timespec(), wall = timespec()
