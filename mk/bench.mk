@@ -14,7 +14,10 @@
 .PHONY: bench-list bench-run bench-ssh bench-agent bench-scale bench-schedule bench-scanner bench-hash
 
 QCOORD_BENCH := $(RELEASE_DIR)/qcoord-bench
-BENCH_BUILD = $(SWIFT) build -c release --product qcoord-bench $(BUILD_FLAGS)
+# Every benchmark builds with the same flags (a statically linked Swift runtime: see
+# bench-list), so going from one benchmark to another relinks instead of recompiling.
+BENCH_RELEASE = $(SWIFT) build -c release --static-swift-stdlib $(BUILD_FLAGS)
+BENCH_BUILD = $(BENCH_RELEASE) --product qcoord-bench
 
 # --- bench-list: static resolution (issue 2) ---
 BENCH_CORPUS := build/bench-corpus
@@ -30,12 +33,12 @@ $(BENCH_CORPUS)/.generated: bench/gen-corpus.py
 # A statically linked Swift runtime halves start-up (no dynamic symbol binding), and the
 # binary can be copied to a host without Swift.
 bench-list: setup $(BENCH_CORPUS)/.generated
-	$(SWIFT) build -c release --static-swift-stdlib --product qcoord $(BUILD_FLAGS)
+	$(BENCH_RELEASE) --product qcoord
 	python3 bench/list.py $(CURDIR)/$(RELEASE_DIR)/qcoord $(CURDIR)/$(VENV113)/bin/avocado $(BENCH_CORPUS) $(BENCH_RUNS)
 
 # --- bench-run: qcoord run (release) vs avocado run (113) on the same 200 trivial SIMPLE tests ---
 bench-run: setup
-	$(SWIFT) build -c release --product qcoord $(BUILD_FLAGS)
+	$(BENCH_RELEASE) --product qcoord
 	bench/run.sh $(RELEASE_DIR)/qcoord $(VENV113) 200
 
 # --- bench-ssh ---
@@ -49,7 +52,7 @@ bench-ssh: build
 	  bash deploy/testbed/testbed.sh up 3 >/dev/null || { bash deploy/testbed/testbed.sh down; exit 1; }; \
 	  rc=0; for run in 1 2 3; do echo "== run $$run"; \
 	    $(QCOORD) hosts --inventory $(BENCH_TESTBED_DIR)/inventory.yaml --known-hosts $(BENCH_TESTBED_DIR)/known_hosts || rc=$$?; done; \
-	  $(SWIFT) build -c release --product qcoord $(BUILD_FLAGS) >/dev/null && \
+	  $(BENCH_RELEASE) --product qcoord >/dev/null && \
 	    bench/ssh-dispatch.sh $(RELEASE_DIR)/qcoord || rc=$$?; \
 	  bash deploy/testbed/testbed.sh down >/dev/null; exit $$rc
 
@@ -83,7 +86,7 @@ bench-schedule-simulated: setup
 	$(BENCH_BUILD)
 	$(QCOORD_BENCH) schedule
 bench-schedule: bench-schedule-simulated
-	$(SWIFT) build -c release --product qcoord $(BUILD_FLAGS)
+	$(BENCH_RELEASE) --product qcoord
 	@export QCOORD_TESTBED_DIR=$(SCHEDULE_TESTBED_DIR) QCOORD_TESTBED_PREFIX=qcsc QCOORD_TESTBED_NET=10.231.12; \
 	  bash deploy/testbed/testbed.sh down >/dev/null; \
 	  bash deploy/testbed/testbed.sh up 3 >/dev/null || { bash deploy/testbed/testbed.sh down; exit 1; }; \
