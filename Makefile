@@ -10,8 +10,9 @@ QCOORD := $(DEBUG_DIR)/qcoord
 
 .PHONY: all setup build release demo check test-swift test-agent clean
 
-# Suites and benchmarks of each area live in mk/*.mk; each fragment may add a suite
-# to `make check` with `CHECK_TARGETS += name`.
+# mk/check.mk: every suite `make check` runs (CHECK_TARGETS) and the suites of one area;
+# mk/testbed.mk: the namespace testbed and its suites; mk/bench.mk: every bench-* target
+# (code in bench/); mk/fuzz.mk: the libFuzzer targets (code and corpora in fuzz/).
 CHECK_TARGETS :=
 all: build
 -include mk/*.mk

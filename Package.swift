@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System library: the only C dependency. Debian: libssh-dev.
@@ -30,7 +31,9 @@ let package = Package(
         .target(
             name: "QCoordRun",
             dependencies: ["QCoordCore", "QCoordSSH", "QCoordReport", .product(name: "Yams", package: "Yams"),
-                           .product(name: "GRDB", package: "GRDB.swift")],
+                           .product(name: "GRDB", package: "GRDB.swift"),
+                           // SHA-256 of tree sync (content-addressed blobs and tree ids).
+                           .product(name: "Crypto", package: "swift-crypto")],
             plugins: ["EmbedAgent"]
         ),
 
@@ -48,10 +51,17 @@ let package = Package(
             ]
         ),
 
+        // Benchmarks (mk/bench.mk): bench/, never in the qcoord binary. QCoordBench holds what
+        // they simulate (the Scheduler in simulated time, in-process agents), tested by QCoordBenchTests.
+        .target(name: "QCoordBench", dependencies: ["QCoordCore", "QCoordRun"], path: "bench/Sources/QCoordBench"),
+        .executableTarget(name: "qcoord-bench", dependencies: ["QCoordBench", "QCoordCore", "QCoordRun", "QCoordReport"],
+                          path: "bench/Sources/qcoord-bench"),
+
         .testTarget(name: "QCoordCoreTests", dependencies: ["QCoordCore"]),
         .testTarget(name: "QCoordReportTests", dependencies: ["QCoordReport", "QCoordCore"]),
         .testTarget(name: "QCoordSSHTests", dependencies: ["QCoordSSH"]),
         .testTarget(name: "QCoordRunTests", dependencies: ["QCoordRun", "QCoordCore"]),
+        .testTarget(name: "QCoordBenchTests", dependencies: ["QCoordBench", "QCoordCore"]),
         .testTarget(name: "QCoordIntegrationTests", dependencies: ["QCoordRun", "QCoordCore", "QCoordReport"]),
     ],
     swiftLanguageModes: [.v6]

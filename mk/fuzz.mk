@@ -1,10 +1,12 @@
 # Fuzzing (issue 6): libFuzzer targets for every parser that reads untrusted text.
+# fuzz/ is their one home: the harnesses (fuzz/*.swift), dictionaries (fuzz/dict), seeds
+# (fuzz/seeds) and the saved corpora (fuzz/corpus/<target>).
 # `make fuzz` builds them into .build-fuzz (swiftc -sanitize=fuzzer,address over the
 # sources; no package target) and runs each for FUZZ_RUNS executions, printing the counts.
-# Not part of `make check`: `make check` replays the saved corpus in Tests/Fixtures/fuzz/
+# Not part of `make check`: `make check` replays fuzz/corpus/ through test-swift
 # (Tests/QCoordCoreTests/Fuzz, Tests/QCoordRunTests/Fuzz). `make fuzz-merge` minimizes the
-# work corpus into Tests/Fixtures/fuzz/<target>/. A crash leaves its input in
-# .build-fuzz/artifacts/<target>/: fix the bug, then copy the input into the fixtures.
+# work corpus into fuzz/corpus/<target>/. A crash leaves its input in
+# .build-fuzz/artifacts/<target>/: fix the bug, then copy the input into fuzz/corpus/<target>/.
 FUZZ_DIR := .build-fuzz
 FUZZ_RUNS ?= 1000000
 # FUZZ_TIME=seconds also stops each target after that long (a smoke run: FUZZ_TIME=60).
@@ -26,9 +28,9 @@ FUZZ_MAXLEN_tags := 512
 FUZZ_MAXLEN_protocol := 1024
 FUZZ_MAXLEN_inventory := 2048
 FUZZ_SEEDS_scanner := Tests/Fixtures/python Tests/Fixtures/corpus examples/tests
-FUZZ_SEEDS_tags := Fuzz/seeds/tags
+FUZZ_SEEDS_tags := fuzz/seeds/tags
 FUZZ_SEEDS_protocol := $(FUZZ_DIR)/seeds/protocol
-FUZZ_SEEDS_inventory := Fuzz/seeds/inventory
+FUZZ_SEEDS_inventory := fuzz/seeds/inventory
 
 .PHONY: fuzz fuzz-build fuzz-merge fuzz-report $(addprefix fuzz-,$(FUZZ_TARGETS))
 
@@ -77,14 +79,14 @@ $(FUZZ_DIR)/libYams.a: $(FUZZ_DIR)/libCYaml.a
 	  -Xcc -DYAML_DECLARE_STATIC -I $(YAMS_DIR)/CYaml/include \
 	  -emit-module-path $(FUZZ_DIR)/Yams.swiftmodule -o $@ $(wildcard $(YAMS_DIR)/Yams/*.swift)
 
-$(FUZZ_DIR)/fuzz-scanner: Fuzz/ScannerFuzz.swift $(FUZZ_DIR)/libQCoordCore.a
+$(FUZZ_DIR)/fuzz-scanner: fuzz/ScannerFuzz.swift $(FUZZ_DIR)/libQCoordCore.a
 	$(FUZZ_SWIFTC) -I $(FUZZ_DIR) $(filter %.swift,$^) $(FUZZ_DIR)/libQCoordCore.a -o $@ 2>&1 | $(FUZZ_FILTER)
-$(FUZZ_DIR)/fuzz-tags: Fuzz/TagFilterFuzz.swift Fuzz/TagFuzzing.swift $(FUZZ_DIR)/libQCoordCore.a
+$(FUZZ_DIR)/fuzz-tags: fuzz/TagFilterFuzz.swift fuzz/TagFuzzing.swift $(FUZZ_DIR)/libQCoordCore.a
 	$(FUZZ_SWIFTC) -I $(FUZZ_DIR) $(filter %.swift,$^) $(FUZZ_DIR)/libQCoordCore.a -o $@ 2>&1 | $(FUZZ_FILTER)
-$(FUZZ_DIR)/fuzz-protocol: Fuzz/ProtocolFuzz.swift Fuzz/ProtocolFuzzing.swift $(FUZZ_DIR)/libQCoordCore.a
+$(FUZZ_DIR)/fuzz-protocol: fuzz/ProtocolFuzz.swift fuzz/ProtocolFuzzing.swift $(FUZZ_DIR)/libQCoordCore.a
 	$(FUZZ_SWIFTC) -I $(FUZZ_DIR) $(filter %.swift,$^) $(FUZZ_DIR)/libQCoordCore.a -o $@ 2>&1 | $(FUZZ_FILTER)
 # The inventory loader lives in QCoordRun (which needs libssh); only its two files are compiled in.
-$(FUZZ_DIR)/fuzz-inventory: Fuzz/InventoryFuzz.swift $(wildcard Sources/QCoordRun/Inventory/*.swift) $(FUZZ_DIR)/libQCoordCore.a $(FUZZ_DIR)/libYams.a
+$(FUZZ_DIR)/fuzz-inventory: fuzz/InventoryFuzz.swift $(wildcard Sources/QCoordRun/Inventory/*.swift) $(FUZZ_DIR)/libQCoordCore.a $(FUZZ_DIR)/libYams.a
 	$(FUZZ_SWIFTC) -I $(FUZZ_DIR) -Xcc -DYAML_DECLARE_STATIC -I $(YAMS_DIR)/CYaml/include \
 	  $(filter %.swift,$^) $(FUZZ_DIR)/libQCoordCore.a $(FUZZ_DIR)/libYams.a $(FUZZ_DIR)/libCYaml.a -o $@ 2>&1 | $(FUZZ_FILTER)
 
@@ -98,11 +100,11 @@ $(FUZZ_DIR)/seeds/protocol/.done: Tests/Fixtures/protocol/agent-transcript.jsonl
 # Each run starts from the work corpus, the saved regressions and the seeds; new inputs go
 # to the work corpus. The summary line is what `make fuzz` prints.
 $(addprefix fuzz-,$(FUZZ_TARGETS)): fuzz-%: $(FUZZ_DIR)/fuzz-% $(FUZZ_DIR)/seeds/protocol/.done
-	@mkdir -p $(FUZZ_DIR)/corpus/$* $(FUZZ_DIR)/artifacts/$* Tests/Fixtures/fuzz/$*
+	@mkdir -p $(FUZZ_DIR)/corpus/$* $(FUZZ_DIR)/artifacts/$* fuzz/corpus/$*
 	ASAN_OPTIONS=$(FUZZ_ASAN_OPTIONS) $(FUZZ_DIR)/fuzz-$* $(FUZZ_OPTS) -runs=$(FUZZ_RUNS) -max_len=$(FUZZ_MAXLEN_$*) \
-	  $(if $(wildcard Fuzz/dict/$*.dict),-dict=Fuzz/dict/$*.dict) \
+	  $(if $(wildcard fuzz/dict/$*.dict),-dict=fuzz/dict/$*.dict) \
 	  -artifact_prefix=$(FUZZ_DIR)/artifacts/$*/ \
-	  $(FUZZ_DIR)/corpus/$* Tests/Fixtures/fuzz/$* $(FUZZ_SEEDS_$*) > $(FUZZ_DIR)/$*.log 2>&1; \
+	  $(FUZZ_DIR)/corpus/$* fuzz/corpus/$* $(FUZZ_SEEDS_$*) > $(FUZZ_DIR)/$*.log 2>&1; \
 	  status=$$?; tail -n 25 $(FUZZ_DIR)/$*.log; \
 	  runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $(FUZZ_DIR)/$*.log); \
 	  secs=$$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' $(FUZZ_DIR)/$*.log); \
@@ -110,7 +112,7 @@ $(addprefix fuzz-,$(FUZZ_TARGETS)): fuzz-%: $(FUZZ_DIR)/fuzz-% $(FUZZ_DIR)/seeds
 	  echo "fuzz $*: $${runs:-?} executions$${secs:+ in $$secs s}, $$verdict, corpus $$(ls $(FUZZ_DIR)/corpus/$* | wc -l) files" | tee $(FUZZ_DIR)/$*.summary; \
 	  exit $$status
 
-# Minimizes the saved corpus plus the work corpus into Tests/Fixtures/fuzz/<target>/ (a few
+# Minimizes the saved corpus plus the work corpus into fuzz/corpus/<target>/ (a few
 # hundred small files at most) from a snapshot (a running fuzzer renames its files). Regression inputs (crash-*, timeout-*, oom-*) are kept as they are.
 # Edges only (-use_counters=0) and inputs up to FUZZ_MERGE_MAXLEN: a corpus small enough to
 # replay in a few seconds. FUZZ_MERGE=target limits it to one target.
@@ -118,11 +120,11 @@ FUZZ_MERGE_MAXLEN ?= 2048
 FUZZ_MERGE ?= $(FUZZ_TARGETS)
 fuzz-merge: fuzz-build
 	@for t in $(FUZZ_MERGE); do \
-	  rm -rf $(FUZZ_DIR)/merged/$$t $(FUZZ_DIR)/snapshot/$$t && mkdir -p $(FUZZ_DIR)/merged/$$t $(FUZZ_DIR)/snapshot Tests/Fixtures/fuzz/$$t && \
+	  rm -rf $(FUZZ_DIR)/merged/$$t $(FUZZ_DIR)/snapshot/$$t && mkdir -p $(FUZZ_DIR)/merged/$$t $(FUZZ_DIR)/snapshot fuzz/corpus/$$t && \
 	  { cp -r $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/snapshot/$$t 2>/dev/null; true; } && \
-	  ASAN_OPTIONS=$(FUZZ_ASAN_OPTIONS) $(FUZZ_DIR)/fuzz-$$t -merge=1 -use_counters=0 -max_len=$(FUZZ_MERGE_MAXLEN) $(FUZZ_DIR)/merged/$$t Tests/Fixtures/fuzz/$$t $(FUZZ_DIR)/snapshot/$$t \
+	  ASAN_OPTIONS=$(FUZZ_ASAN_OPTIONS) $(FUZZ_DIR)/fuzz-$$t -merge=1 -use_counters=0 -max_len=$(FUZZ_MERGE_MAXLEN) $(FUZZ_DIR)/merged/$$t fuzz/corpus/$$t $(FUZZ_DIR)/snapshot/$$t \
 	    > $(FUZZ_DIR)/$$t.merge.log 2>&1 || { tail $(FUZZ_DIR)/$$t.merge.log; exit 1; }; \
-	  find Tests/Fixtures/fuzz/$$t -type f ! -name 'crash-*' ! -name 'timeout-*' ! -name 'oom-*' -delete; \
-	  for f in $(FUZZ_DIR)/merged/$$t/*; do [ -e "$$f" ] && cp "$$f" Tests/Fixtures/fuzz/$$t/; done; \
-	  echo "fuzz-merge $$t: $$(ls Tests/Fixtures/fuzz/$$t | wc -l) files, $$(du -sk Tests/Fixtures/fuzz/$$t | cut -f1) KiB"; \
+	  find fuzz/corpus/$$t -type f ! -name 'crash-*' ! -name 'timeout-*' ! -name 'oom-*' -delete; \
+	  for f in $(FUZZ_DIR)/merged/$$t/*; do [ -e "$$f" ] && cp "$$f" fuzz/corpus/$$t/; done; \
+	  echo "fuzz-merge $$t: $$(ls fuzz/corpus/$$t | wc -l) files, $$(du -sk fuzz/corpus/$$t | cut -f1) KiB"; \
 	done

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 import QCoordCore
 
 /// The resolver's view of the local file system, straight on POSIX calls (`stat`, `opendir`,
@@ -42,6 +43,26 @@ public struct LocalSourceTree: SourceTree {
         }
         bytes.removeSubrange(count...)
         return bytes
+    }
+
+    /// Reads and transforms the files on all cores (the resolver's scan of a whole tree).
+    public func mapContents<T: Sendable>(of paths: [String], _ transform: @Sendable ([UInt8]) -> T) -> [T?] {
+        guard paths.count > 1 else { return paths.map { contents(of: $0).map(transform) } }
+        var results = [T?](repeating: nil, count: paths.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            let slots = Slots(buffer: buffer)
+            DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+                if let bytes = contents(of: paths[index]) { slots.buffer[index] = transform(bytes) }
+            }
+        }
+        return results
+    }
+
+    /// Result slots shared with the workers of `mapContents`.
+    /// `@unchecked Sendable`: each worker writes only its own index, and the buffer outlives
+    /// `concurrentPerform`, which returns only when every worker is done.
+    private struct Slots<T>: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<T?>
     }
 
     public func entries(of directory: String) -> [DirectoryEntry]? {

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Turns one Python source file into `Class.method` tests the way Avocado 113's safeloader
 /// does (`avocado/core/safeloader`), without executing anything.
 ///
@@ -125,29 +123,15 @@ final class SafeLoader {
     /// Raw scans done ahead of need by `prefetch`, nil when the file could not be read.
     private var prefetched: [String: Result<PythonModule, PythonSyntaxError>?] = [:]
 
-    /// Reads and scans files on all cores ahead of the (sequential) resolution: scanning is
-    /// most of the cost of listing a big tree. Results are only used, and parse errors only
-    /// reported, when resolution asks for the module.
+    /// Reads and scans files ahead of the (sequential) resolution, through the tree, which may
+    /// do it on all cores (`SourceTree.mapContents`): scanning is most of the cost of listing a
+    /// big tree. Results are only used, and parse errors only reported, when resolution asks
+    /// for the module.
     func prefetch(_ paths: [String]) {
         let todo = Array(Set(paths.filter { modules[$0] == nil && prefetched[$0] == nil }))
         guard todo.count > 1 else { return }
-        var results = [Result<PythonModule, PythonSyntaxError>?](repeating: nil, count: todo.count)
-        let tree = self.tree
-        let scan = self.scan
-        results.withUnsafeMutableBufferPointer { buffer in
-            let slots = Slots(buffer: buffer)
-            DispatchQueue.concurrentPerform(iterations: todo.count) { index in
-                if let bytes = tree.contents(of: todo[index]) { slots.buffer[index] = scan(bytes) }
-            }
-        }
+        let results = tree.mapContents(of: todo, scan)
         for (index, path) in todo.enumerated() { prefetched[path] = results[index] }
-    }
-
-    /// Result slots shared with the workers of `prefetch`.
-    /// `@unchecked Sendable`: each worker writes only its own index, and the buffer outlives
-    /// `concurrentPerform`, which returns only when every worker is done.
-    private struct Slots: @unchecked Sendable {
-        let buffer: UnsafeMutableBufferPointer<Result<PythonModule, PythonSyntaxError>?>
     }
 
     private func loadModule(at path: String, displayPath: String) -> Result<ScannedModule, Failure> {

@@ -9,6 +9,17 @@ public protocol SourceTree: Sendable {
     func contents(of path: String) -> [UInt8]?
     /// The entries of a directory (without `.` and `..`, in any order), nil when it cannot be listed.
     func entries(of directory: String) -> [DirectoryEntry]?
+    /// `transform` of the contents of each file, nil where a file cannot be read, in the order
+    /// of `paths`. A tree may read and transform several files at once (on all cores): the
+    /// resolver scans a whole tree's modules through it ahead of need. The default does them
+    /// one after the other, so resolution itself never needs a thread.
+    func mapContents<T: Sendable>(of paths: [String], _ transform: @Sendable ([UInt8]) -> T) -> [T?]
+}
+
+extension SourceTree {
+    public func mapContents<T: Sendable>(of paths: [String], _ transform: @Sendable ([UInt8]) -> T) -> [T?] {
+        paths.map { contents(of: $0).map(transform) }
+    }
 }
 
 /// The part of `stat(2)` resolution looks at.

@@ -19,7 +19,7 @@ public struct TreeManifest: Sendable, Hashable {
 
     public init(entries: [Entry]) {
         self.entries = entries.sorted { $0.path < $1.path }
-        var hasher = SHA256()
+        var hasher = ContentDigest.Hasher()
         for e in self.entries { hasher.update(Array("\(e.path)\0\(e.digest)\0\(e.executable ? "x" : "-")\n".utf8)) }
         treeID = hasher.finalizeHex()
     }
@@ -73,7 +73,7 @@ public struct TreeManifest: Sendable, Hashable {
                 throw TreeSyncError("cannot read \(full)")
             }
             let executable = FileManager.default.isExecutableFile(atPath: full)
-            entries.append(Entry(path: path, size: data.count, executable: executable, digest: SHA256.hex(data)))
+            entries.append(Entry(path: path, size: data.count, executable: executable, digest: ContentDigest.hex(data)))
         }
         return TreeManifest(entries: entries)
     }

@@ -40,7 +40,7 @@ public enum TreeSync {
             guard let data = FileManager.default.contents(atPath: root + "/" + entry.path) else {
                 throw TreeSyncError("cannot read \(root)/\(entry.path)")
             }
-            guard SHA256.hex(data) == entry.digest else {
+            guard ContentDigest.hex(data) == entry.digest else {
                 throw TreeSyncError("\(root)/\(entry.path) changed while the job was starting; run again")
             }
             try await sftp.writeAtomically("\(cache)/blobs/\(entry.digest)", Array(data), mode: 0o644)

@@ -84,17 +84,3 @@ extension QCoord.Run {
         }
     }
 }
-
-extension RunConfiguration {
-    /// Expected durations from `--timings`, else the history; the history records each result.
-    mutating func schedule(timings: Timings?, history: TimingHistory?, exclusiveTag: String?) {
-        self.timings = timings ?? ((try? history?.timings()) ?? Timings())
-        self.exclusiveTag = exclusiveTag
-        if let history {
-            // Batched: one transaction per 1000 results or per second, the rest at the job's end.
-            let recorder = TimingHistoryRecorder(history: history)
-            resultObserver = { result in recorder.record(result) }
-            resultsEnded = { recorder.flush() }
-        }
-    }
-}

@@ -1,13 +1,14 @@
 import Foundation
 
-/// The saved fuzz corpus of one target (Tests/Fixtures/fuzz/<target>): the minimized
+/// The saved fuzz corpus of one target (fuzz/corpus/<target>): the minimized
 /// inputs of `make fuzz-merge` plus every input that once crashed (`crash-*`, `timeout-*`).
 enum FuzzCorpus {
     static let root: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent() // Fuzz
         .deletingLastPathComponent() // QCoordCoreTests
         .deletingLastPathComponent() // Tests
-        .appendingPathComponent("Fixtures/fuzz")
+        .deletingLastPathComponent() // the package
+        .appendingPathComponent("fuzz/corpus")
 
     /// (file name, bytes) of every input, sorted by name.
     static func inputs(_ target: String) throws -> [(name: String, bytes: [UInt8])] {

@@ -3,14 +3,15 @@ import Testing
 import QCoordCore
 @testable import QCoordRun
 
-/// Replays the saved corpus of `make fuzz-inventory` (Tests/Fixtures/fuzz/inventory): every
+/// Replays the saved corpus of `make fuzz-inventory` (fuzz/corpus/inventory): every
 /// input is an inventory with hosts or an `InventoryError` naming the file, never a crash.
 @Suite struct InventoryFuzzReplayTests {
     static let directory: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent() // Fuzz
         .deletingLastPathComponent() // QCoordRunTests
         .deletingLastPathComponent() // Tests
-        .appendingPathComponent("Fixtures/fuzz/inventory")
+        .deletingLastPathComponent() // the package
+        .appendingPathComponent("fuzz/corpus/inventory")
 
     @Test func everySavedInputLoadsOrFailsWithALine() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)

@@ -18,7 +18,7 @@ struct TreeManifestTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let manifest = try TreeManifest.build(root: root, files: ["sub/run.sh", "./a.py", "a.py"])
         #expect(manifest.entries.map(\.path) == ["a.py", "sub/run.sh"])
-        #expect(manifest.entries[0].digest == SHA256.hex(Array("print('a')\n".utf8)))
+        #expect(manifest.entries[0].digest == ContentDigest.hex(Array("print('a')\n".utf8)))
         #expect(manifest.entries.map(\.executable) == [false, true])
         #expect(manifest.totalBytes == 11 + 18)
 
@@ -28,6 +28,17 @@ struct TreeManifestTests {
         #expect(try TreeManifest.build(root: copy, files: ["a.py", "sub/run.sh"]).treeID == manifest.treeID)
         try "print('b')\n".write(toFile: copy + "/a.py", atomically: true, encoding: .utf8)
         #expect(try TreeManifest.build(root: copy, files: ["a.py", "sub/run.sh"]).treeID != manifest.treeID)
+    }
+
+    /// Pinned digests (Python's hashlib): hosts cache blobs and trees under these names, so
+    /// any SHA-256 implementation must give exactly them, tree id included.
+    @Test func digestsAndTreeIDArePinned() throws {
+        let root = try makeTree()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let manifest = try TreeManifest.build(root: root, files: ["a.py", "sub/run.sh"])
+        #expect(manifest.entries.map(\.digest) == ["62bdb208de6dc6b169a467f646f50ca39e6c203fa6f6732431624d8dec1e77fb",
+                                                   "b4d644d4279594903f1a9911956432d9473041f2984fc6014c14d7402c7d126c"])
+        #expect(manifest.treeID == "c7622f1d082ddcdd40794e2e515dde60c3b9c96221c7a2b69ad4a32bd8f301a5")
     }
 
     @Test(arguments: ["../etc/passwd", "/etc/passwd", "sub/../../x", ""])

@@ -6,7 +6,7 @@ tests' own processes are not counted) for 60 and for 300 tasks; the slope per ta
 fixed start-up (qemu probing). The per-test CPU that `make bench-ssh`'s wall-time slope is made
 of, without the SSH testbed's noise.
 
-Usage: bench-agent.py [AGENT] [--python PY] [--slots 2] [--repeat 3]
+Usage: bench/agent.py [AGENT] [--python PY] [--slots 2] [--repeat 3]
 """
 import argparse
 import json

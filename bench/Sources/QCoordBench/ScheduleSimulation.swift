@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
+import QCoordCore
 
 /// Runs a schedule in simulated time (no sleeping): what `make bench-schedule` compares.
 public enum ScheduleSimulation {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`make bench-list`: time `qcoord list` (release) against `avocado list` on one corpus.
 
-Usage: bench-list.py QCOORD AVOCADO CORPUS [RUNS]
+Usage: bench/list.py QCOORD AVOCADO CORPUS [RUNS]
 Each tool lists CORPUS from inside it RUNS times (median reported, start-up included);
 both must list the same number of tests, or the comparison means nothing.
 """

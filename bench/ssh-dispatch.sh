@@ -2,7 +2,7 @@
 # Dispatch overhead of `qcoord run` over SSH: wall time of 60 and of 300 trivial SIMPLE tests
 # on the testbed in $QCOORD_TESTBED_DIR (3 hosts, 2 slots each); the slope per test per slot
 # is (t300 - t60) * slots / 240 — fixed costs (connect, agent start, tree sync) cancel out.
-# Usage: scripts/bench-ssh-dispatch.sh QCOORD_BINARY
+# Usage: bench/ssh-dispatch.sh QCOORD_BINARY
 set -euo pipefail
 qcoord=$(realpath "$1")
 state=${QCOORD_TESTBED_DIR:?the testbed state dir}

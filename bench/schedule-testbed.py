@@ -21,7 +21,7 @@ connecting and agent start are out of it. Lower bound (of that run's own measure
 the largest of the longest test, Σ durations ∕ Σ slots, and for every set of hosts, Σ of the
 tests only those hosts can run ∕ their slots (per arch: its host's tests ∕ its slots).
 
-Usage: bench-schedule-testbed.py QCOORD STATE_DIR [--tests N] [--seed S] [--out DIR]
+Usage: bench/schedule-testbed.py QCOORD STATE_DIR [--tests N] [--seed S] [--out DIR]
 """
 import argparse
 import itertools

@@ -1,5 +1,6 @@
 import Testing
 import QCoordCore
+import QCoordBench
 
 @Suite struct MakespanBoundTests {
     static let all: Set<String> = ["a", "b", "c"]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Times `qcoord run` against `avocado run` on the same N trivial SIMPLE tests.
-# Usage: scripts/bench-run.sh QCOORD_BINARY AVOCADO_VENV [N]
+# Usage: bench/run.sh QCOORD_BINARY AVOCADO_VENV [N]
 set -euo pipefail
 qcoord=$(realpath "$1")
 venv=$(realpath "$2")

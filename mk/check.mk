@@ -1,0 +1,93 @@
+# Every suite `make check` runs, in this order, after `test-agent` and `test-swift` (the
+# Makefile). The suites on a network-namespace testbed are in mk/testbed.mk; each brings its
+# testbed up and down itself (own prefix and subnet) and runs its suites one after the other.
+CHECK_TARGETS := check-core-purity \
+	check-examples-avocado test-agent-py38 \
+	check-ansible check-deploy check-gitlab-ci check-fresh-clone \
+	check-faults test-multihost \
+	check-html check-results-schema \
+	test-testbed
+
+.PHONY: check-core-purity check-examples-avocado test-agent-py38 check-ansible check-gitlab-ci \
+	check-fresh-clone check-html check-results-schema \
+	check-list check-report check-fault-handling test-ssh protocol-transcript
+
+# QCoordCore stays pure (docs/architecture.md): no Glibc, Dispatch, FileManager, Process,
+# Date(), DispatchQueue. A grep, so it fails in a second.
+check-core-purity:
+	bash scripts/check-core-purity.sh Sources/QCoordCore
+
+# --- The agent (agents/qcoord_agent.py) and the example suite ---
+# examples/tests must pass under the real Avocado 113 too, not only through qcoord.
+check-examples-avocado: setup
+	@rm -rf build/examples-avocado
+	$(VENV113)/bin/avocado run --job-results-dir build/examples-avocado examples/tests
+
+# The agent must run on Python 3.8 (old distros on aarch64/s390x/ppc64le hosts): when a
+# 3.8 interpreter is around, drive the agent with it (the driver runs the agent with
+# the interpreter that runs the tests).
+PYTHON38 ?= $(shell for p in $$(command -v python3.8) $$HOME/.pyenv/versions/3.8*/bin/python; do \
+	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 8)' 2>/dev/null && { echo "$$p"; break; }; done)
+test-agent-py38: setup
+	@if [ -z "$(PYTHON38)" ]; then echo "test-agent-py38: no python3.8 here, skipped (vermin still checks the floor)"; \
+	else cd agents && $(PYTHON38) -m unittest tests.test_units tests.test_transport; fi
+
+# Re-records the real agent session the Swift protocol tests decode (not a suite).
+protocol-transcript: setup
+	python3 agents/tests/record_transcript.py > Tests/Fixtures/protocol/agent-transcript.jsonl
+
+# --- Deployment material and CI ---
+VENV_ANSIBLE := build/venv-ansible
+
+$(VENV_ANSIBLE)/bin/ansible-playbook:
+	python3 -m venv $(VENV_ANSIBLE)
+	$(VENV_ANSIBLE)/bin/pip install -q --disable-pip-version-check ansible-core
+
+# The Ansible playbook must at least parse.
+check-ansible: $(VENV_ANSIBLE)/bin/ansible-playbook
+	$(VENV_ANSIBLE)/bin/ansible-playbook --syntax-check -i deploy/ansible/inventory.example.ini deploy/ansible/site.yml
+
+# deploy/gitlab-ci/.gitlab-ci.yml run locally (its script: lines in bash, parallel: N as
+# CI_NODE_INDEX/CI_NODE_TOTAL, artifacts handed on), twice (without, then with --timings),
+# against an unsharded run of examples/tests. PyYAML from the Ansible venv.
+check-gitlab-ci: build $(VENV_ANSIBLE)/bin/ansible-playbook
+	$(VENV_ANSIBLE)/bin/python scripts/check-gitlab-ci.py --qcoord $(QCOORD) --python $(VENV113)/bin/python --tests examples/tests
+
+# `git clone` of HEAD + `make demo` in it (exit 0, 11 PASS). The clone's .build is kept in
+# build/fresh-clone between runs: the first run compiles everything (~4-5 min), later ~1 min.
+check-fresh-clone: setup
+	bash scripts/check-fresh-clone.sh
+
+# --- The job report (issue 7) ---
+CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
+
+# results.html of a real job (2 local slots) in headless Chromium; screenshot in
+# build/artifacts/results-html.png. About 40 s.
+check-html: build
+	@test -n "$(CHROMIUM)" || { echo "check-html: no chromium (scripts/setup.sh installs Debian's 'chromium')"; exit 1; }
+	QCOORD_CHROMIUM=$(CHROMIUM) QCOORD_AVOCADO113=$(CURDIR)/$(VENV113) $(SWIFT) test $(BUILD_FLAGS) \
+	  --filter ResultsHTMLChromiumTests
+
+# docs/results.schema.json must accept Avocado 113's own results.json files.
+check-results-schema: setup
+	$(VENV113)/bin/python scripts/validate_results.py Tests/Fixtures/run/avocado113-results.json \
+	    Tests/Fixtures/run/avocado113-jobtimeout-results.json
+
+# --- Suites of one area alone (`make check` runs them through test-swift) ---
+# Static resolution and `qcoord list` (issue 2).
+check-list: build
+	QCOORD_AVOCADO113=$(CURDIR)/$(VENV113) $(SWIFT) test $(BUILD_FLAGS) \
+	  --filter 'TagFilterTests|QEMUTestSelectionTests|DocstringDirectivesTests|PathNameTests|TestResolverTests|LoaderSpecTests|LocalSourceTreeTests|ScannerAsResolverSeesItTests|ListDifferentialTests|ListCommandTests'
+
+# The report renderers, JUnit, events, `qcoord jobs`.
+check-report: build
+	QCOORD_AVOCADO113=$(CURDIR)/$(VENV113) $(SWIFT) test $(BUILD_FLAGS) \
+	  --filter 'ResultsHTMLRendererTests|TimelineLayoutTests|ResultsXMLRendererTests|JobEventJSONRendererTests|ProgressLineTests|JobsRendererTests|ReportCommandTests'
+
+# Fault handling: retries, quarantine, rejoin, give-up (docs/faults.md).
+check-fault-handling: build
+	QCOORD_AVOCADO113=$(CURDIR)/$(VENV113) $(SWIFT) test $(BUILD_FLAGS) --filter 'SchedulerFaultTests|CoordinatorFaultTests|RetryRunTests'
+
+# The SSH transport against a real sshd on loopback: sessions, channels, SFTP, host keys, auth.
+test-ssh: build
+	$(SWIFT) test $(BUILD_FLAGS) --filter 'QCoordSSHTests'

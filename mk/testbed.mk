@@ -1,0 +1,84 @@
+# The network-namespace testbed (deploy/testbed/testbed.sh; docs/inventory.md) and the suites
+# that run on one. Each target brings up a testbed of its own (own dir, prefix, subnet), runs
+# its suites one after the other, and takes it down always, so no two share a host:
+#
+#   target           prefix  subnet       hosts
+#   test-testbed     qcchk   10.231.7     3    TestbedTests, then FaultDetectionTestbedTests
+#   bench-ssh        qcbn    10.231.8     3    (mk/bench.mk)
+#   test-multihost   qcmh    10.231.9     3    MultiHostRunTests
+#   demo-cluster     qcdm    10.231.11    3    examples/tests over SSH, by hand
+#   bench-schedule   qcsc    10.231.12    3    (mk/bench.mk)
+#   check-faults     qcft    10.231.13    3    FaultInjectionTests
+#   check-deploy     qcdp    10.231.14    2    scripts/check-deploy.sh
+#   testbed-up       (build/testbed)      N    by hand
+
+.PHONY: testbed-up testbed-down test-testbed check-faults check-deploy test-multihost demo-cluster
+
+# By hand: `make testbed-up` (N=3), then qcoord … --inventory build/testbed/inventory.yaml
+N ?= 3
+testbed-up:
+	bash deploy/testbed/testbed.sh up $(N)
+testbed-down:
+	bash deploy/testbed/testbed.sh down
+
+# The hosts run tests with the repo's Avocado venv: the testbed shares this machine's files.
+MH_PYTHON = $(shell readlink -f $(VENV113))/bin/python
+
+# The testbed suite, then the fault-detection suite: it freezes hosts, so it runs after the
+# testbed suite, never beside it.
+TESTBED_DIR ?= $(CURDIR)/build/testbed-check
+TESTBED_PREFIX ?= qcchk
+TESTBED_NET ?= 10.231.7
+test-testbed: build
+	@export QCOORD_TESTBED_DIR=$(TESTBED_DIR) QCOORD_TESTBED_PREFIX=$(TESTBED_PREFIX) QCOORD_TESTBED_NET=$(TESTBED_NET); \
+	  bash deploy/testbed/testbed.sh down >/dev/null; \
+	  bash deploy/testbed/testbed.sh up 3 || { bash deploy/testbed/testbed.sh down; exit 1; }; \
+	  $(SWIFT) test $(BUILD_FLAGS) --filter 'QCoordIntegrationTests\.TestbedTests' && \
+	    $(SWIFT) test $(BUILD_FLAGS) --filter 'FaultDetectionTestbedTests'; rc=$$?; \
+	  bash deploy/testbed/testbed.sh down; exit $$rc
+
+# Fault injection: a host's link cut, its sshd session or agent SIGKILLed, its processes
+# SIGSTOPped, the coordinator SIGKILLed then resumed, each mid-test
+# (Tests/QCoordIntegrationTests/Faults). The fault-handling unit suites: check-fault-handling.
+FAULTS_TESTBED_DIR ?= $(CURDIR)/build/testbed-faults
+check-faults: build
+	@export QCOORD_TESTBED_DIR=$(FAULTS_TESTBED_DIR) QCOORD_TESTBED_PREFIX=qcft QCOORD_TESTBED_NET=10.231.13 \
+	    QCOORD_TESTBED_MODE=netns QCOORD_TESTBED_PYTHON=$(MH_PYTHON) \
+	    QCOORD_FAULTS_DIR=$(FAULTS_TESTBED_DIR) QCOORD_FAULTS_PREFIX=qcft; \
+	  bash deploy/testbed/testbed.sh down >/dev/null; \
+	  bash deploy/testbed/testbed.sh up 3 >/dev/null || { bash deploy/testbed/testbed.sh down; exit 1; }; \
+	  $(SWIFT) test $(BUILD_FLAGS) --filter 'FaultInjectionTests'; rc=$$?; \
+	  bash deploy/testbed/testbed.sh down; exit $$rc
+
+# `qcoord deploy` on 2 hosts: Avocado venvs from locally downloaded wheels (cached in
+# build/wheels), idempotence, a job with the venv.
+check-deploy: build
+	QCOORD=$(QCOORD) PIP_PYTHON=$(VENV113)/bin/python QCOORD_TESTBED_DIR=$(CURDIR)/build/testbed-deploy \
+	  QCOORD_TESTBED_PREFIX=qcdp QCOORD_TESTBED_NET=10.231.14 bash scripts/check-deploy.sh
+
+# The multi-host suite. With a chromium, its job's results.html is checked in it too
+# (screenshot in build/artifacts/results-html-multihost.png).
+MH_TESTBED_DIR ?= $(CURDIR)/build/testbed-multihost
+test-multihost: build
+	@export QCOORD_TESTBED_DIR=$(MH_TESTBED_DIR) QCOORD_TESTBED_PREFIX=qcmh QCOORD_TESTBED_NET=10.231.9 \
+	    QCOORD_TESTBED_PYTHON=$(MH_PYTHON) QCOORD_MULTIHOST_DIR=$(MH_TESTBED_DIR) \
+	    $(if $(CHROMIUM),QCOORD_CHROMIUM=$(CHROMIUM)); \
+	  bash deploy/testbed/testbed.sh down >/dev/null; \
+	  bash deploy/testbed/testbed.sh up 3 >/dev/null || { bash deploy/testbed/testbed.sh down; exit 1; }; \
+	  $(SWIFT) test $(BUILD_FLAGS) --filter 'MultiHostRunTests'; rc=$$?; \
+	  bash deploy/testbed/testbed.sh down; exit $$rc
+
+# examples/tests across 3 testbed hosts over SSH, then the report.
+DEMO_TESTBED_DIR ?= $(CURDIR)/build/testbed-demo
+demo-cluster: build
+	@export QCOORD_TESTBED_DIR=$(DEMO_TESTBED_DIR) QCOORD_TESTBED_PREFIX=qcdm QCOORD_TESTBED_NET=10.231.11 \
+	    QCOORD_TESTBED_PYTHON=$(MH_PYTHON); \
+	  bash deploy/testbed/testbed.sh down >/dev/null; \
+	  bash deploy/testbed/testbed.sh up 3 || { bash deploy/testbed/testbed.sh down; exit 1; }; \
+	  $(QCOORD) hosts --inventory $(DEMO_TESTBED_DIR)/inventory.yaml --known-hosts $(DEMO_TESTBED_DIR)/known_hosts; \
+	  $(QCOORD) run --inventory $(DEMO_TESTBED_DIR)/inventory.yaml --known-hosts $(DEMO_TESTBED_DIR)/known_hosts \
+	      --job-results-dir $(CURDIR)/build/demo-cluster-results examples/tests; rc=$$?; \
+	  $(VENV113)/bin/python -c 'import json,sys; r=json.load(open(sys.argv[1])); \
+	    [print("%-75s %-6s %-4s %s" % (t["name"], t["status"], t.get("host"), t.get("qemu_bin") or "-")) for t in r["tests"]]' \
+	      $(CURDIR)/build/demo-cluster-results/latest/results.json; \
+	  bash deploy/testbed/testbed.sh down; exit $$rc
