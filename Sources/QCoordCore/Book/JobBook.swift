@@ -67,6 +67,9 @@ public struct JobBook: Sendable {
             for (index, verdict) in verdicts.sorted(by: { $0.key < $1.key }) where !tests[index].done {
                 out += neverRan(index, status: verdict.status, reason: verdict.reason)
             }
+            // Every host is known before any gets a test: a test's scarcity counts all the hosts
+            // that may run it, so the first host up does not take work another could do.
+            for host in hosts { _ = scheduler.handle(.hostUp(host: host.name, slots: 0)) }
             for host in hosts { out += dispatch(scheduler.handle(.hostUp(host: host.name, slots: max(1, host.slots)))) }
             out += noHostsLeft(reason: nil) + ineligible(lostReason: nil)
             if let limit = settings.jobTimeout { out.append(.startTimer(.jobTimeout, after: limit)) }

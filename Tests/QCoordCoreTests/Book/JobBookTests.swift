@@ -176,6 +176,14 @@ import Testing
         #expect(all.handle(.start(hosts: [.init(name: "h2", slots: 1)], now: 0)) == [.finish])
     }
 
+    /// Every host is known before the first gets a test: h1 (the only ppc host) starts the ppc
+    /// test, though a longer x86_64 test is pending that h2 can run as well.
+    @Test func theFirstHostUpKeepsItsSlotForTheTestOnlyItCanRun() {
+        var b = Self.book([Self.test("long-x86", arch: "x86_64"), Self.test("ppc", arch: "ppc")])
+        let d = Self.dispatches(b.handle(.start(hosts: [.init(name: "h1", slots: 1), .init(name: "h2", slots: 1)], now: 0)))
+        #expect(d.map { "\($0.test)@\($0.host)" }.sorted() == ["0@h2", "1@h1"])
+    }
+
     @Test func onlyThePlansHostsEverGetATest() {
         // h2 has no ppc binary: a ppc test waits for h1's slot rather than go to h2.
         var b = Self.book([Self.test("x"), Self.test("ppc", arch: "ppc"), Self.test("y")])

@@ -18,6 +18,8 @@ public enum ScheduleSimulation {
         var s = Scheduler(plan: plan(tests, hosts), expected: expected)
         var running: [(end: Double, a: Assignment)] = []
         var now = 0.0
+        // As the job book does: every host known before any gets a test.
+        for h in hosts { _ = s.handle(.hostUp(host: h.name, slots: 0)) }
         for h in hosts {
             for a in s.handle(.hostUp(host: h.name, slots: h.slots)) {
                 running.append((now + actual[a.test], a))
@@ -33,6 +35,36 @@ public enum ScheduleSimulation {
             for a in s.handle(.taskFinished(test: done.a.test, host: done.a.host)) {
                 running.append((now + actual[a.test], a))
             }
+        }
+        return now
+    }
+
+    /// The makespan of a greedy pull in job order: each free slot takes the first pending test
+    /// its host may run (no constraint or duration awareness) — the naive peer.
+    public static func firstFree(tests: [TestCase], actual: [Double], hosts: [Host]) -> Double {
+        let plan = plan(tests, hosts)
+        var pending = Array(tests.indices)
+        var free = hosts.map(\.slots)
+        var running: [(end: Double, test: Int, host: Int)] = []
+        var now = 0.0
+        func fill() {
+            for h in hosts.indices {
+                while free[h] > 0, let k = pending.firstIndex(where: { plan.tasks[$0].placement(on: hosts[h].name) != nil }) {
+                    let t = pending.remove(at: k)
+                    free[h] -= 1
+                    running.append((now + actual[t], t, h))
+                }
+            }
+        }
+        fill()
+        while !running.isEmpty {
+            var i = 0
+            for j in running.indices.dropFirst() where running[j].end < running[i].end
+                || (running[j].end == running[i].end && running[j].test < running[i].test) { i = j }
+            let done = running.remove(at: i)
+            now = done.end
+            free[done.host] += 1
+            fill()
         }
         return now
     }

@@ -38,5 +38,33 @@ struct ScheduleBench {
             print("  " + label.padding(toLength: 26, withPad: " ", startingAt: 0)
                   + String(format: ": makespan %6.2f s   ratio %.3f", makespan, makespan / bound) + note)
         }
+        scarceHosts()
+    }
+
+    /// Scarce hosts: 15 sleep tests with skewed durations under `--arch x86_64,ppc` (30 copies;
+    /// ppc ones 1.5× slower, as emulated), ppc copies fit only h1, x86_64 copies h1 or h3. A
+    /// scheduler that lets x86_64 copies take h1's slots leaves ppc work for the end.
+    func scarceHosts() {
+        let hosts = [
+            ScheduleSimulation.Host(name: "h1", slots: 2, capabilities: BenchHosts.caps("h1", arch: "x86_64", qemu: ["x86_64", "ppc"])),
+            .init(name: "h3", slots: 2, capabilities: BenchHosts.caps("h3", arch: "x86_64", qemu: ["x86_64"])),
+        ]
+        let base: [Double] = [6, 4, 3, 2.5, 2, 1.5, 1.2, 1, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1]
+        let tests = base.indices.map { TestCase(kind: .simple, name: "sleep_\($0).sh", uri: "sleep_\($0).sh") }
+        let cases = ArchMatrix(arches: ["x86_64", "ppc"]).expand(tests)
+        let actual = cases.map { base[Int($0.baseName.dropFirst(6).dropLast(3)) ?? 0] * ($0.matrixArch == "ppc" ? 1.5 : 1) }
+        let items = ScheduleSimulation.boundItems(tests: cases, actual: actual, hosts: hosts)
+        let bound = MakespanBound.lowerBound(items, slots: Dictionary(uniqueKeysWithValues: hosts.map { ($0.name, $0.slots) }))
+        let withHistory = ScheduleSimulation.scheduler(tests: cases, actual: actual, expected: actual, hosts: hosts)
+        let cold = ScheduleSimulation.scheduler(tests: cases, actual: actual, expected: [Double](repeating: 0, count: cases.count), hosts: hosts)
+        let fifo = ScheduleSimulation.firstFree(tests: cases, actual: actual, hosts: hosts)
+        let rr = ScheduleSimulation.roundRobin(tests: cases, actual: actual, hosts: hosts)
+        print("bench-schedule, scarce hosts (SIMULATED): 15 skewed sleep tests × --arch x86_64,ppc; ppc only on h1, x86_64 on h1 or h3; 2 hosts × 2 slots")
+        print(String(format: "  lower bound               : %.2f s", bound))
+        for (label, makespan, note) in [("qcoord (history warm)", withHistory, "   (target ≤ 1.05)"), ("qcoord (no history)", cold, ""),
+                                        ("first free slot, job order", fifo, ""), ("round-robin split", rr, "")] {
+            print("  " + label.padding(toLength: 26, withPad: " ", startingAt: 0)
+                  + String(format: ": makespan %6.2f s   ratio %.3f", makespan, makespan / bound) + note)
+        }
     }
 }
