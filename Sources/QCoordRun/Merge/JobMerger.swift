@@ -345,7 +345,7 @@ public enum JobMerger {
             } else {
                 try directory.makeTestDirectory(r.logdir)
                 if !r.ran {
-                    fm.createFile(atPath: r.logfile, contents: Data("\(r.name): never ran: \(r.failReasonText)\n".utf8),
+                    _ = fm.createFile(atPath: r.logfile, contents: Data("\(r.name): never ran: \(r.failReasonText)\n".utf8),
                                   attributes: [.posixPermissions: 0o600])
                 }
             }
