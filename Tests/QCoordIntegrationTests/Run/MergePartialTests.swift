@@ -81,7 +81,7 @@ import Testing
         #expect(interrupted.allSatisfy { $0["fail_reason"] as? String == "not run (job did not finish)" })
         let journal = Self.journalLines(mergedDir)
         #expect(journal.filter { $0["status"] as? String == "INTERRUPTED" }.allSatisfy { $0["ran"] as? Bool == false })
-        let log = try String(contentsOfFile: interrupted[0]["logfile"] as? String ?? "", encoding: .utf8)
+        let log = try String(contentsOfFile: try #require(interrupted.first?["logfile"] as? String), encoding: .utf8)
         #expect(log.contains("never ran: not run (job did not finish)"))
         #expect(FileManager.default.fileExists(atPath: mergedDir + "/jobdata/end.json"))
 
