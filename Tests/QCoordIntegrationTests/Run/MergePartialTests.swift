@@ -84,6 +84,8 @@ import Testing
         let log = try String(contentsOfFile: try #require(interrupted.first?["logfile"] as? String), encoding: .utf8)
         #expect(log.contains("never ran: not run (job did not finish)"))
         #expect(FileManager.default.fileExists(atPath: mergedDir + "/jobdata/end.json"))
+        let (valid, why) = try RunHarness.validateSchema([mergedDir + "/results.json"])
+        #expect(valid, "\(why)")
 
         // With a finished job that FAILed: 8 + 1.
         var failing = try h.run(["--job-results-dir", h.resultsDir + "/f", other])
