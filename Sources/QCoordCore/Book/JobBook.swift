@@ -50,6 +50,9 @@ public struct JobBook: Sendable {
     }
 
     public var isDone: Bool { doneCount == tests.count }
+    /// Whether the user interrupted the job (Ctrl-C, once or twice): it was cut short rather
+    /// than ended by its own rules (failfast, the job timeout).
+    public var interruptedByUser: Bool { signals > 0 }
     /// Whether a host coming back could still get work.
     public var wantsHosts: Bool { interruption == nil && !isDone }
 

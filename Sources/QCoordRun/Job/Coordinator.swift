@@ -99,6 +99,9 @@ public actor Coordinator {
     /// Why the job was interrupted (failfast, job timeout, Ctrl-C); nil when it was not.
     public var interruptionReason: String? { book.interruption }
 
+    /// Whether a Ctrl-C reached the job (jobdata/end.json: such a job did not finish).
+    public var interruptedByUser: Bool { book.interruptedByUser }
+
     /// Ctrl-C: the first stops dispatching and lets running tests finish; the second interrupts them.
     public func userInterrupt() async {
         await perform(book.handle(.signal(now: JobClock.monotonic())))

@@ -120,6 +120,10 @@ public enum JobRunner {
             console.err("qcoord: \(error)\n")
             code.insert(.internalError)
         }
+        // The end marker, after the report: without it the job did not finish (qcoord merge).
+        let end = JobEnd(jobID: jobID, tests: results.count, interruption: interruption,
+                         interruptedByUser: await coordinator.interruptedByUser, exitCode: code)
+        do { try end.write(jobDir: directory.path) } catch { log.error("\(error)") }
         log.info("results: \(summary.counts.resultsLine)")
         events.emit(.jobFinished(counts: summary.counts, jobTime: summary.jobTime, interruption: interruption, time: JobClock.epoch()))
         console.out(HumanRenderer.footer(summary, htmlPath: directory.path + "/results.html"))

@@ -60,6 +60,8 @@ struct JobStart: Sendable {
             console.err("qcoord: \(error)\n")
             return nil
         }
+        // Running again: the job has not ended until this run writes its report.
+        JobEnd.remove(jobDir: directory.path)
         let log = JobLog(path: directory.jobLog)
         log.info("Command line: \(request.cmdline.joined(separator: " "))")
         log.info("resuming job \(directory.jobID): \(resume.completed.count) of \(request.tests.count) tests have "
