@@ -22,13 +22,16 @@ public struct InventoryHost: Sendable, Hashable, Codable {
     public var qemuBin: [String: String]
     /// The test tree already on the host; nil: synced.
     public var workdir: String?
+    /// The local directory synced to this host (`tree:`; overrides `--tree`); nil: the
+    /// `--tree` directory, else the deepest directory holding every test file.
+    public var tree: String?
     public var env: [String: String]
     public var labels: [String]
 
     public init(
         name: String, address: String? = nil, port: Int? = nil, user: String? = nil, identity: String? = nil,
         slots: Int? = nil, python: String? = nil, qemuDirs: [String] = [], qemuPathSearch: Bool = true,
-        qemuBin: [String: String] = [:], workdir: String? = nil, env: [String: String] = [:], labels: [String] = []
+        qemuBin: [String: String] = [:], workdir: String? = nil, tree: String? = nil, env: [String: String] = [:], labels: [String] = []
     ) {
         self.name = name
         self.address = address ?? name
@@ -41,6 +44,7 @@ public struct InventoryHost: Sendable, Hashable, Codable {
         self.qemuPathSearch = qemuPathSearch
         self.qemuBin = qemuBin
         self.workdir = workdir
+        self.tree = tree
         self.env = env
         self.labels = labels
     }

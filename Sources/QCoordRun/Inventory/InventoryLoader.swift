@@ -9,7 +9,7 @@ import Yams
 public enum InventoryLoader {
     static let hostKeys: Set<String> = [
         "name", "address", "port", "user", "identity", "slots", "python", "qemu_dirs",
-        "qemu_path_search", "qemu_bin", "workdir", "env", "labels",
+        "qemu_path_search", "qemu_bin", "workdir", "tree", "env", "labels",
     ]
     static let defaultKeys = hostKeys.subtracting(["name", "address"])
 
@@ -204,6 +204,10 @@ struct NodeReader {
                 }
                 host.qemuBin = map
             case "workdir": host.workdir = try string(value, key: key, context: context)
+            case "tree":
+                let tree = expandHome(try string(value, key: key, context: context))
+                guard !tree.isEmpty else { throw error(value, "\(context): 'tree' is empty") }
+                host.tree = tree
             case "env":
                 let own = try stringMap(value, key: key, context: context)
                 host.env = (defaults?.env ?? [:]).merging(own) { $1 }

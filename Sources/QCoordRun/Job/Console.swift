@@ -5,11 +5,15 @@ public struct Console: Sendable {
     /// False under the live progress line (a TTY): it shows what runs, so the `STARTED`
     /// lines are left out and only results scroll above it.
     public var showsStarted: Bool
+    /// On a terminal: shows one transient, updating line (nil clears it), e.g. tree sync's
+    /// progress. nil when the output is not a terminal: then only summary lines are printed.
+    public var status: (@Sendable (String?) -> Void)?
 
     public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void,
-                showsStarted: Bool = true) {
+                showsStarted: Bool = true, status: (@Sendable (String?) -> Void)? = nil) {
         self.out = out
         self.err = err
         self.showsStarted = showsStarted
+        self.status = status
     }
 }

@@ -12,6 +12,8 @@ struct JobHosts: Sendable {
     var note: String?
     /// How a lost host is connected again; nil: it stays lost.
     var reconnect: Coordinator.Reconnect?
+    /// `--dry-run`: the test tree and what each host would be sent.
+    var treeLines: [String] = []
 
     var noHostReason: String {
         unreachable.isEmpty ? "no host is available"
@@ -69,24 +71,34 @@ struct JobHosts: Sendable {
     // MARK: SSH hosts
 
     /// Every host's agent started at once over SSH; the test tree synced to the hosts without
-    /// a `workdir`.
+    /// a `workdir` (with `--dry-run`: only what each would be sent, in `treeLines`).
     static func connectSSH(_ request: JobRequest, hosts: HostJob, jobID: String, log: JobLog, console: Console) async -> JobHosts {
         let (started, unreachable) = await startLinks(request, hosts: hosts, jobID: jobID, log: log, console: console)
-        // Each host gets the test tree, unless it has its own copy (`workdir`).
-        let root = request.dryRun ? nil : TestTreeRoot.root(of: request.tests, workdir: request.configuration.workdir)
+        // Each host gets its test tree, unless it has its own copy (`workdir`).
+        let roots = Dictionary(uniqueKeysWithValues: hosts.inventory.hosts.map { ($0.name, treeRoot(for: $0, request)) })
+        let trees = selectTrees(hosts.inventory.hosts.filter { $0.workdir == nil }.compactMap { roots[$0.name] ?? nil },
+                                request: request, log: log, console: console)
         var ready: [(InventoryHost, SSHAgentLink)] = []
         var lost = unreachable
-        var sent: [(host: String, bytes: Int, files: Int)] = []
-        let manifest: Result<TreeManifest, any Error>? = root.map { r in Result { try TreeManifest.scan(root: r) } }
-        await withTaskGroup(of: (InventoryHost, SSHAgentLink, String?, TreeSyncReport?).self) { group in
+        var sent: [(host: String, bytes: Int, files: Int, cached: Bool)] = []
+        var dryLines: [String: String] = [:]
+        let progress = SyncProgress(console: console)
+        let startTime = ContinuousClock.now
+        await withTaskGroup(of: (InventoryHost, SSHAgentLink, String?, TreeSyncReport?, String?).self) { group in
             for (host, link) in started {
+                let root = roots[host.name] ?? nil
                 group.addTask {
-                    let (problem, report) = await prepareTree(host, link: link, root: root, manifest: manifest, log: log)
-                    return (host, link, problem, report)
+                    if request.dryRun {
+                        return (host, link, nil, nil, await dryRunTree(host, link: link, root: root, trees: trees))
+                    }
+                    let (problem, report) = await prepareTree(host, link: link, root: root, trees: trees, log: log,
+                                                              progress: progress)
+                    return (host, link, problem, report, nil)
                 }
             }
-            for await (host, link, problem, synced) in group {
-                if let synced { sent.append((host.name, synced.bytesSent, synced.filesSent)) }
+            for await (host, link, problem, synced, dryLine) in group {
+                if let synced { sent.append((host.name, synced.bytesSent, synced.filesSent, synced.wasComplete)) }
+                if let dryLine { dryLines[host.name] = dryLine }
                 if let problem {
                     lost.append(.init(name: host.name, reason: problem))
                     report(host.name, problem, log: log, console: console)
@@ -101,11 +113,23 @@ struct JobHosts: Sendable {
         let slots = HostJob.slots(wanted: ready.map { $0.0.slots ?? $0.1.capabilities.cpus }, maxTotal: hosts.maxTotal)
         let links = zip(ready, slots).map { Coordinator.HostLink(link: $0.0.1, slots: $0.1) }
         var note: String?
-        if let root, !sent.isEmpty {
+        if !sent.isEmpty {
             sent.sort { (order[$0.host] ?? 0) < (order[$1.host] ?? 0) }
-            note = "TREE SYNC  : \(root): sent \(sent.reduce(0) { $0 + $1.bytes }) bytes ("
+            let shown = Set(sent.map(\.host))
+            let treeNames = Set(hosts.inventory.hosts.filter { shown.contains($0.name) }.compactMap { roots[$0.name] ?? nil })
+            note = "TREE SYNC  : \(treeNames.sorted().joined(separator: ", ")): sent \(sent.reduce(0) { $0 + $1.bytes }) bytes ("
                 + sent.map { "\($0.host) \($0.bytes) B in \($0.files) files" }.joined(separator: ", ") + ")"
+            let elapsed = ContinuousClock.now - startTime
+            let summary = "tree sync: " + sent.map { s in
+                s.cached ? "\(s.host) already there" : "\(s.host) \(s.files) files \(ByteSize.format(s.bytes))"
+            }.joined(separator: ", ") + " in " + String(format: "%.1f s", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            progress.finish()
+            log.info(summary)
+            console.err(summary + "\n")
+        } else {
+            progress.finish()
         }
+        let treeLines = request.dryRun ? dryRunText(hosts.inventory.hosts, roots: roots, trees: trees, lines: dryLines) : []
         // A lost host is connected again the same way: agent, `ready`, test tree.
         let hello = CoordinatorMessage.Hello(jobID: jobID, env: request.configuration.env, params: request.configuration.params)
         let reconnect: Coordinator.Reconnect = { name in
@@ -114,18 +138,104 @@ struct JobHosts: Sendable {
             }
             let link = try await SSHAgentLinks.startOne(host, settings: hosts.settings, hello: hello, log: log,
                                                         readyTimeout: .seconds(30))
-            if let problem = await prepareTree(host, link: link, root: root, manifest: manifest, log: log).problem {
+            if let problem = await prepareTree(host, link: link, root: roots[name] ?? nil, trees: trees, log: log).problem {
                 throw RunError.agentStart(host: name, reason: problem)
             }
             return link
         }
-        return JobHosts(links: links, unreachable: lost, note: note, reconnect: reconnect)
+        return JobHosts(links: links, unreachable: lost, note: note, reconnect: reconnect, treeLines: treeLines)
+    }
+
+    /// The local directory that stands for the test tree on `host`: its `tree:`, else
+    /// `--tree`, else the deepest directory holding every local test file (nil: none).
+    static func treeRoot(for host: InventoryHost, _ request: JobRequest) -> String? {
+        let workdir = request.configuration.workdir
+        if let given = host.tree ?? request.treeRoot {
+            return TestTreeRoot.absolute(given, workdir: workdir)
+        }
+        return TestTreeRoot.root(of: request.tests, workdir: workdir)
+    }
+
+    /// One tree to sync: what goes and what is left out, or why it cannot be synced.
+    struct Tree: Sendable {
+        var selection: TreeSelection?
+        var manifest: Result<TreeManifest, TreeSyncError>
+    }
+
+    /// Selects and hashes each tree once, and says what is left out: one line per secret and
+    /// each refusal, on stderr and in job.log.
+    static func selectTrees(_ roots: [String], request: JobRequest, log: JobLog, console: Console) -> [String: Tree] {
+        var trees: [String: Tree] = [:]
+        for root in Set(roots).sorted() {
+            console.status?("tree sync: reading \(root)")
+            do {
+                let selection = try TreeSelection.select(root: root)
+                log.info("test tree \(root): \(selection.files.count) files, \(selection.totalBytes) bytes "
+                         + "(\(selection.fromGit ? "git's tracked and untracked, not ignored" : "not in git: built-in rules")"
+                         + "\(FileManager.default.fileExists(atPath: root + "/.qcoordignore") ? " + .qcoordignore" : ""))")
+                for secret in selection.secrets {
+                    log.warning(secret.line)
+                    console.err(secret.line + "\n")
+                }
+                let manifest: Result<TreeManifest, TreeSyncError>
+                do {
+                    manifest = .success(try TreeManifest.build(selection, maxBytes: request.maxSyncBytes))
+                } catch {
+                    manifest = .failure(error as? TreeSyncError ?? TreeSyncError("\(error)"))
+                }
+                trees[root] = Tree(selection: selection, manifest: manifest)
+            } catch {
+                trees[root] = Tree(selection: nil, manifest: .failure(error as? TreeSyncError ?? TreeSyncError("\(error)")))
+            }
+            if case .failure(let error) = trees[root]?.manifest {
+                log.error("qcoord: \(error)")
+                console.err("qcoord: \(error)\n")
+            }
+        }
+        console.status?(nil)
+        return trees
+    }
+
+    /// `--dry-run`: what `host` would be sent, asked of its cache without sending anything.
+    static func dryRunTree(_ host: InventoryHost, link: SSHAgentLink, root: String?, trees: [String: Tree]) async -> String? {
+        guard let root else { return nil }
+        if let workdir = host.workdir { return "\(host.name): uses its workdir \(workdir), nothing sent" }
+        guard let manifest = try? trees[root]?.manifest.get() else { return "\(host.name): nothing sent (the tree is refused)" }
+        do {
+            let missing = try await TreeSync.missing(manifest, session: link.session)
+            return "\(host.name): would send \(missing.files) files, \(missing.bytes) bytes"
+                + (missing.complete ? " (the tree is there)" : missing.files == 0 ? " (every file is in its cache)" : "")
+        } catch {
+            return "\(host.name): cannot ask its cache: \(error)"
+        }
+    }
+
+    /// The `Test tree:` part of `--dry-run`'s output.
+    static func dryRunText(_ hosts: [InventoryHost], roots: [String: String?], trees: [String: Tree], lines: [String: String]) -> [String] {
+        var text: [String] = []
+        let used = Set(hosts.compactMap { roots[$0.name] ?? nil })
+        for root in used.sorted() {
+            if let tree = trees[root], let selection = tree.selection {
+                text.append("Test tree: \(root) (\(selection.fromGit ? "git" : "not git"): \(selection.files.count) files, "
+                            + "\(selection.totalBytes) bytes)")
+                for secret in selection.secrets { text.append("  " + secret.line) }
+                if case .failure(let error) = tree.manifest { text.append("  refused: \(error)") }
+            } else if let tree = trees[root], case .failure(let error) = tree.manifest {
+                text.append("Test tree: \(root): \(error)")
+            } else {
+                text.append("Test tree: \(root)")
+            }
+            for host in hosts where (roots[host.name] ?? nil) == root {
+                if let line = lines[host.name] { text.append("  " + line) }
+            }
+        }
+        return text
     }
 
     /// Gives a started host the test tree: its own copy (`workdir`) or a sync; on failure the
     /// link is shut down and the problem returned.
-    static func prepareTree(_ host: InventoryHost, link: SSHAgentLink, root: String?,
-                            manifest: Result<TreeManifest, any Error>?, log: JobLog) async -> (problem: String?, report: TreeSyncReport?) {
+    static func prepareTree(_ host: InventoryHost, link: SSHAgentLink, root: String?, trees: [String: Tree], log: JobLog,
+                            progress: SyncProgress? = nil) async -> (problem: String?, report: TreeSyncReport?) {
         guard let root else { return (nil, nil) }
         if let workdir = host.workdir {
             link.setPathMap(.init(local: root, remote: workdir))
@@ -133,8 +243,19 @@ struct JobHosts: Sendable {
             return (nil, nil)
         }
         do {
-            let m = try manifest?.get() ?? TreeManifest(entries: [])
-            let report = try await TreeSync.sync(m, root: root, session: link.session, python: host.python ?? "python3")
+            guard let tree = trees[root] else { throw TreeSyncError("no manifest for \(root)") }
+            let m: TreeManifest
+            do { m = try tree.manifest.get() } catch {
+                await link.shutdown(grace: .zero)
+                return ("the test tree \(root) is not synced (see above)", nil)
+            }
+            let name = host.name
+            var onProgress: (@Sendable ((files: Int, bytes: Int), (files: Int, bytes: Int)) -> Void)?
+            if let progress {
+                onProgress = { sent, total in progress.update(name, sent: sent, of: total) }
+            }
+            let report = try await TreeSync.sync(m, root: root, session: link.session, python: host.python ?? "python3",
+                                                 progress: onProgress)
             link.setPathMap(.init(local: root, remote: report.remoteDirectory))
             log.info("host \(host.name): test tree \(root) synced to \(report.remoteDirectory): "
                      + "sent \(report.bytesSent) bytes in \(report.filesSent) files of "

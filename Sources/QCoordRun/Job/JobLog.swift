@@ -30,4 +30,5 @@ public final class JobLog: Sendable {
 
     public func info(_ message: String) { log("INFO", message) }
     public func error(_ message: String) { log("ERROR", message) }
+    public func warning(_ message: String) { log("WARNING", message) }
 }

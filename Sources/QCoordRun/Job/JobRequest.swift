@@ -27,6 +27,11 @@ public struct JobRequest: Sendable {
     public var resume: JobResume?
     /// `--dry-run`: connect, print the plan, run nothing.
     public var dryRun = false
+    /// `--tree DIR` (absolute): the local directory synced to hosts without a `workdir` (an
+    /// inventory host's `tree:` wins); nil: the deepest directory holding every test file.
+    public var treeRoot: String?
+    /// `--max-sync-size`: a bigger test tree is refused.
+    public var maxSyncBytes = TreeManifest.defaultMaxBytes
     /// `--plan-json FILE` (with `--dry-run`): the plan as JSON.
     public var planJSONPath: String?
 

@@ -63,6 +63,7 @@ public enum JobRunner {
                 + (caps.qemu.isEmpty ? "none" : caps.qemu.keys.sorted().joined(separator: " ")) + "\n"
         }
         for u in hosts.unreachable { text += "  \(u.name): unreachable: \(u.reason)\n" }
+        for line in hosts.treeLines { text += line + "\n" }
         console.out(text + plan.render(unreachable: hosts.unreachable))
         var code = JobExitCode.success
         if let path = request.planJSONPath {

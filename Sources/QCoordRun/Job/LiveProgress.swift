@@ -10,6 +10,8 @@ public final class LiveProgress: Sendable {
         var line: ProgressLine
         var shown = false
         var finished = false
+        /// Shown instead of the tests' line while set (tree sync before the job's tests).
+        var status: String?
     }
 
     private let state: Mutex<State>
@@ -40,7 +42,11 @@ public final class LiveProgress: Sendable {
                     err(text)
                     redraw()
                 },
-                showsStarted: false)
+                showsStarted: false,
+                status: { [self] text in
+                    state.withLock { $0.status = text }
+                    redraw()
+                })
     }
 
     public var sink: JobEventSink {
@@ -75,7 +81,8 @@ public final class LiveProgress: Sendable {
         let t = now()
         state.withLock { s in
             guard !s.finished else { return }
-            write("\r\u{1B}[K" + s.line.render(now: t, width: columns))
+            let text = s.status.map { String($0.prefix(max(1, columns - 1))) } ?? s.line.render(now: t, width: columns)
+            write("\r\u{1B}[K" + text)
             s.shown = true
         }
     }

@@ -26,35 +26,31 @@ public struct TreeManifest: Sendable, Hashable {
 
     public var totalBytes: Int { entries.reduce(0) { $0 + $1.size } }
 
-    /// Every regular file under `root`, except version-control and cache directories
-    /// (`.git`, `__pycache__`, any dot-directory) and `*.pyc`: the tests, their sibling
-    /// modules and their data dirs. Symlinks are followed only inside the tree.
-    public static func scan(root: String, maxBytes: Int = 512 * 1024 * 1024) throws -> TreeManifest {
-        var files: [String] = []
-        var total = 0
-        guard let walker = FileManager.default.enumerator(atPath: root) else {
-            throw TreeSyncError("cannot read the directory \(root)")
+    /// Tree sync refuses a bigger tree unless `--max-sync-size` allows it.
+    public static let defaultMaxBytes = 256 * 1024 * 1024
+
+    /// The files of `root` that go to hosts (`TreeSelection`: git's list or a walk, ignore
+    /// rules, never key material), read and hashed.
+    public static func scan(root: String, maxBytes: Int = defaultMaxBytes) throws -> TreeManifest {
+        try build(TreeSelection.select(root: root), maxBytes: maxBytes)
+    }
+
+    /// Reads and hashes a selection's files; refuses one over `maxBytes`, saying what to do.
+    public static func build(_ selection: TreeSelection, maxBytes: Int) throws -> TreeManifest {
+        let total = selection.totalBytes
+        guard total <= maxBytes else {
+            throw TreeSyncError("the test tree \(selection.root) holds \(ByteSize.format(total)) in \(selection.files.count) files, "
+                + "over the \(ByteSize.format(maxBytes)) tree sync allows: name a smaller tree with '--tree DIR' "
+                + "(or 'tree:' in the inventory), leave files out with a .qcoordignore there, give the hosts a "
+                + "'workdir' that already holds the tree, or allow it with '--max-sync-size \(suggestedLimit(total))'")
         }
-        while let relative = walker.nextObject() as? String {
-            let name = (relative as NSString).lastPathComponent
-            let full = root + "/" + relative
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue {
-                if name.hasPrefix(".") || name == "__pycache__" { walker.skipDescendants() }
-                continue
-            }
-            if name.hasSuffix(".pyc") { continue }
-            let resolved = (full as NSString).resolvingSymlinksInPath
-            let rootResolved = (root as NSString).resolvingSymlinksInPath
-            guard resolved.hasPrefix(rootResolved + "/") else { continue }
-            total += ((try? FileManager.default.attributesOfItem(atPath: full)[.size]) as? Int) ?? 0
-            if total > maxBytes {
-                throw TreeSyncError("the test tree \(root) is over \(maxBytes / 1024 / 1024) MiB; give the hosts a 'workdir' that already holds it")
-            }
-            files.append(relative)
-        }
-        return try build(root: root, files: files)
+        return try build(root: selection.root, files: selection.files)
+    }
+
+    /// A round `--max-sync-size` value at least `bytes`.
+    static func suggestedLimit(_ bytes: Int) -> String {
+        let mib = (bytes + (1 << 20) - 1) >> 20
+        return mib < 1024 ? "\(mib)M" : "\((mib + 1023) / 1024)G"
     }
 
     /// Reads and hashes `files` (relative to `root`).

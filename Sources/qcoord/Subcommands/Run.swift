@@ -29,6 +29,14 @@ extension QCoord {
                                    valueName: "FILE"))
         var planJson: String?
 
+        @Option(help: ArgumentHelp("With hosts: the local directory synced to hosts without a 'workdir' (default: the deepest directory holding every test file); see docs/tree-sync.md.",
+                                   valueName: "DIR"))
+        var tree: String?
+
+        @Option(help: ArgumentHelp("With hosts: refuse to sync a test tree bigger than SIZE (e.g. 64M, 1G; default 256M).",
+                                   valueName: "SIZE"))
+        var maxSyncSize: String?
+
         @OptionGroup(title: "Arch matrix, shards and scheduling") var schedule: ScheduleOptions
 
         @Option(name: [.customShort("p"), .customLong("test-parameter")], parsing: .singleValue,
@@ -100,6 +108,9 @@ extension QCoord {
             }
             if retries < 0 { throw ValidationError("'--retries' must be 0 or more") }
             if hostGiveUp < 0 { throw ValidationError("'--host-give-up' must be 0 or more seconds") }
+            if let maxSyncSize, ByteSize.parse(maxSyncSize) == nil {
+                throw ValidationError("'--max-sync-size \(maxSyncSize)': give a size such as 300K, 64M or 1G")
+            }
             if planJson != nil && !dryRun {
                 throw ValidationError("'--plan-json' goes with '--dry-run' (a run writes its plan to jobdata/plan.json)")
             }
@@ -116,7 +127,10 @@ extension QCoord {
             let replaying = Self.replaying
             let environment = ProcessInfo.processInfo.environment
             let cwd = FileManager.default.currentDirectoryPath
-            var console = Console(out: { Self.write(1, $0) }, err: { Self.write(2, $0) })
+            // On a terminal, tree sync's progress is one updating line on stderr.
+            let status: (@Sendable (String?) -> Void)? = isatty(2) != 0 && environment["TERM"] != "dumb" && environment["QCOORD_PLAIN"] == nil
+                ? { @Sendable (text: String?) in Self.write(2, "\r\u{1B}[K" + (text ?? "")) } : nil
+            var console = Console(out: { Self.write(1, $0) }, err: { Self.write(2, $0) }, status: status)
             // report: with '--json-events -' stdout carries only the events.
             if jsonEvents == "-" { console = Console(out: { Self.write(2, $0) }, err: { Self.write(2, $0) }) }
 
@@ -179,6 +193,8 @@ extension QCoord {
                                        references: references, env: config.env, tests: tests)
             request.resume = replaying?.resume
             request.dryRun = dryRun
+            request.treeRoot = tree.map { Self.absolute($0, cwd: cwd) }
+            if let size = maxSyncSize.flatMap(ByteSize.parse) { request.maxSyncBytes = size }
             request.planJSONPath = planJson.map { Self.absolute($0, cwd: cwd) }
             // report: live progress on a terminal, --json-events (Run+Events.swift).
             let (jobConsole, events, ticker) = try eventSinks(console: console, tests: tests, history: config.timings.durations,
@@ -196,6 +212,8 @@ extension QCoord {
             if let hosts = hostOptions.hosts { args["hosts"] = hosts }
             if let inventory = hostOptions.inventory { args["inventory"] = inventory }
             if let timeout { args["timeout"] = String(timeout) }
+            if let tree { args["tree"] = tree }
+            if let maxSyncSize { args["max_sync_size"] = maxSyncSize }
             if let jobTimeout { args["job_timeout"] = String(jobTimeout) }
             if retries > 0 { args["retries"] = String(retries) }
             for (k, v) in params { args["param." + k] = v }

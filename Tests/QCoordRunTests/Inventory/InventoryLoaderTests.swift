@@ -42,7 +42,7 @@ struct InventoryLoaderTests {
 
     @Test(arguments: [
         ("hosts:\n  - name: a\n    slot: 2\n",
-         "hosts.yaml:3: host 'a': unknown key 'slot' (known: address, env, identity, labels, name, port, python, qemu_bin, qemu_dirs, qemu_path_search, slots, user, workdir)"),
+         "hosts.yaml:3: host 'a': unknown key 'slot' (known: address, env, identity, labels, name, port, python, qemu_bin, qemu_dirs, qemu_path_search, slots, tree, user, workdir)"),
         ("hosts:\n  - name: a\n  - name: b\n    port: ssh\n",
          "hosts.yaml:4: host 'b': 'port' must be an integer from 1 to 65535, not 'ssh'"),
         ("hosts:\n  - name: a\n    port: 0\n", "hosts.yaml:3: host 'a': 'port' must be an integer from 1 to 65535, not '0'"),
@@ -55,7 +55,7 @@ struct InventoryLoaderTests {
         ("hosts:\n  - just-a-name\n", "hosts.yaml:2: host #1: expected a mapping of keys (name: …, address: …)"),
         ("host:\n  - name: a\n", "hosts.yaml:1: top level: unknown key 'host' (known: defaults, hosts)"),
         ("defaults:\n  name: x\nhosts:\n  - name: a\n",
-         "hosts.yaml:2: defaults: unknown key 'name' (known: env, identity, labels, port, python, qemu_bin, qemu_dirs, qemu_path_search, slots, user, workdir)"),
+         "hosts.yaml:2: defaults: unknown key 'name' (known: env, identity, labels, port, python, qemu_bin, qemu_dirs, qemu_path_search, slots, tree, user, workdir)"),
         ("hosts: []\n", "hosts.yaml:1: 'hosts' is empty: give at least one host"),
         ("defaults: {}\n", "hosts.yaml:1: missing 'hosts:' list"),
         ("- a\n", "hosts.yaml:1: expected a mapping with a 'hosts:' list at the top"),
@@ -95,7 +95,9 @@ struct InventoryLoaderTests {
         let start = try #require(text.range(of: "```yaml\n"))
         let end = try #require(text.range(of: "```", range: start.upperBound..<text.endIndex))
         let inventory = try InventoryLoader.parse(yaml: String(text[start.upperBound..<end.lowerBound]), file: "docs", home: "/h")
-        #expect(inventory.hosts.map(\.name) == ["x86-1", "arm-1"])
+        #expect(inventory.hosts.map(\.name) == ["x86-1", "arm-1", "ppc-1"])
+        #expect(inventory.hosts[2].tree == "/h/src/qemu/tests", "tree: expands ~")
+        #expect(inventory.hosts[1].tree == nil)
         #expect(inventory.hosts[1].qemuBin == ["aarch64": "/opt/qemu-9/bin/qemu-system-aarch64"])
         #expect(inventory.hosts[1].identity == "/h/.ssh/ci_ed25519")
     }
