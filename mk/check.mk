@@ -4,7 +4,7 @@
 CHECK_TARGETS := check-core-purity \
 	check-examples-avocado test-agent-py38 \
 	check-ansible check-deploy check-gitlab-ci check-fresh-clone \
-	check-faults test-multihost \
+	check-faults test-multihost test-tree-sync \
 	check-html check-results-schema \
 	test-testbed
 

@@ -10,9 +10,10 @@
 #   bench-schedule   qcsc    10.231.12    3    (mk/bench.mk)
 #   check-faults     qcft    10.231.13    3    FaultInjectionTests
 #   check-deploy     qcdp    10.231.14    2    scripts/check-deploy.sh
+#   test-tree-sync   qcts    10.231.24    3    TreeSyncTestbedTests
 #   testbed-up       (build/testbed)      N    by hand
 
-.PHONY: testbed-up testbed-down test-testbed check-faults check-deploy test-multihost demo-cluster
+.PHONY: testbed-up testbed-down test-testbed check-faults check-deploy test-multihost demo-cluster test-tree-sync
 
 # By hand: `make testbed-up` (N=3), then qcoord … --inventory build/testbed/inventory.yaml
 N ?= 3
@@ -66,6 +67,17 @@ test-multihost: build
 	  bash deploy/testbed/testbed.sh down >/dev/null; \
 	  bash deploy/testbed/testbed.sh up 3 >/dev/null || { bash deploy/testbed/testbed.sh down; exit 1; }; \
 	  $(SWIFT) test $(BUILD_FLAGS) --filter 'MultiHostRunTests'; rc=$$?; \
+	  bash deploy/testbed/testbed.sh down; exit $$rc
+
+# Tree sync from a git checkout: only git's files, never key material, --dry-run's lines, the
+# --max-sync-size refusal, the host cache's mode (Tests/QCoordIntegrationTests/Sync).
+TS_TESTBED_DIR ?= $(CURDIR)/build/testbed-tree-sync
+test-tree-sync: build
+	@export QCOORD_TESTBED_DIR=$(TS_TESTBED_DIR) QCOORD_TESTBED_PREFIX=qcts QCOORD_TESTBED_NET=10.231.24 \
+	    QCOORD_TREESYNC_DIR=$(TS_TESTBED_DIR); \
+	  bash deploy/testbed/testbed.sh down >/dev/null; \
+	  bash deploy/testbed/testbed.sh up 3 >/dev/null || { bash deploy/testbed/testbed.sh down; exit 1; }; \
+	  $(SWIFT) test $(BUILD_FLAGS) --filter 'TreeSyncTestbedTests'; rc=$$?; \
 	  bash deploy/testbed/testbed.sh down; exit $$rc
 
 # examples/tests across 3 testbed hosts over SSH, then the report.
