@@ -140,7 +140,7 @@ public struct JobPlan: Sendable, Hashable {
             return "no host can run it: it needs Avocado (INSTRUMENTED) and no host has it; hosts: "
                 + hosts.map(\.name).joined(separator: ", ")
         }
-        let need: String
+        var need: String
         if needsKVM {
             need = targets.isEmpty ? "KVM on a host with its native qemu-system binary"
                 : "KVM on a native \(targets.joined(separator: " or ")) host"
@@ -149,9 +149,11 @@ public struct JobPlan: Sendable, Hashable {
         } else {
             need = targets.map { "qemu-system-\($0)" }.joined(separator: " or ")
         }
+        if needsAvocado && hosts.contains(where: { $0.facts.avocado == nil }) { need += " on a host with Avocado" }
         let inventory = hosts.map { host in
             let bins = host.facts.qemu.keys.sorted().joined(separator: ", ")
-            return "\(host.name) (\(host.facts.arch)\(host.facts.kvm ? ", kvm" : ""): \(bins.isEmpty ? "no qemu-system binaries" : bins))"
+            let avocado = needsAvocado && host.facts.avocado == nil ? ", no Avocado" : ""
+            return "\(host.name) (\(host.facts.arch)\(host.facts.kvm ? ", kvm" : "")\(avocado): \(bins.isEmpty ? "no qemu-system binaries" : bins))"
         }.joined(separator: "; ")
         return "no host can run it: it needs \(need); hosts: \(inventory)"
     }

@@ -152,6 +152,10 @@ private func plan(_ tests: [TestCase], _ settings: JobPlan.Settings = .init(), h
         let p = plan([test(tags: ["arch": ["x86_64"]]), test(.simple, "a.sh")], hosts: hosts)
         #expect(p.tasks[0].placements.map(\.host) == ["h3"])
         #expect(p.tasks[1].placements.map(\.host) == ["h1", "h3"])
+        // Only h1 has its binary, and h1 has no Avocado: the reason says so.
+        let only = plan([test(tags: ["arch": ["i386"]])], hosts: [host("h1", arch: "x86_64", qemu: ["i386"], avocado: nil),
+                                                                 host("h3", arch: "x86_64", qemu: ["x86_64"])])
+        #expect(only.tasks[0].unplaceable?.contains("h1 (x86_64, no Avocado: i386)") == true, "\(only.tasks[0].unplaceable ?? "")")
     }
 
     @Test func instrumentedTestsWithoutAnyAvocadoHostAreUnplaceableAndSayWhy() {
