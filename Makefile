@@ -29,9 +29,12 @@ build: setup
 release: setup
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 
-# The main job, on the local host (no SSH needed).
+# The main job, on the local host (no SSH needed). `deploy --local` puts Avocado 113.0 into
+# ~/.cache/qcoord/venv-avocado-113.0 (once; a second run changes nothing), where `qcoord run`
+# finds it without `--python`.
 demo: build
-	$(QCOORD) run --python $(VENV113)/bin/python examples/tests
+	$(QCOORD) deploy --local --with-avocado 113.0 --pip-python $(VENV113)/bin/python
+	$(QCOORD) run examples/tests
 
 check: build test-agent test-swift $(CHECK_TARGETS)
 	@echo "make check: all suites passed"

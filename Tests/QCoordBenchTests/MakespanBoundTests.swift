@@ -25,7 +25,7 @@ import QCoordBench
 
     @Test func simulationBeatsRoundRobinAndRespectsTheBound() {
         func caps(_ qemu: [String]) -> HostCapabilities {
-            HostCapabilities(host: "h", arch: "x86_64", cpus: 2, kvm: false, python: "3", avocado: nil,
+            HostCapabilities(host: "h", arch: "x86_64", cpus: 2, kvm: false, python: "3", avocado: "113.0",
                              qemu: Dictionary(uniqueKeysWithValues: qemu.map { ($0, .init(path: "/q", version: "7")) }))
         }
         let hosts = [ScheduleSimulation.Host(name: "a", slots: 2, capabilities: caps(["x86_64", "aarch64"])),

@@ -108,10 +108,13 @@ public struct JobPlan: Sendable, Hashable {
         params.merge(test.params ?? [:]) { _, new in new }
         let uses = usesQEMU(test, targets: targets, params: params)
         let needsKVM = test.tags["accel"]?.contains("kvm") ?? false
+        // An INSTRUMENTED test runs under Avocado: on a host whose `ready` found none it can only end ERROR.
+        let needsAvocado = test.kind == .instrumented
         let explicitBinary = params["qemu_bin"]
         var placements: [Placement] = []
         for host in hosts {
             let facts = host.facts
+            if needsAvocado && facts.avocado == nil { continue }
             if !uses {
                 if needsKVM && !facts.kvm { continue }
                 placements.append(Placement(host: host.name, arch: facts.arch, qemuBin: nil))
@@ -128,12 +131,16 @@ public struct JobPlan: Sendable, Hashable {
         let timeout = params["timeout"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } ?? settings.timeout
         return Task(name: test.name, arch: targets.count == 1 ? targets[0] : nil, usesQEMU: uses, timeout: timeout,
                     params: params, placements: placements,
-                    unplaceable: placements.isEmpty ? reason(targets: targets, needsKVM: needsKVM, hosts: hosts) : nil)
+                    unplaceable: placements.isEmpty ? reason(targets: targets, needsKVM: needsKVM, needsAvocado: needsAvocado, hosts: hosts) : nil)
     }
 
-    private static func reason(targets: [String], needsKVM: Bool, hosts: [Host]) -> String {
+    private static func reason(targets: [String], needsKVM: Bool, needsAvocado: Bool, hosts: [Host]) -> String {
         guard !hosts.isEmpty else { return "no host to run it on" }
-        let need: String
+        if needsAvocado && !hosts.contains(where: { $0.facts.avocado != nil }) {
+            return "no host can run it: it needs Avocado (INSTRUMENTED) and no host has it; hosts: "
+                + hosts.map(\.name).joined(separator: ", ")
+        }
+        var need: String
         if needsKVM {
             need = targets.isEmpty ? "KVM on a host with its native qemu-system binary"
                 : "KVM on a native \(targets.joined(separator: " or ")) host"
@@ -142,9 +149,11 @@ public struct JobPlan: Sendable, Hashable {
         } else {
             need = targets.map { "qemu-system-\($0)" }.joined(separator: " or ")
         }
+        if needsAvocado && hosts.contains(where: { $0.facts.avocado == nil }) { need += " on a host with Avocado" }
         let inventory = hosts.map { host in
             let bins = host.facts.qemu.keys.sorted().joined(separator: ", ")
-            return "\(host.name) (\(host.facts.arch)\(host.facts.kvm ? ", kvm" : ""): \(bins.isEmpty ? "no qemu-system binaries" : bins))"
+            let avocado = needsAvocado && host.facts.avocado == nil ? ", no Avocado" : ""
+            return "\(host.name) (\(host.facts.arch)\(host.facts.kvm ? ", kvm" : "")\(avocado): \(bins.isEmpty ? "no qemu-system binaries" : bins))"
         }.joined(separator: "; ")
         return "no host can run it: it needs \(need); hosts: \(inventory)"
     }

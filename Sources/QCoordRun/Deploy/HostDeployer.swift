@@ -48,7 +48,9 @@ public enum HostDeployer {
             return report
         }
         do {
-            report.python = try await prepare(host, session: session, avocado: avocado, wheels: wheels, report: &report)
+            report.python = try await prepare(SSHDeployTarget(name: host.name, session: session), configured: host.python ?? "python3",
+                                              venv: avocado.map { venvPath(avocado: $0) }, avocado: avocado, wheels: wheels,
+                                              report: &report)
         } catch let error as DeployError {
             report.error = error
         } catch {
@@ -66,7 +68,46 @@ public enum HostDeployer {
                                                     hello: hello, log: log)
             let caps = link.capabilities
             await link.shutdown(grace: .seconds(5))
-            report.capabilities = caps
+            record(caps, python: python, avocado: avocado, report: &report)
+        } catch {
+            report.error = .helper(host: host.name, reason: "the agent did not start with \(python): \(error)")
+        }
+        return report
+    }
+
+    /// `qcoord deploy --local`: the same steps on this machine, no SSH. With `avocado`, the venv
+    /// is `LocalPython.deployedVenv` (under `cacheHome`), where `qcoord run` looks without `--python`.
+    public static func deployLocal(avocado: String?, wheels: WheelCache?, cacheHome: String, workdir: String,
+                                   log: JobLog) async -> HostDeployReport {
+        var report = HostDeployReport(host: InventoryHost(name: "local", address: "this machine"))
+        do {
+            report.python = try await prepare(LocalDeployTarget(), configured: "python3",
+                                              venv: avocado.map { LocalPython.deployedVenv(cacheHome: cacheHome, avocado: $0) },
+                                              avocado: avocado, wheels: wheels, report: &report)
+        } catch let error as DeployError {
+            report.error = error
+        } catch {
+            report.error = .helper(host: "local", reason: "\(error)")
+        }
+        guard report.error == nil, let python = report.python else { return report }
+        let hello = CoordinatorMessage.Hello(jobID: "deploy", qemuSearch: JobHosts.localSearch(.init(), python: python, workdir: workdir,
+                                                                                              treeRoot: nil), hostName: "local")
+        do {
+            let link = try await LocalAgentLink.start(python: python, hello: hello, log: log)
+            let caps = link.capabilities
+            await link.shutdown(grace: .seconds(5))
+            record(caps, python: python, avocado: avocado, report: &report)
+        } catch {
+            report.error = .helper(host: "local", reason: "the agent did not start with \(python): \(error)")
+        }
+        return report
+    }
+
+    /// What the agent started with the deployed python reports: its qemu binaries, and that it sees the Avocado installed.
+    private static func record(_ caps: HostCapabilities, python: String, avocado: String?, report: inout HostDeployReport) {
+        let host = report.host
+        report.capabilities = caps
+        do {
             let qemu = caps.qemu.keys.sorted().map { name in
                 "qemu-system-\(name) \(caps.qemu[name].map { String($0.version.split(separator: " ").first ?? "") } ?? "")"
             }
@@ -76,67 +117,56 @@ public enum HostDeployer {
             if let avocado, caps.avocado != avocado {
                 report.error = .install(host: host.name, reason: "the agent sees Avocado \(caps.avocado ?? "none") with \(python), not \(avocado)")
             }
-        } catch {
-            report.error = .helper(host: host.name, reason: "the agent did not start with \(python): \(error)")
         }
-        return report
     }
 
-    /// The steps on one open session; returns the python the inventory should name.
-    private static func prepare(_ host: InventoryHost, session: SSHSession, avocado: String?, wheels: WheelCache?,
-                                report: inout HostDeployReport) async throws -> String {
-        let configured = host.python ?? "python3"
-        let venv = avocado.map { venvPath(avocado: $0) }
+    /// The steps on one target (an open SSH session, or this machine); returns the python the
+    /// inventory should name (locally: the one `qcoord run` finds by itself).
+    /// - Parameter venv: where Avocado goes: relative to the login directory, or absolute.
+    private static func prepare(_ target: some DeployTarget, configured: String, venv: String?, avocado: String?,
+                                wheels: WheelCache?, report: inout HostDeployReport) async throws -> String {
         var python = configured
         var probe: HelperAnswer
         do {
-            probe = try await runHelper(session, host: host.name, python: python, request: .init(venv: venv))
+            probe = try await runHelper(target, python: python, request: .init(venv: venv))
         } catch DeployError.noPython(_, _) where configured != "python3" && configured.contains(".cache/qcoord/venv-avocado-") {
             // The inventory already names a deployed venv that this (new) host lacks: build it with python3.
             python = "python3"
-            probe = try await runHelper(session, host: host.name, python: python, request: .init(venv: venv))
+            probe = try await runHelper(target, python: python, request: .init(venv: venv))
         }
         report.add("python", "\(python): Python \(probe.version) (\(probe.executable), \(probe.machine))")
 
         var inventoryPython = configured
         if let avocado, let venv {
             let label = "avocado"
+            let shown = venv.hasPrefix("/") ? venv : "~/" + venv
             if probe.venvState == "ready" && probe.venvAvocado == avocado {
-                report.add(label, "venv ~/\(venv): already present (Avocado \(avocado))")
+                report.add(label, "venv \(shown): already present (Avocado \(avocado))")
             } else {
                 guard let wheels else { throw DeployError.wheels("no wheel cache") }
                 let pyVersion = probe.version.split(separator: ".").prefix(2).joined(separator: ".")
                 let set = try await wheels.wheels(avocado: avocado, python: pyVersion).get()
-                let remote = ".cache/qcoord/wheels/" + (set.directory as NSString).lastPathComponent
-                let sftp = try await session.sftp()
-                try await sftp.makeDirectories(remote, mode: 0o700)
-                var shipped = 0
-                for file in set.files {
-                    let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: set.directory + "/" + file)))
-                    if try await sftp.stat(remote + "/" + file)?.size == UInt64(bytes.count) { continue }
-                    try await sftp.writeAtomically(remote + "/" + file, bytes, mode: 0o600)
-                    shipped += 1
-                }
-                report.add("wheels", "\(set.files.count) from \(set.directory) (\(set.downloaded ? "downloaded now" : "local cache")), "
-                    + "\(shipped) shipped to ~/\(remote)", changed: shipped > 0)
+                let staged = try await target.stage(set)
+                report.add("wheels", "\(set.files.count) from \(set.directory) (\(set.downloaded ? "downloaded now" : "local cache"))"
+                    + (staged.shipped.map { ", \($0) shipped to ~/\(staged.directory)" } ?? ""), changed: (staged.shipped ?? 0) > 0)
                 let began = ContinuousClock.now
-                let answer = try await runHelper(session, host: host.name, python: python,
-                                                 request: .init(action: "install", venv: venv, wheels: remote,
+                let answer = try await runHelper(target, python: python,
+                                                 request: .init(action: "install", venv: venv, wheels: staged.directory,
                                                                 requirements: WheelCache.requirements(avocado: avocado)),
                                                  timeout: .seconds(600))
-                if let error = answer.error { throw DeployError.install(host: host.name, reason: error) }
+                if let error = answer.error { throw DeployError.install(host: target.name, reason: error) }
                 guard answer.venvState == "ready" else {
-                    throw DeployError.install(host: host.name, reason: "the venv is \(answer.venvState ?? "missing") after installing")
+                    throw DeployError.install(host: target.name, reason: "the venv is \(answer.venvState ?? "missing") after installing")
                 }
                 let took = (ContinuousClock.now - began).components
                 let seconds = Double(took.seconds) + Double(took.attoseconds) / 1e18
-                report.add(label, "venv ~/\(venv): installed Avocado \(answer.venvAvocado ?? avocado) (\(String(format: "%.1f", seconds)) s)", changed: true)
+                report.add(label, "venv \(shown): installed Avocado \(answer.venvAvocado ?? avocado) (\(String(format: "%.1f", seconds)) s)", changed: true)
             }
-            inventoryPython = Self.inventoryPython(avocado: avocado)
+            inventoryPython = venv.hasPrefix("/") ? venv + "/bin/python" : Self.inventoryPython(avocado: avocado)
         }
 
-        let uploaded = try await SSHAgentLink.uploadAgentIfNeeded(try await session.sftp())
-        report.add("agent", uploaded ? "cached as ~/\(SSHAgentLink.remoteAgentPath())" : "already cached", changed: uploaded)
+        let agent = try await target.cacheAgent()
+        report.add("agent", agent.detail, changed: agent.changed)
         return inventoryPython
     }
 
@@ -161,12 +191,15 @@ public enum HostDeployer {
     }
 
     /// Runs the fixed helper with `python`; the request goes as JSON on stdin.
-    private static func runHelper(_ session: SSHSession, host: String, python: String, request: HelperRequest,
+    private static func runHelper(_ target: some DeployTarget, python: String, request: HelperRequest,
                                   timeout: Duration = .seconds(60)) async throws -> HelperAnswer {
+        let host = target.name
         let command = "exec \(SSHAgentLink.shellQuote(python)) -c \(SSHAgentLink.shellQuote(DeployHelperScript.source))"
-        let result: SSHExecResult
+        let result: DeployExecResult
         do {
-            result = try await session.exec(command, stdin: Array(try JSONEncoder().encode(request)) + [10], timeout: timeout)
+            result = try await target.exec(command, stdin: Array(try JSONEncoder().encode(request)) + [10], timeout: timeout)
+        } catch let error as DeployError {
+            throw error
         } catch {
             throw DeployError.ssh(host: host, reason: "\(error)")
         }

@@ -35,10 +35,16 @@ struct JobHosts: Sendable {
     /// Where the local agent looks for `qemu-system-*` besides PATH: the working directory and
     /// the test tree with its parents, each also with its `build/` (a QEMU build dir).
     static func localSearch(_ request: JobRequest) -> CoordinatorMessage.QemuSearch {
-        var search = request.qemuSearch
-        if search.python == nil, request.python.contains("/") { search.python = request.python }
-        var dirs = [request.configuration.workdir, request.configuration.workdir + "/build"]
-        if let root = TestTreeRoot.root(of: request.tests, workdir: request.configuration.workdir) {
+        localSearch(request.qemuSearch, python: request.python, workdir: request.configuration.workdir,
+                    treeRoot: TestTreeRoot.root(of: request.tests, workdir: request.configuration.workdir))
+    }
+
+    static func localSearch(_ base: CoordinatorMessage.QemuSearch, python: String, workdir: String,
+                            treeRoot: String?) -> CoordinatorMessage.QemuSearch {
+        var search = base
+        if search.python == nil, python.contains("/") { search.python = python }
+        var dirs = [workdir, workdir + "/build"]
+        if let root = treeRoot {
             var dir = root
             while true {
                 dirs += [dir, dir == "/" ? "/build" : dir + "/build"]
@@ -58,6 +64,7 @@ struct JobHosts: Sendable {
         do {
             let link = try await LocalAgentLink.start(python: request.python, hello: hello, log: log)
             log.info("host \(link.host): \(link.capabilities.arch), \(link.capabilities.cpus) cpus, "
+                     + "python \(request.python) (\(request.pythonSource ?? "--python")), "
                      + "avocado \(link.capabilities.avocado ?? "none"), qemu: "
                      + link.capabilities.qemu.keys.sorted().joined(separator: " "))
             return JobHosts(links: [.init(link: link, slots: max(1, request.slots))], unreachable: [])
@@ -66,6 +73,31 @@ struct JobHosts: Sendable {
             console.err("qcoord: \(error)\n")
             return JobHosts(links: [], unreachable: [.init(name: "local", reason: "\(error)")])
         }
+    }
+
+    /// Why the job cannot start on these hosts, in one message; nil when it can. Every host
+    /// unreachable; or tests that need Avocado (INSTRUMENTED, not yet done) while every host
+    /// answered and none has it (each would only end ERROR).
+    func startProblem(_ request: JobRequest) -> String? {
+        if links.isEmpty {
+            let count = unreachable.count
+            return request.hosts == nil ? "the job did not start: the local agent did not start"
+                : "the job did not start: no host could be reached (\(count) of \(count) unreachable)"
+        }
+        guard unreachable.isEmpty, links.allSatisfy({ $0.link.capabilities.avocado == nil }) else { return nil }
+        let pending = request.tests.indices.filter { request.tests[$0].kind == .instrumented && request.resume?.completed[$0] == nil }
+        guard !pending.isEmpty else { return nil }
+        let what = "\(pending.count) INSTRUMENTED test\(pending.count == 1 ? "" : "s") need\(pending.count == 1 ? "s" : "") Avocado"
+        if request.hosts == nil {
+            let tried = request.pythonSource == LocalPython.Source.option.rawValue
+                ? "'--python \(request.python)' cannot import it"
+                : "no Python here has it ($VIRTUAL_ENV, the venv of 'qcoord deploy --local', python3)"
+            return "the job did not start: \(what) and \(tried); install it with '\(LocalPython.installHint)' "
+                + "(or give '--python' a Python that has it)"
+        }
+        return "the job did not start: \(what) and no host has it (" + links.map(\.link.host).joined(separator: ", ")
+            + "); install it with 'qcoord deploy --inventory FILE --with-avocado \(LocalPython.defaultAvocado)' "
+            + "and put the 'python:' line it prints in the inventory"
     }
 
     // MARK: SSH hosts

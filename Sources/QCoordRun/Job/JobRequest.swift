@@ -9,6 +9,8 @@ public struct JobRequest: Sendable {
     public var resultsBase: String
     /// The local agent's interpreter (`--python`, default `python3` on PATH).
     public var python: String
+    /// Where `python` came from (`LocalPython.Source`), for job.log and the messages.
+    public var pythonSource: String?
     /// `--max-parallel-tasks`: the local host's slots.
     public var slots: Int
     public var configuration: RunConfiguration

@@ -22,6 +22,13 @@ public enum JobRunner {
             log.info("job \(job.jobID): \(request.tests.count) tests, \(request.slots) local slots")
         }
         let hosts = await JobHosts.connect(request, jobID: job.jobID, log: log, console: console)
+        if let problem = hosts.startProblem(request) {
+            // One message, exit 2: not one ERROR per test (the hosts' own reasons came first, one line each).
+            log.error(problem)
+            console.err("qcoord: \(problem)\n")
+            for l in hosts.links { await l.link.shutdown(grace: .seconds(5)) }
+            return .jobFailed
+        }
         let plan = JobPlan.make(tests: request.tests, settings: request.configuration.planSettings, hosts: hosts.planHosts)
         do {
             try job.directory.writeText("jobdata/plan.json", try planJSON(plan))
@@ -59,13 +66,20 @@ public enum JobRunner {
         var text = "Hosts:\n"
         for l in hosts.links {
             let caps = l.link.capabilities
-            text += "  \(l.link.host): \(caps.arch), \(l.slots) slots, qemu: "
+            let python = request.hosts == nil ? "\(request.python) (\(request.pythonSource ?? "--python")), Python \(caps.python)"
+                : "Python \(caps.python)"
+            text += "  \(l.link.host): \(caps.arch), \(caps.cpus) cpus, kvm \(caps.kvm ? "yes" : "no"), \(python), "
+                + "avocado \(caps.avocado ?? "none"), \(l.slots) slots, qemu: "
                 + (caps.qemu.isEmpty ? "none" : caps.qemu.keys.sorted().joined(separator: " ")) + "\n"
         }
         for u in hosts.unreachable { text += "  \(u.name): unreachable: \(u.reason)\n" }
         for line in hosts.treeLines { text += line + "\n" }
         console.out(text + plan.render(unreachable: hosts.unreachable))
         var code = JobExitCode.success
+        if let problem = hosts.startProblem(request) {
+            console.err("qcoord: \(problem)\n")
+            code = .jobFailed
+        }
         if let path = request.planJSONPath {
             do {
                 try planJSON(plan).write(toFile: path, atomically: true, encoding: .utf8)

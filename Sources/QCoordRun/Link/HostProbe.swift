@@ -30,4 +30,22 @@ public enum HostProbe {
             return results.sorted { $0.0 < $1.0 }.map(\.1)
         }
     }
+
+    /// `qcoord hosts` without hosts: the local agent as a job in `workdir` starts it (same
+    /// python, same hello), its `ready`, then shut down.
+    public static func local(python: String, workdir: String, log: JobLog) async -> Result<HostCapabilities, RunError> {
+        let hello = CoordinatorMessage.Hello(jobID: "hosts", qemuSearch: JobHosts.localSearch(.init(), python: python, workdir: workdir, treeRoot: nil),
+                                             hostName: "local")
+        do {
+            let link = try await LocalAgentLink.start(python: python, hello: hello, log: log)
+            let caps = link.capabilities
+            await link.shutdown(grace: .seconds(5))
+            return .success(caps)
+        } catch let error as RunError {
+            return .failure(error)
+        } catch {
+            return .failure(.agentStart(host: "local", reason: "\(error)"))
+        }
+    }
+
 }

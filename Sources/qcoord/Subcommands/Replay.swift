@@ -154,6 +154,17 @@ extension QCoord.Run {
             notes.append("journal result \(r.id) matches no test of the recorded list (uid \(r.uid) is not \(r.name.debugDescription)): ignored")
         }
         for note in notes { Self.write(2, "warning: \(note)\n") }
+        if selection.toRun.isEmpty && mode == .resume {
+            // Nothing left to run: say so, never a silent job of 0 tests.
+            if let end = JobEnd.load(jobDir: jobDir) {
+                Self.write(1, "Job \(jobDir) is already complete: all \(record.tests.count) tests have their result; "
+                           + "nothing to resume (exit code \(end.exitCode), as the job's)\n")
+                if end.exitCode != 0 { throw ExitCode(end.exitCode) }
+                return
+            }
+            Self.write(2, "Job \(jobDir): all \(record.tests.count) tests have their result but the job did not end: "
+                       + "writing its report, running nothing\n")
+        }
         if selection.toRun.isEmpty && mode == .failed {
             Self.write(1, "Every test of job \(jobDir) succeeded: nothing to replay\n")
             return

@@ -83,9 +83,9 @@ extension QCoord {
                 help: ArgumentHelp("An environment variable for every test (repeatable).", valueName: "K=V"))
         var env: [String] = []
 
-        @Option(help: ArgumentHelp("Python for the local agent and its Avocado (e.g. a venv's bin/python; default: python3 on PATH).",
+        @Option(help: ArgumentHelp("Python for the local agent and its Avocado (e.g. a venv's bin/python). Default: the first that imports Avocado of $VIRTUAL_ENV/bin/python, the venv 'qcoord deploy --local --with-avocado VERSION' made, then python3 on PATH.",
                                    valueName: "PATH"))
-        var python: String = "python3"
+        var python: String?
 
         @Option(help: ArgumentHelp("Finish the job in DIR (a job directory, 'latest' or a job id prefix): run its recorded tests that have no result in its journal, in DIR, and write the full report. '--hosts', '--inventory', '--known-hosts', '--max-parallel-tasks' and '--json-events' given here replace the recorded ones.",
                                    valueName: "DIR"))
@@ -179,11 +179,15 @@ extension QCoord {
             let history = Self.openHistory(environment: environment, console: console)
             config.schedule(timings: fileTimings, history: history, exclusiveTag: schedule.exclusiveTag)
             let home = environment["HOME"] ?? NSHomeDirectory()
+            // The local agent's python (LocalPython: one decision); SSH hosts use their inventory's.
+            let localPython = hostJob == nil
+                ? LocalPythonProbe.choose(option: python.map { $0.contains("/") ? Self.absolute($0, cwd: cwd) : $0 }, environment: environment)
+                : LocalPython.Candidate(python: python ?? "python3", source: python == nil ? .path : .option)
             var request = JobRequest(
                 tests: tests, references: references,
                 resultsBase: Self.absolute(jobResultsDir ?? home + "/qcoord/job-results", cwd: cwd),
                 // Absolute: the agent runs tests from other directories.
-                python: python.contains("/") ? Self.absolute(python, cwd: cwd) : python, slots: maxParallelTasks ?? ProcessInfo.processInfo.activeProcessorCount,
+                python: localPython.python, slots: maxParallelTasks ?? ProcessInfo.processInfo.activeProcessorCount,
                 configuration: config,
                 jsonPath: json.map { Self.absolute($0, cwd: cwd) }, xunitPath: xunit.map { Self.absolute($0, cwd: cwd) },
                 tapPath: tap.map { Self.absolute($0, cwd: cwd) },
@@ -195,6 +199,8 @@ extension QCoord {
             request.dryRun = dryRun
             request.treeRoot = tree.map { Self.absolute($0, cwd: cwd) }
             if let size = maxSyncSize.flatMap(ByteSize.parse) { request.maxSyncBytes = size }
+            request.pythonSource = localPython.source.rawValue
+            if hostJob == nil { request.args["python"] = localPython.python }
             request.planJSONPath = planJson.map { Self.absolute($0, cwd: cwd) }
             // report: live progress on a terminal, --json-events (Run+Events.swift).
             let (jobConsole, events, ticker) = try eventSinks(console: console, tests: tests, history: config.timings.durations,
@@ -207,7 +213,7 @@ extension QCoord {
         static let noSuite = "Test Suite could not be created. No test references provided nor any other arguments resolved into tests\n"
 
         func argsRecord(params: [String: String]) -> [String: String] {
-            var args: [String: String] = ["failfast": String(failfast), "python": python]
+            var args: [String: String] = ["failfast": String(failfast), "python": python ?? "python3"]
             if let maxParallelTasks { args["max_parallel_tasks"] = String(maxParallelTasks) }
             if let hosts = hostOptions.hosts { args["hosts"] = hosts }
             if let inventory = hostOptions.inventory { args["inventory"] = inventory }

@@ -1,10 +1,10 @@
 import Testing
 @testable import QCoordCore
 
-private func host(_ name: String, arch: String, kvm: Bool = false, qemu: [String]) -> JobPlan.Host {
+private func host(_ name: String, arch: String, kvm: Bool = false, qemu: [String], avocado: String? = "113.0") -> JobPlan.Host {
     let bins = Dictionary(uniqueKeysWithValues: qemu.map { ($0, AgentMessage.QemuBinary(path: "/opt/\(name)/qemu-system-\($0)", version: "10.0")) })
     return JobPlan.Host(name: name, facts: AgentMessage.Ready(host: "vm", arch: arch, cpus: 2, kvm: kvm,
-                                                             python: "3.11", avocado: nil, qemu: bins))
+                                                             python: "3.11", avocado: avocado, qemu: bins))
 }
 
 private func test(_ kind: TestKind = .instrumented, _ name: String = "t.py:T.test", tags: [String: Set<String>] = [:],
@@ -144,5 +144,25 @@ private func plan(_ tests: [TestCase], _ settings: JobPlan.Settings = .init(), h
         #expect(doc.tasks.map(\.name) == ["a.sh"])
         #expect(doc.tasks[0].hosts.map(\.qemuBin) == [nil, nil, nil])
         #expect(doc.unplaceable.map(\.name) == ["t.py:T.test"])
+    }
+
+    // An INSTRUMENTED test on a host whose `ready` found no Avocado could only end ERROR.
+    @Test func instrumentedTestsGoOnlyToHostsWithAvocado() {
+        let hosts = [host("h1", arch: "x86_64", qemu: ["x86_64"], avocado: nil), host("h3", arch: "x86_64", qemu: ["x86_64"])]
+        let p = plan([test(tags: ["arch": ["x86_64"]]), test(.simple, "a.sh")], hosts: hosts)
+        #expect(p.tasks[0].placements.map(\.host) == ["h3"])
+        #expect(p.tasks[1].placements.map(\.host) == ["h1", "h3"])
+        // Only h1 has its binary, and h1 has no Avocado: the reason says so.
+        let only = plan([test(tags: ["arch": ["i386"]])], hosts: [host("h1", arch: "x86_64", qemu: ["i386"], avocado: nil),
+                                                                 host("h3", arch: "x86_64", qemu: ["x86_64"])])
+        #expect(only.tasks[0].unplaceable?.contains("h1 (x86_64, no Avocado: i386)") == true, "\(only.tasks[0].unplaceable ?? "")")
+    }
+
+    @Test func instrumentedTestsWithoutAnyAvocadoHostAreUnplaceableAndSayWhy() {
+        let hosts = [host("h1", arch: "x86_64", qemu: ["x86_64"], avocado: nil)]
+        let p = plan([test(tags: ["arch": ["x86_64"]]), test(.simple, "a.sh")], hosts: hosts)
+        #expect(p.unplaceable == [0])
+        #expect(p.tasks[0].unplaceable?.contains("needs Avocado") == true)
+        #expect(p.verdicts(unreachable: [])[0]?.status == .cancel)
     }
 }

@@ -33,7 +33,7 @@ final class FakeAgentLink: AgentLink, @unchecked Sendable {
     init(host: String = "fake", qemu: [String] = [], script: @escaping @Sendable (String) -> Behaviour) {
         self.host = host
         self.script = script
-        capabilities = HostCapabilities(host: host, arch: "x86_64", cpus: 2, kvm: false, python: "3.11", avocado: nil,
+        capabilities = HostCapabilities(host: host, arch: "x86_64", cpus: 2, kvm: false, python: "3.11", avocado: "113.0",
                                         qemu: Dictionary(uniqueKeysWithValues: qemu.map { ($0, .init(path: "/usr/bin/qemu-system-" + $0, version: "7.2")) }))
         (events, sink) = AsyncStream<[AgentEvent]>.makeStream()
     }
