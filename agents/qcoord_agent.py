@@ -101,6 +101,16 @@ def last_line(text, default="unknown error"):
     return default
 
 
+def one_line(text):
+    """A fail_reason is one line: the non-blank lines, stripped, joined by " | "."""
+    if text is None:
+        return None
+    text = str(text)
+    if "\n" not in text and "\r" not in text:
+        return text
+    return " | ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 def b64(data):
     return base64.b64encode(data).decode("ascii")
 
@@ -600,7 +610,7 @@ class TaskError(Exception):
     def __init__(self, status, reason):
         Exception.__init__(self, reason)
         self.status = status
-        self.reason = reason
+        self.reason = one_line(reason)
 
 
 def safe_relative_name(name):
@@ -1250,7 +1260,21 @@ class Task:
             self.process.reap_group()
         if self.process.interrupt_reason is not None and status != "CANCEL":
             status, reason = "INTERRUPTED", self.process.interrupt_reason
-        self.collect(status, reason)
+        self.collect(status, self.one_line_reason(reason))
+
+    def one_line_reason(self, reason):
+        """The reason as one line; a multi-line one is also written whole to the test's debug.log
+        when the test has one (Avocado's kinds). Without one qcoord writes the debug.log from the
+        test's stdout and stderr, and a debug.log made here would replace it."""
+        folded = one_line(reason)
+        debug_log = os.path.join(self.plan.results, "debug.log") if self.plan.results else None
+        if folded != reason and debug_log and os.path.isfile(debug_log):
+            try:
+                with open(debug_log, "a") as f:
+                    f.write("fail_reason (full text):\n%s\n" % str(reason).rstrip("\n"))
+            except OSError:
+                log("task %s: cannot write the full fail_reason to debug.log" % self.id)
+        return folded
 
     def send_started(self, pid):
         if self.started_sent:

@@ -25,6 +25,12 @@ public enum ResultsJSONRenderer {
         var all = top
         // qcoord's count of tests that passed on a retry; Avocado's readers ignore unknown keys.
         if extras { all["flaky"] = .int(job.flakyTests.count) }
+        // Files whose tests are not in the job (could not be read or parsed); only when there are some.
+        if !job.resolutionErrors.isEmpty {
+            all["resolution_errors"] = .array(job.resolutionErrors.map { e in
+                .object(["file": .string(e.path), "line": e.reading ? .null : .int(e.line), "message": .string(e.message)])
+            })
+        }
         return PythonJSON.object(all).rendered()
     }
 

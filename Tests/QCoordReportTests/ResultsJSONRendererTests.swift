@@ -33,6 +33,22 @@ import QCoordCore
         #expect(text.contains("\n    \"tests\": [\n        {\n            \"actual_end\": 0.0,\n            \"actual_time_end\": 0.0,\n"))
     }
 
+    @Test func resolutionErrorsAreATopLevelListOnlyWhenThereAreSome() throws {
+        var job = JobSummary(jobID: String(repeating: "a", count: 40), jobDir: "/j", jobName: "job", start: "s",
+                             timestamp: "t", jobTime: 1, tests: [])
+        #expect(!ResultsJSONRenderer.render(job).contains("resolution_errors"))
+        job.resolutionErrors = [ParseError(path: "tests/broken.py", line: 12, message: "unterminated string"),
+                                ParseError(path: "tests/secret.py", line: 0, message: "cannot be read", reading: true)]
+        let text = ResultsJSONRenderer.render(job)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let errors = try #require(object["resolution_errors"] as? [[String: Any]])
+        #expect(errors.count == 2)
+        #expect(errors[0]["file"] as? String == "tests/broken.py")
+        #expect(errors[0]["line"] as? Int == 12)
+        #expect(errors[0]["message"] as? String == "unterminated string")
+        #expect(errors[1]["line"] is NSNull)
+    }
+
     @Test(arguments: [(0.1, "0.1"), (1e-05, "1e-05"), (1e16, "1e+16"), (1795315460.2080693, "1795315460.2080693"),
                       (0.0, "0.0"), (3.0, "3.0"), (1.5e-7, "1.5e-07"), (123456789012345680.0, "1.2345678901234568e+17")])
     func floatsAreWrittenAsPythonReprs(value: Double, expected: String) {

@@ -75,3 +75,35 @@ class SafeNames(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class OneLineReasons(unittest.TestCase):
+    """A fail_reason is one line; the full multi-line text goes to the test's debug.log."""
+
+    def test_one_line_folds_lines(self):
+        self.assertEqual(agent.one_line("Could not find qemu in:\n  /usr/bin\n\n  /opt/bin\n"),
+                         "Could not find qemu in: | /usr/bin | /opt/bin")
+        self.assertEqual(agent.one_line("plain"), "plain")
+        self.assertEqual(agent.one_line("a repr 'x\\ny' stays"), "a repr 'x\\ny' stays")
+        self.assertIsNone(agent.one_line(None))
+
+    def test_task_error_reason_is_one_line(self):
+        e = agent.TaskError("CANCEL", "no qemu-system-x86_64 in:\n/a\n/b")
+        self.assertNotIn("\n", e.reason)
+        self.assertEqual(e.reason, "no qemu-system-x86_64 in: | /a | /b")
+
+    def test_full_reason_goes_to_an_existing_debug_log(self):
+        import os
+        import tempfile
+        import types
+        with tempfile.TemporaryDirectory() as d:
+            fake = types.SimpleNamespace(plan=types.SimpleNamespace(results=d), id="t1")
+            # No debug.log of the test's own: folded, and none is made (qcoord writes one).
+            self.assertEqual(agent.Task.one_line_reason(fake, "a\nb"), "a | b")
+            self.assertFalse(os.path.exists(os.path.join(d, "debug.log")))
+            with open(os.path.join(d, "debug.log"), "w") as f:
+                f.write("runner log\n")
+            self.assertEqual(agent.Task.one_line_reason(fake, "first\nsecond"), "first | second")
+            with open(os.path.join(d, "debug.log")) as f:
+                self.assertEqual(f.read(), "runner log\nfail_reason (full text):\nfirst\nsecond\n")
+            self.assertEqual(agent.Task.one_line_reason(fake, "single"), "single")

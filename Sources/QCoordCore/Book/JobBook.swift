@@ -80,14 +80,16 @@ public struct JobBook: Sendable {
             retrying[host] = nil
             out += dispatch(scheduler.handle(.hostUp(host: host, slots: max(1, slots))))
         case .hostLost(let host, let reason, let now):
-            out += hostLost(host, reason: reason, now: now)
+            // Reasons are one line (an SSH error may carry several): OneLine.
+            out += hostLost(host, reason: OneLine.fold(reason), now: now)
         case .started(let taskID, let host, let now):
             if let index = current(taskID, on: host) { tests[index].startedAt = now }
         case .finished(let taskID, let host, let status, let reason, let time, let whiteboard, _):
             guard let index = current(taskID, on: host) else {
                 return [.log("host \(host): message for unknown or finished task \(taskID.debugDescription) ignored", error: true)]
             }
-            out += finished(index, host: host, status: status, reason: reason, time: time, whiteboard: whiteboard)
+            // An agent's multi-line reason (it keeps the full text in the test's debug.log) is one line here.
+            out += finished(index, host: host, status: status, reason: reason.map(OneLine.fold), time: time, whiteboard: whiteboard)
         case .timerFired(.giveUp(let host, let generation), _):
             out += giveUp(host, generation: generation)
         case .timerFired(.grace, let now):

@@ -77,14 +77,29 @@ public struct TagFilter: Sendable, Hashable {
         return tests.filter { $0.kind == .missing || matches($0.tags) }
     }
 
+    /// What a tag filter looks like, for usage errors.
+    public static let syntaxHelp = "a tag filter is comma-separated items, each 'tag', 'key:val', '-tag' (lacks tag) or 'key:-val', e.g. -t arch:x86_64,-slow (repeat -t for OR)"
+
+    /// Why a `-t` value (or an AVOCADO_TAGS word) is a usage error, nil when it is fine.
+    ///
+    /// An item with no tag in it — the empty value, a stray comma (`a,`, `,`), or `-` alone —
+    /// is refused. Avocado 113 accepts them silently, and they do not do what they seem to:
+    /// an empty item requires the tag "" (so the group never matches: `-t ''`, `-t ','` and
+    /// `-t a,-`'s sibling `-t a,` list nothing) and `-` forbids the tag "" (so it always holds:
+    /// `-t -` keeps every tagged test, `-t a,-` is `-t a`). No test can carry the empty tag
+    /// (docstring `tags=` skip empty items), so neither ever means anything.
+    public static func usageError(_ group: String) -> String? {
+        let items = group.split(separator: ",", omittingEmptySubsequences: false)
+        guard let bad = items.first(where: { $0.isEmpty || $0 == "-" }) else { return nil }
+        let what = group.isEmpty ? "is empty" : bad.isEmpty ? "has an empty item (stray comma?)" : "has a '-' with no tag after it"
+        return "'-t \(group)': the filter \(what); \(syntaxHelp)"
+    }
+
     /// Things in the filter that are legal but probably not what the user meant.
     public var warnings: [TagFilterWarning] {
         var result: [TagFilterWarning] = []
         for group in groups {
             let items = group.text.split(separator: ",", omittingEmptySubsequences: false)
-            if items.contains(where: { $0.isEmpty || $0 == "-" }) {
-                result.append(TagFilterWarning(group: group.text, message: "empty tag item (stray comma?): it never matches"))
-            }
             for item in items where item.hasPrefix("-") && item.contains(":") {
                 let body = item.dropFirst()
                 result.append(TagFilterWarning(group: group.text, message: "\"\(item)\" excludes nothing (Avocado compares it with tag keys); to exclude a value write \"\(body.split(separator: ":", maxSplits: 1).first ?? ""):-\(body.split(separator: ":", maxSplits: 1).dropFirst().first ?? "")\""))

@@ -76,17 +76,21 @@ public struct LoaderAttempt: Sendable, Hashable {
     }
 }
 
-/// A file the scanner could not read, with the 1-based line of the problem.
+/// A file the scanner could not read or parse: the 1-based line of the problem, or no line
+/// (`reading`) when the file could not be read at all.
 public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
     public var path: String
     public var line: Int
     public var message: String
+    /// The file could not be read (no line); else it did not parse.
+    public var reading: Bool
 
-    public init(path: String, line: Int, message: String) {
+    public init(path: String, line: Int, message: String, reading: Bool = false) {
         self.path = path
         self.line = line
         self.message = message
+        self.reading = reading
     }
 
-    public var description: String { "\(path):\(line): \(message)" }
+    public var description: String { reading ? "\(path): \(message)" : "\(path):\(line): \(message)" }
 }

@@ -47,8 +47,8 @@ final class SafeLoader {
     private var searchedDirectories: [String] = []
     /// Bumped when a directory joins `searchedDirectories`: examinations are memoised per generation.
     private var pathGeneration = 0
-    /// Every scan error met, by path, so `-V` can list them once.
-    private(set) var parseErrors: [String: ParseError] = [:]
+    /// Every scan (or read) error met, by path, so `-V` can list them once.
+    var parseErrors: [String: ParseError] = [:]
 
     init(tree: any SourceTree, scan: @escaping Scan, workingDirectory: String, importPaths: [String]) {
         self.tree = tree
@@ -141,6 +141,10 @@ final class SafeLoader {
         } else if let bytes = tree.contents(of: path) {
             scanned = scan(bytes)
         } else {
+            // Listed with the files that did not parse: its tests (or those built on it) are lost.
+            if tree.status(of: path).kind == .regular {
+                parseErrors[displayPath] = ParseError(path: displayPath, line: 0, message: "cannot be read", reading: true)
+            }
             return .failure(Failure(message: "[Errno 2] No such file or directory: '\(displayPath)'"))
         }
         switch scanned {

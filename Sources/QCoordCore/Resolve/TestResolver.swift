@@ -198,6 +198,12 @@ private struct ResolutionRun {
             }
         }
         if let why = checkFile(modulePath, suffix: ".py", typeName: "regular file", executable: false) {
+            // A Python file that is there but may not be read: its tests are lost, say so.
+            let status = resolver.tree.status(of: modulePath)
+            if modulePath.hasSuffix(".py"), status.kind == .regular, !status.ownerReadable, loader.parseErrors[modulePath] == nil {
+                loader.parseErrors[modulePath] = ParseError(path: modulePath, line: 0, message: "cannot be read (no read permission)",
+                                                            reading: true)
+            }
             return .failure(LoaderAttempt.Outcome.notFound(why))
         }
         let absolute = PathName.absolute(modulePath, in: resolver.workingDirectory)

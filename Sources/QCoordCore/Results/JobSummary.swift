@@ -20,6 +20,9 @@ public struct JobSummary: Sendable, Hashable {
     public var hosts: [JobHost]
     /// Epoch seconds the job started (the timeline's origin); nil: the first test's start.
     public var startEpoch: Double?
+    /// Files that could not be read or parsed when the job's references were resolved
+    /// (results.json `resolution_errors`): their tests are not in the job.
+    public var resolutionErrors: [ParseError] = []
 
     public init(jobID: String, jobDir: String, jobName: String, start: String, timestamp: String,
                 jobTime: Double, tests: [TestResult], interruption: String? = nil,

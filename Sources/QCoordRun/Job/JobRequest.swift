@@ -36,6 +36,11 @@ public struct JobRequest: Sendable {
     public var maxSyncBytes = TreeManifest.defaultMaxBytes
     /// `--plan-json FILE` (with `--dry-run`): the plan as JSON.
     public var planJSONPath: String?
+    /// Files that could not be read or parsed (ResolutionCheck): in job.log, results.json
+    /// `resolution_errors` and the closing summary.
+    public var resolutionErrors: [ParseError] = []
+    /// They set the job-failed bit (no `--ignore-missing-references`).
+    public var resolutionErrorsFailJob = false
 
     public init(tests: [TestCase], references: [String], resultsBase: String, python: String, slots: Int,
                 configuration: RunConfiguration, qemuSearch: CoordinatorMessage.QemuSearch = .init(),

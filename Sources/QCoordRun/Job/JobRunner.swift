@@ -21,6 +21,7 @@ public enum JobRunner {
         } else {
             log.info("job \(job.jobID): \(request.tests.count) tests, \(request.slots) local slots")
         }
+        for error in request.resolutionErrors { log.error(ResolutionCheck.line(error)) }
         let hosts = await JobHosts.connect(request, jobID: job.jobID, log: log, console: console)
         if let problem = hosts.startProblem(request) {
             // One message, exit 2: not one ERROR per test (the hosts' own reasons came first, one line each).
@@ -116,12 +117,13 @@ public enum JobRunner {
         }
 
         let endDate = Date()
-        let summary = JobSummary(
+        var summary = JobSummary(
             jobID: jobID, jobDir: directory.path, jobName: directory.name,
             start: JobDirectory.startText(job.startDate), timestamp: JobDirectory.isoText(endDate),
             jobTime: JobClock.monotonic() - job.startMono, tests: results, interruption: interruption,
             hosts: links.map { JobHost(name: $0.link.host, arch: $0.link.capabilities.arch, slots: $0.slots) },
             startEpoch: job.startDate.timeIntervalSince1970)
+        summary.resolutionErrors = request.resolutionErrors
         var logs: [Int: String] = [:]
         for t in results where !t.status.isFine {
             if let data = FileManager.default.contents(atPath: t.logfile) {
@@ -129,6 +131,7 @@ public enum JobRunner {
             }
         }
         var code = summary.exitCode
+        if request.resolutionErrorsFailJob { code.insert(.jobFailed) }
         do {
             try directory.writeReport(summary, logs: logs, json: request.jsonPath, xunit: request.xunitPath, tap: request.tapPath)
         } catch {
@@ -148,6 +151,13 @@ public enum JobRunner {
         }
         let tail = HumanRenderer.stderrSummary(summary)
         if !tail.isEmpty { console.err(tail) }
+        if !request.resolutionErrors.isEmpty {
+            let n = request.resolutionErrors.count
+            let line = "\(n) \(n == 1 ? "file" : "files") could not be read or parsed: \(n == 1 ? "its" : "their") tests are not in this job"
+                + (request.resolutionErrorsFailJob ? " (the job fails; --ignore-missing-references to accept)" : "")
+            log.error(line)
+            console.err(line + "\n")
+        }
         return code
     }
 

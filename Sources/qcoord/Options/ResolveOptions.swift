@@ -23,6 +23,10 @@ struct ResolveOptions: ParsableArguments {
           help: "With -t, a 'key:val' item holds for a test that has no 'key' tag.")
     var filterByTagsIncludeEmptyKey = false
 
+    @Flag(name: .customLong("ignore-missing-references"),
+          help: "Go on (exit status unaffected) when a file could not be read or parsed, or a reference resolves to nothing: 'run' runs the tests that did resolve. Without it both fail the job (exit 2).")
+    var ignoreMissingReferences = false
+
     @Option(name: .customLong("loaders"), parsing: .upToNextOption,
             help: ArgumentHelp(
                 "Loaders in order of precedence: file, file.INSTRUMENTED, file.PyUNITTEST, file.SIMPLE, tap, 'external:RUNNER [ARGS]', 'external.EXTERNAL:RUNNER', @DEFAULT (every default loader not named: file, tap).",
@@ -44,9 +48,21 @@ struct ResolveOptions: ParsableArguments {
 
     mutating func validate() throws {
         _ = try loaderSpecs()
-        for value in filterByTags where value.isEmpty {
-            throw ValidationError("'-t/--filter-by-tags' needs a value such as 'arch:x86_64' or '-slow' (attach a leading '-': -t=-slow)")
+        for value in filterByTags {
+            if value.isEmpty {
+                throw ValidationError("'-t/--filter-by-tags' needs a value such as 'arch:x86_64' or '-slow' (attach a leading '-': -t=-slow)")
+            }
+            if let message = TagFilter.usageError(value) { throw ValidationError(message) }
         }
+    }
+
+    /// `selection`, with the AVOCADO_TAGS words checked as `-t` values are (a usage error, exit 2).
+    func checkedSelection(environment: [String: String]) throws -> (references: [String], filter: TagFilter) {
+        let result = selection(environment: environment)
+        for group in result.filter.groups {
+            if let message = TagFilter.usageError(group.text) { throw ValidationError(message) }
+        }
+        return result
     }
 
     /// The references and tag groups to use, with the QEMU variables applied when neither

@@ -11,6 +11,8 @@ extension QCoord {
             discussion: """
                 Resolution is static, exactly as Avocado's: Python files are scanned, never imported.
                 Output: 'TYPE REFERENCE' lines; references nothing resolves are listed as MISSING.
+                A file that could not be read or parsed is named on stderr (file:line: why) and makes
+                the exit status 2, unless --ignore-missing-references.
                 """)
 
         @OptionGroup var resolve: ResolveOptions
@@ -31,7 +33,7 @@ extension QCoord {
 
         func run() throws {
             let environment = ProcessInfo.processInfo.environment
-            let (references, filter) = resolve.selection(environment: environment)
+            let (references, filter) = try resolve.checkedSelection(environment: environment)
             guard !references.isEmpty else {
                 throw ValidationError("no test references given: pass test files or directories (e.g. 'qcoord list tests/avocado'), or set AVOCADO_TESTS")
             }
@@ -39,10 +41,20 @@ extension QCoord {
                                         workingDirectory: FileManager.default.currentDirectoryPath)
             let resolution = resolver.resolve(references)
             let listing = ListRenderer(resolution: resolution, filter: filter)
+            // Files that could not be read or parsed: named, counted, exit 2 (ResolutionCheck, as `run`).
+            let check = ResolutionCheck(resolution, command: .list, ignoreMissingReferences: resolve.ignoreMissingReferences)
             if !schedule.arch.isEmpty || schedule.shard != nil {
                 try listJobTests(listing, environment: environment)
-                return
+            } else {
+                try listTests(listing, filter: filter)
             }
+            var standardError = FileHandle.standardError
+            for line in check.fileLines { print(line, to: &standardError) }
+            if let summary = check.summaryLine { print(summary, to: &standardError) }
+            if check.failsJob { throw ExitCode(2) }
+        }
+
+        func listTests(_ listing: ListRenderer, filter: TagFilter) throws {
             var standardError = FileHandle.standardError
             for warning in filter.warnings { print("warning: \(warning)", to: &standardError) }
 
@@ -82,7 +94,7 @@ extension QCoord.List {
                                       timings: try schedule.loadTimings(cwd: FileManager.default.currentDirectoryPath))
         let missing = shown.filter { $0.entry.kind == .missing }.map(\.entry)
         var standardError = FileHandle.standardError
-        for warning in resolve.selection(environment: environment).1.warnings { print("warning: \(warning)", to: &standardError) }
+        for warning in try resolve.checkedSelection(environment: environment).1.warnings { print("warning: \(warning)", to: &standardError) }
         var rows: [[String]] = verbose ? [["Type", "Test", "Uri", "Loader", "Tag(s)", "Param(s)"]] : []
         for t in missing + jobTests {
             let params = (t.params ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")

@@ -134,7 +134,7 @@ extension QCoord {
             // report: with '--json-events -' stdout carries only the events.
             if jsonEvents == "-" { console = Console(out: { Self.write(2, $0) }, err: { Self.write(2, $0) }) }
 
-            let (references, filter) = replaying.map { ($0.record.references, TagFilter(groups: [])) } ?? resolve.selection(environment: environment)
+            let (references, filter) = try replaying.map { ($0.record.references, TagFilter(groups: [])) } ?? resolve.checkedSelection(environment: environment)
             guard !references.isEmpty else {
                 console.err(Self.noSuite)
                 throw ExitCode(JobExitCode.jobFailed.rawValue)
@@ -142,11 +142,14 @@ extension QCoord {
             for warning in filter.warnings { console.err("warning: \(warning)\n") }
             let resolver = TestResolver(tree: LocalSourceTree(), loaders: try resolve.loaderSpecs(), workingDirectory: cwd)
             let resolution = replaying.map { Resolution(entries: $0.tests) } ?? resolver.resolve(references)
-            // As Avocado: any reference nothing resolves fails the job before it starts.
-            let missing = resolution.missing
-            guard missing.isEmpty, !resolution.tests.isEmpty else {
-                let refs = (missing.isEmpty ? references : missing).joined(separator: " ")
-                console.err("No tests found for given test references: \(refs)\nTry 'qcoord list -V \(refs)' for details\n")
+            // ResolutionCheck (as `list`): files that could not be read or parsed are named and fail
+            // the job at its end; as Avocado, a reference nothing resolves stops it before it starts
+            // (both unless --ignore-missing-references).
+            let check = ResolutionCheck(resolution, command: .run, ignoreMissingReferences: resolve.ignoreMissingReferences)
+            for line in check.fileLines { console.err(line + "\n") }
+            if let refusal = check.refusal {
+                if let summary = check.summaryLine { console.err(summary + "\n") }
+                console.err(refusal + "\n")
                 throw ExitCode(JobExitCode.jobFailed.rawValue)
             }
             let selected = filter.isActive ? filter.apply(resolution.tests) : resolution.tests
@@ -196,6 +199,8 @@ extension QCoord {
             request.record = JobRecord(arguments: replaying?.arguments ?? Self.runArguments(), workdir: cwd,
                                        references: references, env: config.env, tests: tests)
             request.resume = replaying?.resume
+            request.resolutionErrors = check.unreadable
+            request.resolutionErrorsFailJob = check.failsJob
             request.dryRun = dryRun
             request.treeRoot = tree.map { Self.absolute($0, cwd: cwd) }
             if let size = maxSyncSize.flatMap(ByteSize.parse) { request.maxSyncBytes = size }

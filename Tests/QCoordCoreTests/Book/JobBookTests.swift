@@ -199,4 +199,12 @@ import Testing
         #expect(all.first { $0.test == 1 }?.host == "h1")
         #expect(b.isDone)
     }
+
+    @Test func aMultiLineReasonIsOneLine() throws {
+        var b = Self.book([Self.test("a.sh")])
+        let d = Self.dispatches(b.handle(.start(hosts: [.init(name: "h1", slots: 1)], now: 0)))
+        let o = try #require(Self.outcomes(b.handle(Self.finished(d[0], .cancel, reason: "no qemu in:\n/usr/bin\n/opt/bin\n"))).first)
+        #expect(o.reason == "no qemu in: | /usr/bin | /opt/bin")
+        #expect(o.attempts.map(\.failReason) == ["no qemu in: | /usr/bin | /opt/bin"])
+    }
 }

@@ -89,10 +89,20 @@ import Testing
         #expect(TagFilter(groups: ["arch:x86_64,arch:aarch64"]).warnings.map(\.message).contains { $0.contains("only the last") })
     }
 
-    @Test("empty items never match and are warned about")
-    func emptyItems() {
+    @Test("an item with no tag ('', a stray comma, '-' alone) is a usage error that says what a filter looks like")
+    func itemsWithoutATag() {
+        // Avocado 113 takes them silently: "" requires the tag "" (never holds), "-" forbids it (always holds).
         #expect(!Self.keeps(["boot,"], Self.x86Boot))
-        #expect(TagFilter(groups: ["boot,"]).warnings.count == 1)
+        #expect(Self.keeps(["-"], Self.x86Boot))
+        for bad in ["-", "", ",", "a,-", "boot,", ",boot", "-,boot", "a,,b"] {
+            let message = TagFilter.usageError(bad)
+            #expect(message != nil, "\(bad)")
+            #expect(message?.contains("'tag', 'key:val', '-tag' (lacks tag) or 'key:-val'") == true)
+        }
+        #expect(TagFilter.usageError("-")?.contains("'-' with no tag") == true)
+        for good in ["boot", "-slow", "arch:x86_64,-slow", "arch:-i386", "-arch:x86_64", "x:y:z"] {
+            #expect(TagFilter.usageError(good) == nil, "\(good)")
+        }
         #expect(TagFilter(groups: ["boot"]).warnings.isEmpty)
     }
 

@@ -91,7 +91,7 @@ import Testing
     @Test("-V: tags column, loader, reasons for unresolved references, parse errors, summaries")
     func verbose() throws {
         let output = try list(["-V", "suite/qemu_boot.py:test_pc", "broken", "nope.py"])
-        #expect(output.status == 0)
+        #expect(output.status == 2)   // broken/ holds files that do not parse
         // Table columns are padded; compare with runs of blanks collapsed.
         let text = output.stdout.replacing(/\ +/, with: " ")
         #expect(text.contains("INSTRUMENTED suite/qemu_boot.py:BootLinux.test_pc suite/qemu_boot.py file.INSTRUMENTED arch(x86_64),boot,machine(pc)"))
@@ -105,11 +105,55 @@ import Testing
         #expect(output.stdout.contains("TEST TAGS SUMMARY\n=================\narch: 1\nboot: 1\nmachine: 1\n"))
     }
 
-    @Test("files that do not scan: no tests; an executable one is SIMPLE")
+    @Test("files that do not scan: no tests, named on stderr, exit 2; an executable one is SIMPLE")
     func brokenFiles() throws {
         let output = try list(["broken"])
-        #expect(output.status == 0)
+        #expect(output.status == 2)
         #expect(output.stdout == "SIMPLE broken/exec_broken.py\n")
+        let lines = output.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4, "stderr: \(output.stderr)")
+        #expect(lines.contains { $0.hasPrefix("qcoord: broken/unterminated_string.py:5: cannot parse: ") && $0.hasSuffix(" — its tests are not in this job") })
+        #expect(lines.contains { $0.hasPrefix("qcoord: broken/unbalanced.py:6: cannot parse: ") })
+        #expect(lines.last == "3 files could not be read or parsed")
+        let ignored = try list(["--ignore-missing-references", "broken"])
+        #expect(ignored.status == 0)
+        #expect(ignored.stdout == output.stdout)
+        #expect(ignored.stderr.contains("qcoord: broken/unbalanced.py:6: cannot parse: "))
+    }
+
+    @Test("a broken test file inside a directory reference is not dropped silently")
+    func brokenFileInDirectory() throws {
+        let dir = try seedDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try "from avocado import Test\n\nclass Broken(Test):\n    def test_b(self):\n        x = \"unterminated\n"
+            .write(to: dir.appendingPathComponent("sub/broken.py"), atomically: true, encoding: .utf8)
+        let output = try list(["."], in: dir)
+        #expect(output.status == 2)
+        #expect(output.stdout == "INSTRUMENTED ./passtest.py:PassTest.test\n")
+        let lines = output.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2, "stderr: \(output.stderr)")
+        #expect(lines.first?.hasPrefix("qcoord: ./sub/broken.py:5: cannot parse: ") == true)
+        #expect(lines.first?.hasSuffix(" — its tests are not in this job") == true)
+        #expect(lines.last == "1 file could not be read or parsed")
+        // --json - keeps stdout JSON; the diagnostics stay on stderr.
+        let json = try list(["--json", "-", "."], in: dir)
+        #expect(json.status == 2)
+        #expect(json.stdout.hasPrefix("[\n"))
+        #expect(try list(["--ignore-missing-references", "."], in: dir).status == 0)
+    }
+
+    @Test("a tag filter item with no tag is a usage error saying what a filter looks like",
+          arguments: [["-t=-"], ["-t", ","], ["-t", "a,-"], ["-t", "boot,"], ["--filter-by-tags=-"]])
+    func tagItemWithoutTag(_ arguments: [String]) throws {
+        let output = try list(arguments + ["suite/qemu_boot.py"])
+        #expect(output.status == 2)
+        #expect(output.stdout.isEmpty)
+        #expect(output.stderr.contains("a tag filter is comma-separated items, each 'tag', 'key:val', '-tag' (lacks tag) or 'key:-val'"),
+                "stderr: \(output.stderr)")
+        let fromEnvironment = try list([], environment: ["AVOCADO_TESTS": "suite/qemu_boot.py", "AVOCADO_TAGS": "boot -"])
+        #expect(fromEnvironment.status == 2)
+        #expect(fromEnvironment.stderr.contains("'-t -'"))
     }
 
     @Test("--json FILE writes type, id, uri, tags and arch")

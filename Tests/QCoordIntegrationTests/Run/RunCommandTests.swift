@@ -173,6 +173,46 @@ import Testing
         #expect(nothing.status == 2)
     }
 
+    /// A test file that does not parse inside a directory reference: the other tests run, the
+    /// file is named (stderr, job.log, results.json `resolution_errors`) and the job fails (2)
+    /// unless --ignore-missing-references, which also lets MISSING references through.
+    @Test func brokenFileInADirectoryIsNamedAndFailsTheJob() throws {
+        let h = try RunHarness()
+        defer { h.cleanup() }
+        let tree = h.resultsDir + "-tree"
+        defer { try? FileManager.default.removeItem(atPath: tree) }
+        try FileManager.default.createDirectory(atPath: tree + "/sub", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: RunHarness.fixtures + "/pass.sh", toPath: tree + "/pass.sh")
+        try "from avocado import Test\n\nclass Broken(Test):\n    def test_b(self):\n        x = \"unterminated\n"
+            .write(toFile: tree + "/sub/broken.py", atomically: true, encoding: .utf8)
+
+        let o = try h.run([tree])
+        #expect(o.status == 2, "\(o.stdout)\n\(o.stderr)")
+        #expect(o.stdout.contains(" (1/1) \(tree)/pass.sh:  PASS ("))
+        let named = "qcoord: \(tree)/sub/broken.py:5: cannot parse: "
+        #expect(o.stderr.hasPrefix(named), "\(o.stderr)")
+        #expect(o.stderr.contains(" — its tests are not in this job\n"))
+        #expect(o.stderr.contains("1 file could not be read or parsed"))
+        let results = try RunHarness.results(o.jobDir)
+        let errors = try #require(results["resolution_errors"] as? [[String: Any]])
+        #expect(errors.count == 1)
+        #expect(errors.first?["file"] as? String == tree + "/sub/broken.py")
+        #expect(errors.first?["line"] as? Int == 5)
+        #expect(((errors.first?["message"] as? String) ?? "").isEmpty == false)
+        let jobLog = try String(contentsOfFile: o.jobDir + "/job.log", encoding: .utf8)
+        #expect(jobLog.contains(named))
+        let (valid, report) = try RunHarness.validateSchema([o.jobDir + "/results.json"])
+        #expect(valid, "\(report)")
+
+        let ignored = try h.run(["--ignore-missing-references", tree, "no/such/test.py"])
+        #expect(ignored.status == 0, "\(ignored.stdout)\n\(ignored.stderr)")
+        #expect(ignored.stderr.hasPrefix(named))
+        #expect((try RunHarness.results(ignored.jobDir)["resolution_errors"] as? [Any])?.count == 1)
+        let nothing = try h.run(["--ignore-missing-references", "no/such/test.py"])
+        #expect(nothing.status == 2)
+        #expect(nothing.stderr.contains("Suite is empty"))
+    }
+
     @Test func avocadoTestsEnvironmentVariableSuppliesReferences() throws {
         let h = try RunHarness()
         defer { h.cleanup() }
