@@ -1336,6 +1336,8 @@ class Agent:
         self.host_arch = normalize_arch(platform.machine())
         self.base_dir = None
         self.heartbeat_stop = threading.Event()
+        # When the last line (or EOF) came from the coordinator.
+        self.last_input = time.monotonic()
         # os.environ decodes every variable on each copy; tasks copy this dict instead.
         self.base_env = dict(os.environ)
         self.task_serial = itertools.count(1)
@@ -1349,6 +1351,7 @@ class Agent:
         try:
             while True:
                 line = self.stdin.readline(MAX_INPUT_LINE + 1)
+                self.last_input = time.monotonic()
                 if not line:
                     break
                 if len(line) > MAX_INPUT_LINE and not line.endswith(b"\n"):
@@ -1387,6 +1390,8 @@ class Agent:
                 self.on_cancel(msg)
             elif kind == "shutdown":
                 return "exit"
+            elif kind == "heartbeat":
+                pass  # the coordinator is alive (serve noted the time)
             else:
                 self.ch.error("unknown message type %r" % kind)
         except Exception:
@@ -1437,7 +1442,22 @@ class Agent:
             "qemu": qemu,
         })
         threading.Thread(target=self.heartbeat, name="heartbeat", daemon=True).start()
+        limit = msg.get("coordinator_idle_limit_s")
+        if isinstance(limit, (int, float)) and not isinstance(limit, bool) and limit > 0:
+            threading.Thread(target=self.watch_coordinator, args=(float(limit),), name="coordinator-watch",
+                             daemon=True).start()
         return None
+
+    def watch_coordinator(self, limit):
+        """A coordinator silent for `limit` s (it sends a heartbeat every second) is gone even if
+        the connection never closed (a cut network, a suspended laptop): stop every test and exit."""
+        while not self.heartbeat_stop.wait(0.25):
+            silent = time.monotonic() - self.last_input
+            if silent > limit:
+                log("no message from the coordinator for %.1f s: the link is gone; stopping" % silent)
+                self.shutdown()
+                sys.stdout.flush()
+                os._exit(0)
 
     def heartbeat(self):
         while not self.heartbeat_stop.wait(HEARTBEAT_S):

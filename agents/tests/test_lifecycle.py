@@ -172,6 +172,29 @@ class AgentExit(unittest.TestCase):
         self.assertEqual(agent.finished["stubborn"]["fail_reason"], "Test interrupted: agent shutting down")
         agent.close()
 
+    def test_a_silent_coordinator_is_a_link_end(self):
+        """No line from the coordinator for coordinator_idle_limit_s (a cut network: no EOF ever
+        comes): the agent stops every test and exits; heartbeats keep it going."""
+        agent = AgentProcess(env={"QCOORD_KILL_GRACE_S": "3"})
+        agent.hello(dirs=["/usr/bin"], path_search=False, coordinator_idle_limit_s=1.5)
+        agent.run("stubborn", "SIMPLE", os.path.join(FIXTURES, "ignore_term.sh"))
+        stubborn = wait_for_pid(agent, "stubborn", "pid")
+        group = agent.started("stubborn")["pid"]
+        # Heartbeats every half second for 3 s: still running.
+        for _ in range(6):
+            agent.send({"type": "heartbeat"})
+            time.sleep(0.5)
+        self.assertIsNone(agent.proc.poll(), "the agent left while the coordinator was beating")
+        self.assertTrue(pid_alive(stubborn))
+        t0 = time.monotonic()
+        agent.proc.wait(10)
+        # Silent past 1.5 s, then the same 3 s exit as at EOF.
+        self.assertLess(time.monotonic() - t0, 1.5 + 3.0)
+        self.assertEqual(agent.proc.returncode, 0)
+        self.assertFalse(pid_alive(stubborn), "%d survived a silent coordinator" % stubborn)
+        self.assertEqual(live_members(group), [])
+        agent.close()
+
     def test_shutdown_message(self):
         agent, qemu = self.start_qemu_task()
         agent.send({"type": "shutdown"})

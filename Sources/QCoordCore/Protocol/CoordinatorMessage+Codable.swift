@@ -16,6 +16,7 @@ extension CoordinatorMessage: Codable {
         case .run: "run"
         case .cancel: "cancel"
         case .shutdown: "shutdown"
+        case .heartbeat: "heartbeat"
         }
     }
 
@@ -27,6 +28,7 @@ extension CoordinatorMessage: Codable {
         case "run": self = .run(try RunTask(from: decoder))
         case "cancel": self = .cancel(taskID: try CancelBody(from: decoder).taskID)
         case "shutdown": self = .shutdown
+        case "heartbeat": self = .heartbeat
         default: throw UnknownMessageType(type: type)
         }
     }
@@ -38,7 +40,7 @@ extension CoordinatorMessage: Codable {
         case .hello(let body): try body.encode(to: encoder)
         case .run(let body): try body.encode(to: encoder)
         case .cancel(let taskID): try CancelBody(taskID: taskID).encode(to: encoder)
-        case .shutdown: break
+        case .shutdown, .heartbeat: break
         }
     }
 }

@@ -4,6 +4,9 @@ public enum CoordinatorMessage: Sendable, Hashable {
     case run(RunTask)
     case cancel(taskID: String)
     case shutdown
+    /// The coordinator is alive (every second): an agent that hears nothing for
+    /// `hello.coordinator_idle_limit_s` takes the link as gone and stops its tests.
+    case heartbeat
 
     public struct Hello: Sendable, Hashable, Codable {
         public var version: Int
@@ -15,6 +18,9 @@ public enum CoordinatorMessage: Sendable, Hashable {
         public var qemuSearch: QemuSearch
         /// The coordinator's name for the host (the inventory name), used in the agent's messages.
         public var hostName: String?
+        /// Seconds without any line from the coordinator (it sends a heartbeat every second)
+        /// after which the agent stops its tests and exits; nil: only EOF ends the link.
+        public var coordinatorIdleLimitS: Double?
 
         public init(version: Int = AgentProtocol.version, jobID: String, env: [String: String] = [:],
                     params: [String: String] = [:], qemuSearch: QemuSearch = QemuSearch(), hostName: String? = nil) {
@@ -31,6 +37,7 @@ public enum CoordinatorMessage: Sendable, Hashable {
             case jobID = "job_id"
             case qemuSearch = "qemu_search"
             case hostName = "host_name"
+            case coordinatorIdleLimitS = "coordinator_idle_limit_s"
         }
     }
 

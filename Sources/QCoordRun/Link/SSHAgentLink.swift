@@ -214,14 +214,25 @@ public final class SSHAgentLink: AgentLink, @unchecked Sendable {
         lock.withLock { tasks += [stdoutTask, stderrTask] }
     }
 
-    /// The agent sends a heartbeat every second. Silence first gets an SSH-level probe (so
+    /// Seconds without a line from the coordinator after which an agent stops its tests (sent in `hello`).
+    public static let coordinatorIdleLimit = 10.0
+
+    /// The agent sends a heartbeat every second, and so does the link. Silence first gets an SSH-level probe (so
     /// TCP_USER_TIMEOUT can notice a cut link), then, past `idleLimit`, the host is lost.
     private func startWatchdog() {
         let watchdog = Task { [self] in
             var lastProbe = ContinuousClock.now
+            var lastBeat = ContinuousClock.now
+            let beating = HeartbeatGate()
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(500))
                 let now = ContinuousClock.now
+                // Our own heartbeat, so the agent knows we are alive; never two at once on a
+                // channel a frozen host blocks.
+                if now - lastBeat >= .seconds(1), beating.enter() {
+                    lastBeat = now
+                    Task { await self.send(.heartbeat); beating.leave() }
+                }
                 let idle = now - lock.withLock { lastSeen }
                 if idle > .seconds(2), now - lastProbe > .seconds(2) {
                     // Not awaited: the probe waits for the session's thread, which a blocking call
@@ -267,4 +278,13 @@ private actor StderrTail {
         if lines.count > 5 { lines.removeFirst() }
     }
     var text: String { lines.joined(separator: " | ") }
+}
+
+/// One heartbeat write at a time.
+final class HeartbeatGate: @unchecked Sendable {
+    // @unchecked: guarded by `lock`.
+    private let lock = NSLock()
+    private var busy = false
+    func enter() -> Bool { lock.withLock { busy ? false : { busy = true; return true }() } }
+    func leave() { lock.withLock { busy = false } }
 }

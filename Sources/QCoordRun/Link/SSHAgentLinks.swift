@@ -32,6 +32,9 @@ public enum SSHAgentLinks {
         var hostHello = hello
         hostHello.qemuSearch = SSHSettings.qemuSearch(for: host)
         hostHello.hostName = host.name
+        // A coordinator gone without closing the connection (a cut network, a suspended
+        // laptop) stops the host's tests after this long.
+        hostHello.coordinatorIdleLimitS = SSHAgentLink.coordinatorIdleLimit
         hostHello.env = hello.env.merging(host.env) { _, own in own }
         return try await SSHAgentLink.start(host: host.name, ssh: settings.options(for: host),
                                             python: host.python ?? "python3", hello: hostHello,

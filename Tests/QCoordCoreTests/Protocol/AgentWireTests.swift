@@ -30,6 +30,16 @@ private func transcript() throws -> (coordinator: [String], agent: [String]) {
         """)
     }
 
+    @Test func heartbeatAndTheCoordinatorIdleLimitOnTheWire() throws {
+        #expect(text(try AgentWire.encodeLine(CoordinatorMessage.heartbeat)) == "{\"type\":\"heartbeat\"}\n")
+        var hello = CoordinatorMessage.Hello(jobID: "j")
+        hello.coordinatorIdleLimitS = 10
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(AgentWire.encodeLine(.hello(hello)))) as? [String: Any])
+        #expect(object["coordinator_idle_limit_s"] as? Double == 10)
+        let back = try JSONDecoder().decode(CoordinatorMessage.self, from: Data(#"{"type":"heartbeat"}"#.utf8))
+        #expect(back == CoordinatorMessage.heartbeat)
+    }
+
     @Test func runCancelShutdownUseSnakeCaseKeys() throws {
         let run = CoordinatorMessage.run(.init(taskID: "7", kind: .instrumented, name: "t.py:C.test", uri: "t.py",
                                                arch: "aarch64", params: ["qemu_bin": "/q"], timeoutS: 12.5, workdir: "/src",
