@@ -39,7 +39,7 @@ for a in "$@"; do
 done
 
 # Bumped when the layout of the prepared trees changes: a tree with another stamp is rebuilt.
-LAYOUT=1
+LAYOUT=2
 V102=1:10.2.2+ds-1              # sid; the 11.1 source packages sid lists are not served here
 SRC_PARTS=(tests/functional python scripts tests/data VERSION)
 QEMU_DEBS=(qemu-system-x86 qemu-system-arm qemu-system-ppc qemu-system-misc qemu-system-s390x
@@ -107,6 +107,7 @@ Dir::Log "$APTDIR/log";
 APT::Sandbox::User "root";
 Acquire::Check-Valid-Until "false";
 Acquire::Languages "none";
+Acquire::GzipIndexes "true";
 EOF
 export APT_CONFIG=$APTDIR/etc/apt.conf
 apt_get() { apt-get -q "$@"; }
@@ -325,6 +326,8 @@ if ! tree_current "$T100" "$S100"; then
     while IFS= read -r l; do
         t=$(readlink "$l"); ln -sfn "$(realpath -m --relative-to="$(dirname "$l")" "$T100/root$t")" "$l"
     done < <(find "$T100/root" -type l -lname '/*')
+    # qemu-efi-aarch64's images are zero-padded to 64 MB each (385 MB unpacked): make them sparse.
+    find "$T100/root/usr/share" -type f -size +16M -exec fallocate --dig-holes {} \; 2>/dev/null || true
     dangling=$(find "$T100/root" -xtype l | sed "s|^$T100/root||")
     [ -z "$dangling" ] || say "note: dangling symlinks in root/: $(echo $dangling)"
     fetch_fallback_libs "$T100"
