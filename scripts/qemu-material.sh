@@ -350,7 +350,7 @@ if ! tree_current "$T102" "$S102"; then
     REBUILT+=(qemu-10.2)
 fi
 
-# --- Checks of the wrappers (on a rebuild or --check; the result is kept in bin/CHECKED) ----------
+# --- Checks of the wrappers (on a rebuild or --check; the result is kept in checks.txt) ----------
 check_wrapper() {  # wrapper → "ok" or a reason
     local w=$1 out
     out=$("$w" --version 2>&1 | head -1) || { echo "--version failed"; return; }
@@ -360,7 +360,7 @@ check_wrapper() {  # wrapper → "ok" or a reason
     grep -q '"qemu": {' <<<"$out" || { echo "no query-version answer: $(head -c 200 <<<"$out")"; return; }
     echo ok
 }
-if [ ${#REBUILT[@]} -gt 0 ] || [ $CHECK = 1 ] || [ ! -f "$T100/bin/CHECKED" ]; then
+if [ ${#REBUILT[@]} -gt 0 ] || [ $CHECK = 1 ] || [ ! -f "$T100/checks.txt" ]; then
     {
         for w in "$T100"/bin/qemu-system-*; do echo "${w##*/} $(check_wrapper "$w")"; done
         # Modules: loading every QOM module must print no error (a module of another QEMU
@@ -375,7 +375,7 @@ if [ ${#REBUILT[@]} -gt 0 ] || [ $CHECK = 1 ] || [ ! -f "$T100/bin/CHECKED" ]; t
                   timeout 120 python3 "src/tests/functional/$f" 2>/dev/null) || true
             echo "harness-${tree##*/} $(grep -cE '^ok ' <<<"$out") ok, $(grep -cE '^not ok ' <<<"$out") not ok ($f with qemu-system-x86_64 ${V100#1:})"
         done
-    } > "$T100/bin/CHECKED"
+    } > "$T100/checks.txt"
 fi
 
 # --- 5. Summary --------------------------------------------------------------------------------------
@@ -383,13 +383,13 @@ mb() { awk -v b="$1" 'BEGIN {printf "%.1f MB", b/1e6}'; }
 n100=$(ls "$T100"/src/tests/functional/test_*.py | wc -l)
 n102=$(find "$T102/src/tests/functional" -mindepth 2 -maxdepth 2 -name 'test_*.py' -not -path '*/qemu_test/*' | wc -l)
 d102=$(find "$T102/src/tests/functional" -mindepth 2 -maxdepth 2 -name 'test_*.py' -not -path '*/qemu_test/*' -printf '%h\n' | sort -u | wc -l)
-works=$(awk '$1 ~ /^qemu-system-/ && $2=="ok" {sub(/qemu-system-/,"",$1); printf "%s ", $1}' "$T100/bin/CHECKED")
-broken=$(awk '$1 ~ /^qemu-system-/ && $2!="ok"' "$T100/bin/CHECKED")
+works=$(awk '$1 ~ /^qemu-system-/ && $2=="ok" {sub(/qemu-system-/,"",$1); printf "%s ", $1}' "$T100/checks.txt")
+broken=$(awk '$1 ~ /^qemu-system-/ && $2!="ok"' "$T100/checks.txt")
 say "QEMU ${V100} (bookworm-backports): build/qemu-10.0/{src,root,bin}, $n100 test files (tests/functional/test_*.py)"
 say "QEMU ${V102} (sid): build/qemu-10.2/src, $n102 test files in $d102 dirs (tests/functional/<target>/test_*.py)"
 say "wrappers that work (build/qemu-10.0/bin/qemu-system-*): ${works% }"
 [ -z "$broken" ] || say "wrappers that do not: $broken"
-grep -E '^(modules|harness-)' "$T100/bin/CHECKED" | sed 's/^/qemu-material: /'
+grep -E '^(modules|harness-)' "$T100/checks.txt" | sed 's/^/qemu-material: /'
 if [ ${#REBUILT[@]} -gt 0 ]; then
     say "downloaded $DL_N files ($(mb $DL_B)), reused $RE_N from $DL ($(mb $RE_B)), total $(mb $((DL_B+RE_B))); prepared ${REBUILT[*]}"
 else
