@@ -91,3 +91,12 @@ check-fault-handling: build
 # The SSH transport against a real sshd on loopback: sessions, channels, SFTP, host keys, auth.
 test-ssh: build
 	$(SWIFT) test $(BUILD_FLAGS) --filter 'QCoordSSHTests'
+
+# --- Real QEMU material (issue 16; not part of `make check` yet) ---
+# QEMU 10.0.x from bookworm-backports (tests/functional + binaries unpacked under
+# build/qemu-10.0, wrappers in build/qemu-10.0/bin) and QEMU 10.2.2's tests/functional from sid
+# (build/qemu-10.2), fetched through an isolated apt config; downloads cached in
+# ~/.cache/qcoord-dev. Cold ~30 s, warm <1 s (docs/qemu-material.md).
+.PHONY: qemu-material
+qemu-material:
+	bash scripts/qemu-material.sh
