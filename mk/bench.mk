@@ -66,10 +66,10 @@ bench-agent:
 # --- bench-scale, bench-schedule: scheduling (release build; see docs/scheduling.md) ---
 # The coordinator with in-process fake agents, 20 000 tests × 200 hosts: CPU time and peak
 # memory of planning + scheduling + recording (targets: < 2 s, < 300 MiB).
-# The version before the scale branch (1d2eb58), same machine, load ~1.2: 3.30 s CPU, 75.7 MiB
-# (before the perf branch, 3858db9: 7.22 s, 231.8 MiB).
-BENCH_SCALE_PREVIOUS_CPU ?= 3.30
-BENCH_SCALE_PREVIOUS_MIB ?= 75.7
+# The version before the job-plan redesign (b1885ad), alternating with this one in one run, load
+# ~0.8: 1.36 s CPU, 77.5 MiB (docs/scheduling.md; before the scale branch, 1d2eb58: 3.30 s).
+BENCH_SCALE_PREVIOUS_CPU ?= 1.36
+BENCH_SCALE_PREVIOUS_MIB ?= 77.5
 bench-scale: setup
 	$(BENCH_BUILD)
 	@uptime

@@ -18,6 +18,8 @@ public struct JobBook: Sendable {
         var attempts: [TestResult.Attempt] = []
         var retriesUsed = 0
         var taskID: String?
+        /// Where its current (or last) dispatch went, as the plan placed it there.
+        var placement: JobPlan.Placement?
         var startedAt: Double?
         var done = false
     }
@@ -62,6 +64,9 @@ public struct JobBook: Sendable {
         guard let index = taskIndex[taskID], tests[index].taskID == taskID, scheduler.running[index] == host else { return nil }
         return index
     }
+
+    /// Where a test's current (or last) dispatch went: the plan's host, arch and binary.
+    public func placement(of test: Int) -> JobPlan.Placement? { tests[test].placement }
 
     public mutating func handle(_ event: BookEvent) -> [BookDecision] {
         var out: [BookDecision] = []
@@ -142,7 +147,7 @@ public struct JobBook: Sendable {
         if addAttempt { tests[index].attempts.append(.init(host: host, status: status, failReason: reason, time: time)) }
         tests[index].done = true
         doneCount += 1
-        let placement = plan.tasks[index].placement(on: host)
+        let placement = tests[index].placement?.host == host ? tests[index].placement : plan.tasks[index].placement(on: host)
         let outcome = BookOutcome(test: index, status: status, reason: reason, host: host, arch: placement?.arch ?? plan.tasks[index].arch,
                                   qemuBin: placement?.qemuBin, time: time, whiteboard: whiteboard, attempts: tests[index].attempts,
                                   flaky: tests[index].retriesUsed > 0 && (status == .pass || status == .warn), ran: true)
@@ -171,6 +176,7 @@ public struct JobBook: Sendable {
             taskIndex[id] = a.test
             // Exactly the plan's choice on this host: the agent runs it and decides nothing.
             let placement = plan.tasks[a.test].placement(on: a.host)
+            tests[a.test].placement = placement
             return .dispatch(BookDispatch(test: a.test, host: a.host, attempt: a.attempt, taskID: id,
                                           arch: placement?.arch ?? "", qemuBin: placement?.qemuBin,
                                           timeout: plan.tasks[a.test].timeout))

@@ -58,6 +58,9 @@ public struct JobPlan: Sendable, Hashable {
         public var placements: [Placement]
         /// Why no host can run it (empty `placements` only).
         public var unplaceable: String?
+        /// Tests planned alike (same kind, tags, parameters, matrix arch) share this number, and
+        /// so their placements: the book queues them together.
+        public var group: Int = 0
 
         public func placement(on host: String) -> Placement? { placements.first { $0.host == host } }
     }
@@ -75,8 +78,14 @@ public struct JobPlan: Sendable, Hashable {
         tasks.reserveCapacity(tests.count)
         for test in tests {
             let shape = Shape(kind: test.kind, tags: test.tags, params: test.params ?? [:], matrixArch: test.matrixArch)
-            var task = memo[shape] ?? plan(test, settings: settings, hosts: hosts)
-            memo[shape] = task
+            var task: Task
+            if let known = memo[shape] {
+                task = known
+            } else {
+                task = plan(test, settings: settings, hosts: hosts)
+                task.group = memo.count
+                memo[shape] = task
+            }
             task.name = test.name
             tasks.append(task)
         }

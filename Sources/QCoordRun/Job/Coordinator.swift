@@ -183,8 +183,8 @@ public actor Coordinator {
             files.started(index, epoch: epoch)
             printStarted(index)
             events.emit(.testStarted(uid: index + 1, id: TestResult.testID(uid: index + 1, name: tests[index].name, total: tests.count),
-                                     name: tests[index].name, host: host, arch: plan.tasks[index].placement(on: host)?.arch,
-                                     qemuBin: plan.tasks[index].placement(on: host)?.qemuBin, time: epoch))
+                                     name: tests[index].name, host: host, arch: book.placement(of: index)?.arch,
+                                     qemuBin: book.placement(of: index)?.qemuBin, time: epoch))
             return book.handle(.started(taskID: s.taskID, host: host, now: now))
         case .output(let o):
             if let index = current(o.taskID, host) { files.output(index, host: host, o) }

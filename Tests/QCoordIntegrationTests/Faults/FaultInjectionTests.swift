@@ -103,6 +103,11 @@ struct FaultInjectionTests {
         let detection = cleaned.map { $0 - faultTime }
         print("fault coordinator SIGKILL: hosts stopped its tests after \(detection.map { String(format: "%.2f", $0) } ?? "never") s")
         #expect(detection != nil && detection! <= Self.detectionLimit, "test processes left: \(testProcesses())")
+        // The agents too: their link ended (EOF), so they stop their tests and exit within 3 s.
+        let agentsGone = waitUntil(timeout: 10) { agentProcesses().isEmpty }.map { $0 - faultTime }
+        print("fault coordinator SIGKILL: agents exited after \(agentsGone.map { String(format: "%.2f", $0) } ?? "never") s")
+        #expect(agentsGone != nil && agentsGone! <= 3.0, "agents left: \(agentProcesses())")
+        #expect(detection.map { $0 <= 3.0 } == true, "test processes outlived the coordinator by more than 3 s")
 
         let jobDir = first.jobDir
         let before = try journal(jobDir)
@@ -232,6 +237,28 @@ struct FaultInjectionTests {
             if !found.isEmpty { out["h\(i)"] = found.map { "\($0.pid) \($0.cmdline)" } }
         }
         return out
+    }
+
+    /// The agents running on the hosts (started with the stdin bootstrap or as qcoord_agent.py).
+    func agentProcesses() -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        for i in 1...hostCount {
+            let found = processes(in: prefix + String(i)).filter {
+                $0.cmdline.contains("stdin.buffer.readline") || $0.cmdline.contains("qcoord_agent")
+            }
+            if !found.isEmpty { out["h\(i)"] = found.map { "\($0.pid) \($0.cmdline)" } }
+        }
+        return out
+    }
+
+    /// When `done` first held (epoch seconds), or nil if not within `timeout`.
+    func waitUntil(timeout: Double, _ done: () -> Bool) -> Double? {
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end {
+            if done() { return Date().timeIntervalSince1970 }
+            usleep(100_000)
+        }
+        return nil
     }
 
     /// When no test process was left (epoch seconds), or nil if some still are after `timeout`.
