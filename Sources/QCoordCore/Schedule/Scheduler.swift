@@ -19,18 +19,6 @@ public struct Scheduler: Sendable {
     public typealias ClassEligibility = @Sendable (_ representative: Int, _ host: String) -> Bool
     public typealias Eligibility = @Sendable (_ test: Int, _ host: String) -> Bool
 
-    /// One queue of interchangeable tests (same eligibility, same exclusive group).
-    struct Queue: Sendable {
-        var representative: Int
-        var exclusive: String?
-        /// Sorted by expected duration, longest first, then by index; `head` is the next one.
-        var tests: [Int]
-        var head = 0
-        /// Live hosts that may run this class.
-        var hosts: Set<String> = []
-        var isEmpty: Bool { head >= tests.count }
-    }
-
     struct Host: Sendable {
         var name: String
         var free: Int
@@ -43,8 +31,7 @@ public struct Scheduler: Sendable {
     /// test → host, for running tests.
     public private(set) var running: [Int: String] = [:]
     public private(set) var stopped = false
-    private var queues: [Queue]
-    private var queueOf: [Int]
+    private var classes: TestClasses
     private var hosts: [Host] = []
     /// host name → its index in `hosts` (events name hosts; 200 of them are looked up per event).
     private var hostIndex: [String: Int] = [:]
@@ -68,26 +55,7 @@ public struct Scheduler: Sendable {
                 eligible: @escaping ClassEligibility) {
         self.expected = expected
         classEligible = eligible
-        var index: [String: Int] = [:]
-        var queues: [Queue] = []
-        var queueOf = [Int](repeating: 0, count: expected.count)
-        for test in expected.indices {
-            let group = exclusive(test)
-            let key = classKey(test) + "\u{0}" + (group.map { "x" + $0 } ?? "-")
-            if let q = index[key] {
-                queues[q].tests.append(test)
-                queueOf[test] = q
-            } else {
-                index[key] = queues.count
-                queueOf[test] = queues.count
-                queues.append(Queue(representative: test, exclusive: group, tests: [test]))
-            }
-        }
-        for q in queues.indices {
-            queues[q].tests.sort { Self.before($0, $1, expected) }
-        }
-        self.queues = queues
-        self.queueOf = queueOf
+        classes = TestClasses(expected: expected, classKey: classKey, exclusive: exclusive)
     }
 
     /// The job plan's tasks: each may run only on the hosts the plan lists for it (nothing else
@@ -128,14 +96,13 @@ public struct Scheduler: Sendable {
 
     /// Tests not yet assigned, in the order an unconstrained slot would take them.
     public var pending: [Int] {
-        (queues.flatMap { $0.tests[$0.head...] } + retryList).sorted { Self.before($0, $1, expected) }
+        (classes.waiting + retryList).sorted { TestClasses.before($0, $1, expected) }
     }
 
     /// No test is running and none will be dispatched.
     public var isIdle: Bool {
         // With nothing running, a pending test some live host may run would have been dispatched.
-        running.isEmpty && (stopped || (queues.allSatisfy { $0.isEmpty || $0.hosts.isEmpty }
-                                        && retryList.allSatisfy { queues[queueOf[$0]].hosts.isEmpty }))
+        running.isEmpty && (stopped || (classes.nothingRunnable && retryList.allSatisfy { classes.queue(of: $0).hosts.isEmpty }))
     }
 
     /// Live hosts, in the order they came up.
@@ -153,16 +120,15 @@ public struct Scheduler: Sendable {
                 known.insert(host)
                 hostIndex[host] = hosts.count
                 hosts.append(Host(name: host, free: slots))
-                for q in queues.indices where classEligible(queues[q].representative, host) {
-                    queues[q].hosts.insert(host)
-                }
+                let eligible = classEligible
+                classes.add(host: host) { eligible($0, host) }
             }
             return dispatch(only: host)
         case .hostLost(let host):
             guard let h = hostIndex[host] else { return [] }
             hosts.remove(at: h)
             hostIndex = Dictionary(uniqueKeysWithValues: hosts.enumerated().map { ($0.element.name, $0.offset) })
-            for q in queues.indices { queues[q].hosts.remove(host) }
+            classes.remove(host: host)
             // Its in-flight tests go back to their queues, to run elsewhere.
             let lost = running.filter { $0.value == host }.map(\.key).sorted()
             for test in lost {
@@ -174,7 +140,7 @@ public struct Scheduler: Sendable {
                 } else if tried[test] != nil {
                     retryList.append(test)
                 } else {
-                    requeue(test)
+                    classes.requeue(test)
                 }
             }
             return dispatch(only: nil)
@@ -183,7 +149,7 @@ public struct Scheduler: Sendable {
             running[test] = nil
             losses[test] = nil
             hosts[h].free += 1
-            if let group = queues[queueOf[test]].exclusive {
+            if let group = classes.queue(of: test).exclusive {
                 hosts[h].busy[group, default: 1] -= 1
                 if hosts[h].busy[group] == 0 { hosts[h].busy[group] = nil }
             }
@@ -200,12 +166,7 @@ public struct Scheduler: Sendable {
 
     /// Takes the remaining pending tests out of the queue (they will never run), in job order.
     public mutating func drainPending() -> [Int] {
-        var out: [Int] = []
-        for q in queues.indices {
-            out += queues[q].tests[queues[q].head...]
-            queues[q].head = queues[q].tests.count
-        }
-        out += retryList
+        let out = classes.drain { _ in true } + retryList
         retryList = []
         return out.sorted()
     }
@@ -214,18 +175,13 @@ public struct Scheduler: Sendable {
     /// or after a host is lost); in job order. Tests that one of the lost hosts in `awaiting`
     /// (being reconnected) could run stay queued.
     public mutating func drainIneligible(awaiting: Set<String> = []) -> [Int] {
-        var out: [Int] = []
-        let hopeless: [Bool] = queues.indices.map { q in
-            queues[q].hosts.isEmpty && !awaiting.contains { host in
-                known.contains(host) && classEligible(queues[q].representative, host)
-            }
+        let (eligible, known) = (classEligible, known)
+        let hopeless: [Bool] = classes.queues.map { queue in
+            queue.hosts.isEmpty && !awaiting.contains { known.contains($0) && eligible(queue.representative, $0) }
         }
-        for q in queues.indices where hopeless[q] && !queues[q].isEmpty {
-            out += queues[q].tests[queues[q].head...]
-            queues[q].head = queues[q].tests.count
-        }
-        out += retryList.filter { hopeless[queueOf[$0]] }
-        retryList.removeAll { hopeless[queueOf[$0]] }
+        var out = classes.drain { hopeless[$0] }
+        out += retryList.filter { hopeless[classes.queueIndex(of: $0)] }
+        retryList.removeAll { hopeless[classes.queueIndex(of: $0)] }
         return out.sorted()
     }
 
@@ -236,24 +192,9 @@ public struct Scheduler: Sendable {
     }
 
     /// How many live hosts may run `test`.
-    public func eligibleHostCount(_ test: Int) -> Int { queues[queueOf[test]].hosts.count }
+    public func eligibleHostCount(_ test: Int) -> Int { classes.queue(of: test).hosts.count }
 
     // MARK: -
-
-    /// Longest expected first, then job order.
-    private static func before(_ a: Int, _ b: Int, _ expected: [Double]) -> Bool {
-        expected[a] != expected[b] ? expected[a] > expected[b] : a < b
-    }
-
-    private mutating func requeue(_ test: Int) {
-        let q = queueOf[test]
-        var lo = queues[q].head, hi = queues[q].tests.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if Self.before(queues[q].tests[mid], test, expected) { lo = mid + 1 } else { hi = mid }
-        }
-        queues[q].tests.insert(test, at: lo)
-    }
 
     /// Fills free slots: of `only` host, or of every host (one pick per host in turn, so the
     /// longest tests spread over the hosts).
@@ -264,20 +205,17 @@ public struct Scheduler: Sendable {
         while !candidates.isEmpty {
             candidates = candidates.filter { h in
                 guard hosts[h].free > 0 else { return false }
-                let test: Int, q: Int
+                let test: Int
                 if let r = pickRetry(for: h) {
                     test = retryList.remove(at: r)
-                    q = queueOf[test]
-                } else if let next = pick(for: h) {
-                    q = next
-                    test = queues[q].tests[queues[q].head]
-                    queues[q].head += 1
+                } else if let next = classes.pick(for: hosts[h].name, busy: hosts[h].busy) {
+                    test = classes.take(next)
                 } else {
                     return false
                 }
                 if tried[test] != nil { tried[test, default: []].insert(hosts[h].name) }
                 hosts[h].free -= 1
-                if let group = queues[q].exclusive { hosts[h].busy[group, default: 0] += 1 }
+                if let group = classes.queue(of: test).exclusive { hosts[h].busy[group, default: 0] += 1 }
                 running[test] = hosts[h].name
                 attempts[test, default: 0] += 1
                 out.append(Assignment(test: test, host: hosts[h].name, attempt: attempts[test] ?? 1))
@@ -293,29 +231,12 @@ public struct Scheduler: Sendable {
         guard !retryList.isEmpty else { return nil }
         let host = hosts[h]
         return retryList.firstIndex { test in
-            let queue = queues[queueOf[test]]
+            let queue = classes.queue(of: test)
             guard queue.hosts.contains(host.name) else { return false }
             if let group = queue.exclusive, host.busy[group] != nil { return false }
             let seen = tried[test] ?? []
             return !seen.contains(host.name) || queue.hosts.isSubset(of: seen)
         }
-    }
-
-    /// The queue whose head host `h` should run next: fewest eligible hosts, then longest, then first.
-    private func pick(for h: Int) -> Int? {
-        let host = hosts[h]
-        var best: Int?
-        for q in queues.indices {
-            let queue = queues[q]
-            guard !queue.isEmpty, queue.hosts.contains(host.name) else { continue }
-            if let group = queue.exclusive, host.busy[group] != nil { continue }
-            guard let b = best else { best = q; continue }
-            let (n, m) = (queue.hosts.count, queues[b].hosts.count)
-            if n != m ? n < m : Self.before(queue.tests[queue.head], queues[b].tests[queues[b].head], expected) {
-                best = q
-            }
-        }
-        return best
     }
 }
 
@@ -324,10 +245,6 @@ extension Scheduler {
     /// already have their result (`qcoord run --resume`) are never dispatched.
     public mutating func withdraw(_ tests: Set<Int>) {
         guard !tests.isEmpty else { return }
-        for q in queues.indices {
-            let head = queues[q].head
-            let kept = queues[q].tests[head...].filter { !tests.contains($0) }
-            queues[q].tests = Array(queues[q].tests[..<head]) + kept
-        }
+        classes.withdraw(tests)
     }
 }
