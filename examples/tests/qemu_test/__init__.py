@@ -124,9 +124,9 @@ class Machine:
             if console:
                 self.console = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
                 self.console.connect(con_path)
-        except Exception:
+        except Exception as e:
             out = self.shutdown()
-            raise QMPError("QEMU did not come up: %s" % out.decode(errors="replace").strip())
+            raise QMPError("QEMU did not come up (%s): %s" % (e, out.decode(errors="replace").strip()))
         return self
 
     def cmd(self, name, **args):
