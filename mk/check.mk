@@ -100,3 +100,14 @@ test-ssh: build
 .PHONY: qemu-material
 qemu-material:
 	bash scripts/qemu-material.sh
+
+# QEMU's tests/functional meson.build files read as data (MesonSuites, issue 16) on the real
+# 10.0 and 10.2 trees, compared per target (quick/thorough/timeout counts) with a line-oriented
+# peer, scripts/check-functional-meson.py; prints the counts. Needs `make qemu-material`.
+.PHONY: check-functional-meson
+check-functional-meson:
+	@mkdir -p .build
+	python3 scripts/check-functional-meson.py 10.0=build/qemu-10.0/src/tests/functional \
+	  10.2=build/qemu-10.2/src/tests/functional > $(CURDIR)/.build/functional-meson-peer.json
+	QCOORD_FUNCTIONAL_MESON_EXPECTED=$(CURDIR)/.build/functional-meson-peer.json \
+	  $(SWIFT) test $(BUILD_FLAGS) --filter FunctionalMesonRealTreeTests
