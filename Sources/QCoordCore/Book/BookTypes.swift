@@ -15,8 +15,21 @@ public enum BookEvent: Sendable, Hashable {
                   whiteboard: String?, now: Double)
     /// A timer the book asked for (`BookDecision.startTimer`) went off.
     case timerFired(BookTimer, now: Double)
-    /// Ctrl-C, SIGTERM, SIGHUP: the first stops dispatching, the second interrupts running tests.
-    case signal(now: Double)
+    /// Ctrl-C, SIGTERM (a CI cancel), SIGHUP: the first stops dispatching and cancels running
+    /// tests (they get `interruptGrace` to report); the second ends them at once.
+    case signal(BookSignal, now: Double)
+}
+
+/// The signals that interrupt a job.
+public enum BookSignal: String, Sendable, Hashable {
+    case interrupt = "SIGINT"
+    case terminate = "SIGTERM"
+    case hangup = "SIGHUP"
+
+    /// The reason tests that never started get (Avocado's words for Ctrl-C).
+    public var reason: String {
+        self == .interrupt ? "Interrupted by user request" : "Interrupted by \(rawValue)"
+    }
 }
 
 /// A host and its slots.

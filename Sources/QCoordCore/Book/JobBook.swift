@@ -55,6 +55,8 @@ public struct JobBook: Sendable {
     /// Whether the user interrupted the job (Ctrl-C, once or twice): it was cut short rather
     /// than ended by its own rules (failfast, the job timeout).
     public var interruptedByUser: Bool { signals > 0 }
+    /// A second signal came: nothing is waited for any more.
+    public var stoppedAtOnce: Bool { signals > 1 }
     /// Whether a host coming back could still get work.
     public var wantsHosts: Bool { interruption == nil && !isDone }
 
@@ -101,13 +103,17 @@ public struct JobBook: Sendable {
             out += graceExpired(now: now)
         case .timerFired(.jobTimeout, _):
             out += interrupt(reason: "Job timeout (\(JobPlan.seconds(settings.jobTimeout ?? 0)) s) reached", cancelRunning: true)
-        case .signal:
+        case .signal(let signal, let now):
             signals += 1
             if signals == 1 {
-                out.append(.tell("\nInterrupt requested: waiting for running tests (Ctrl-C again to interrupt them)\n"))
-                out += interrupt(reason: "Interrupted by user request", cancelRunning: false)
+                let grace = JobPlan.seconds(settings.interruptGrace)
+                out.append(.tell("\n\(signal.rawValue): stopping the job: running tests get \(grace) s to stop, "
+                                 + "then the report is written (again to stop at once)\n"))
+                out += interrupt(reason: signal.reason, cancelRunning: true)
             } else {
-                out += interrupt(reason: interruption ?? "Interrupted by user request", cancelRunning: true)
+                // At once: what still runs ends INTERRUPTED now, and the report is written.
+                _ = interrupt(reason: interruption ?? signal.reason, cancelRunning: false)
+                out += graceExpired(now: now, reason: "Test interrupted: the job was stopped by a second \(signal.rawValue)")
             }
         }
         if isDone && !finishSent {
@@ -265,10 +271,10 @@ public struct JobBook: Sendable {
 
     /// Tests still running after the grace period end INTERRUPTED (dispatch is stopped, so the
     /// freed slots get nothing new).
-    private mutating func graceExpired(now: Double) -> [BookDecision] {
+    private mutating func graceExpired(now: Double, reason why: String? = nil) -> [BookDecision] {
         var out: [BookDecision] = []
         for (index, host) in scheduler.running.sorted(by: { $0.key < $1.key }) {
-            let reason = "Test interrupted: it did not stop within \(JobPlan.seconds(settings.interruptGrace)) s of being cancelled"
+            let reason = why ?? "Test interrupted: it did not stop within \(JobPlan.seconds(settings.interruptGrace)) s of being cancelled"
             out.append(.log("host \(host): \(plan.tasks[index].name): \(reason)", error: true))
             out += finish(index, host: host, status: .interrupted, reason: reason,
                           time: tests[index].startedAt.map { now - $0 } ?? 0, whiteboard: nil)

@@ -102,10 +102,17 @@ public actor Coordinator {
     /// Whether a Ctrl-C reached the job (jobdata/end.json: such a job did not finish).
     public var interruptedByUser: Bool { book.interruptedByUser }
 
-    /// Ctrl-C: the first stops dispatching and lets running tests finish; the second interrupts them.
-    public func userInterrupt() async {
-        await perform(book.handle(.signal(now: JobClock.monotonic())))
+    /// SIGINT, SIGTERM, SIGHUP: the first stops dispatching and cancels running tests (they get
+    /// the interrupt grace to report); the second ends them at once.
+    public func signal(_ signal: BookSignal) async {
+        await perform(book.handle(.signal(signal, now: JobClock.monotonic())))
     }
+
+    /// Ctrl-C.
+    public func userInterrupt() async { await signal(.interrupt) }
+
+    /// A second signal came: the job ends without waiting for anyone.
+    public var stoppedAtOnce: Bool { book.stoppedAtOnce }
 
     /// The links in use now (a rejoined host's new one), to shut down after the job.
     public var currentLinks: [any AgentLink] { hostOrder.compactMap { links[$0]?.link } }

@@ -7,10 +7,10 @@ public enum JobRunner {
     /// The whole job: job directory, hosts, plan (written to jobdata/plan.json), coordinator,
     /// report, human output. Returns Avocado's exit bits. One path for every kind of host.
     /// - Parameters:
-    ///   - interrupts: one element per Ctrl-C.
+    ///   - interrupts: one element per SIGINT, SIGTERM or SIGHUP.
     ///   - events: told of the job's start and end, hosts, and every test (live progress, --json-events).
     public static func run(_ request: JobRequest, console: Console,
-                           interrupts: AsyncStream<Void> = AsyncStream { $0.finish() },
+                           interrupts: AsyncStream<BookSignal> = AsyncStream { $0.finish() },
                            events: JobEventSink = .none) async -> JobExitCode {
         if request.dryRun { return await dryRun(request, console: console) }
         guard let job = JobStart.begin(request, console: console, events: events) else { return .jobFailed }
@@ -96,7 +96,7 @@ public enum JobRunner {
     /// Runs the tests on `links` and writes the report; shuts the links down.
     static func execute(_ request: JobRequest, job: JobStart, plan: JobPlan, links: [Coordinator.HostLink], noHostReason: String,
                         verdicts: [Int: JobPlan.Verdict] = [:], closingNote: String? = nil,
-                        console: Console, interrupts: AsyncStream<Void>, events: JobEventSink,
+                        console: Console, interrupts: AsyncStream<BookSignal>, events: JobEventSink,
                         reconnect: Coordinator.Reconnect? = nil) async -> JobExitCode {
         let (directory, log, recorder, jobID) = (job.directory, job.log, job.recorder, job.jobID)
         let coordinator = Coordinator(tests: request.tests, plan: plan, links: links, directory: directory, recorder: recorder,
@@ -104,16 +104,19 @@ public enum JobRunner {
                                       noHostReason: noHostReason, verdicts: verdicts, events: events, reconnect: reconnect,
                                       completed: request.resume?.completed ?? [:])
         let interruptWatcher = Task {
-            for await _ in interrupts { await coordinator.userInterrupt() }
+            for await signal in interrupts { await coordinator.signal(signal) }
         }
         let results = await coordinator.run()
         interruptWatcher.cancel()
         let interruption = await coordinator.interruptionReason
-        for l in links { await l.link.shutdown(grace: .seconds(5)) }
-        // Hosts that were lost and came back have new links.
+        // Every agent at once (hosts that were lost and came back have new links); after a
+        // second signal with no grace: each agent then kills its tests' process groups.
+        let grace: Duration = await coordinator.stoppedAtOnce ? .zero : .seconds(5)
+        var all = links.map(\.link)
         let originals = Set(links.map { ObjectIdentifier($0.link as AnyObject) })
-        for link in await coordinator.currentLinks where !originals.contains(ObjectIdentifier(link as AnyObject)) {
-            await link.shutdown(grace: .seconds(5))
+        all += await coordinator.currentLinks.filter { !originals.contains(ObjectIdentifier($0 as AnyObject)) }
+        await withTaskGroup(of: Void.self) { group in
+            for link in all { group.addTask { await link.shutdown(grace: grace) } }
         }
 
         let endDate = Date()

@@ -34,7 +34,7 @@ public struct RunConfiguration: Sendable {
     public var resultsEnded: (@Sendable () -> Void)?
 
     public init(params: [String: String] = [:], env: [String: String] = [:], timeout: Double? = nil,
-                jobTimeout: Double? = nil, failfast: Bool = false, workdir: String, interruptGrace: Double = 15) {
+                jobTimeout: Double? = nil, failfast: Bool = false, workdir: String, interruptGrace: Double = 5) {
         self.params = params
         self.env = env
         self.timeout = timeout

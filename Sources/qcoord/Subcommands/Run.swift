@@ -52,6 +52,10 @@ extension QCoord {
         @Option(help: ArgumentHelp("Interrupt running tests after this many seconds; the rest never run.", valueName: "S"))
         var jobTimeout: Double?
 
+        @Option(help: ArgumentHelp("On SIGINT (Ctrl-C), SIGTERM or SIGHUP: how long running tests get to stop before they are ended INTERRUPTED and the report is written (a second signal: at once).",
+                                   valueName: "S"))
+        var interruptGrace: Double = 5
+
         @Flag(help: "Stop dispatching tests after the first FAIL or ERROR.")
         var failfast = false
 
@@ -107,6 +111,7 @@ extension QCoord {
                 throw ValidationError("'--resume' runs the job's recorded tests: give no test references")
             }
             if retries < 0 { throw ValidationError("'--retries' must be 0 or more") }
+            if interruptGrace < 0 { throw ValidationError("'--interrupt-grace' must be 0 or more seconds") }
             if hostGiveUp < 0 { throw ValidationError("'--host-give-up' must be 0 or more seconds") }
             if let maxSyncSize, ByteSize.parse(maxSyncSize) == nil {
                 throw ValidationError("'--max-sync-size \(maxSyncSize)': give a size such as 300K, 64M or 1G")
@@ -168,6 +173,7 @@ extension QCoord {
                 params: params, env: replaying?.record.env ?? RunConfiguration.testEnvironment(from: environment, extra: extraEnv),
                 timeout: timeout, jobTimeout: jobTimeout, failfast: failfast, workdir: cwd)
             config.archParams = perArch
+            config.interruptGrace = interruptGrace
             config.retries = retries
             config.hostGiveUp = hostGiveUp
             var hostJob: HostJob?
@@ -244,15 +250,21 @@ extension QCoord {
             return cwd + "/" + path
         }
 
-        /// One element per SIGINT, read from a dispatch source (a plain handler may not touch Swift state).
-        static func interrupts() -> AsyncStream<Void> {
-            signal(SIGINT, SIG_IGN)
-            let (stream, sink) = AsyncStream<Void>.makeStream()
-            let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "qcoord.sigint"))
-            source.setEventHandler { sink.yield() }
-            source.resume()
-            let holder = SignalSourceHolder(source: source)
-            sink.onTermination = { _ in holder.source.cancel() }
+        /// One element per SIGINT, SIGTERM (a CI cancel) or SIGHUP, read from dispatch sources (a
+        /// plain handler may not touch Swift state).
+        static func interrupts() -> AsyncStream<BookSignal> {
+            let (stream, sink) = AsyncStream<BookSignal>.makeStream()
+            let queue = DispatchQueue(label: "qcoord.signals")
+            var sources: [any DispatchSourceSignal] = []
+            for (number, signal) in [(SIGINT, BookSignal.interrupt), (SIGTERM, .terminate), (SIGHUP, .hangup)] {
+                Glibc.signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+                source.setEventHandler { sink.yield(signal) }
+                source.resume()
+                sources.append(source)
+            }
+            let holder = SignalSourceHolder(sources: sources)
+            sink.onTermination = { _ in for s in holder.sources { s.cancel() } }
             return stream
         }
 
@@ -268,9 +280,9 @@ extension QCoord {
     }
 }
 
-/// Keeps the SIGINT source alive for as long as the stream is.
-/// @unchecked: the source is only cancelled, and DispatchSource cancellation is thread-safe.
+/// Keeps the signal sources alive for as long as the stream is.
+/// @unchecked: the sources are only cancelled, and DispatchSource cancellation is thread-safe.
 final class SignalSourceHolder: @unchecked Sendable {
-    let source: any DispatchSourceSignal
-    init(source: any DispatchSourceSignal) { self.source = source }
+    let sources: [any DispatchSourceSignal]
+    init(sources: [any DispatchSourceSignal]) { self.sources = sources }
 }

@@ -131,20 +131,48 @@ import Testing
         #expect(out.last == .finish)
     }
 
-    @Test func firstSignalLetsRunningTestsFinishTheSecondCancelsThemAndTheGraceEndsThem() {
+    /// SIGINT, SIGTERM, SIGHUP alike: the first signal cancels running tests at once (they get
+    /// the grace to report) and never-started tests end SKIP with the signal's reason.
+    @Test(arguments: [BookSignal.interrupt, .terminate, .hangup])
+    func firstSignalCancelsRunningTestsAndTheGraceEndsThem(signal: BookSignal) {
         var b = Self.book([Self.test("a"), Self.test("b")], .init(interruptGrace: 5))
         let d = Self.dispatches(b.handle(.start(hosts: [.init(name: "h2", slots: 1)], now: 0)))
         _ = b.handle(.started(taskID: d[0].taskID, host: "h2", now: 1))
-        let first = b.handle(.signal(now: 2))
+        let first = b.handle(.signal(signal, now: 2))
         #expect(Self.outcomes(first).map(\.status) == [.skip])
-        #expect(!first.contains { if case .cancel = $0 { true } else { false } })
-        let second = b.handle(.signal(now: 3))
-        #expect(second.contains(.cancel(host: "h2", taskID: "1.1")))
-        #expect(second.contains(.startTimer(.grace, after: 5)))
-        let grace = Self.outcomes(b.handle(.timerFired(.grace, now: 8)))
+        #expect(Self.outcomes(first)[0].reason == (signal == .interrupt ? "Interrupted by user request" : "Interrupted by \(signal.rawValue)"))
+        #expect(first.contains(.cancel(host: "h2", taskID: "1.1")))
+        #expect(first.contains(.startTimer(.grace, after: 5)))
+        #expect(b.interruptedByUser && !b.stoppedAtOnce)
+        let grace = Self.outcomes(b.handle(.timerFired(.grace, now: 7)))
         #expect(grace.map(\.status) == [.interrupted])
-        #expect(grace[0].time == 7)
+        #expect(grace[0].time == 6)
         #expect(b.isDone)
+    }
+
+    @Test func aCancelledTestThatReportsInTimeKeepsItsOwnStatus() {
+        var b = Self.book([Self.test("a")], .init(interruptGrace: 5))
+        let d = Self.dispatches(b.handle(.start(hosts: [.init(name: "h2", slots: 1)], now: 0)))
+        _ = b.handle(.signal(.terminate, now: 1))
+        let out = b.handle(Self.finished(d[0], .interrupted, reason: "Test interrupted: cancelled"))
+        #expect(Self.outcomes(out).map(\.status) == [.interrupted])
+        #expect(out.last == .finish)
+        // The grace timer that fires later finds nothing to end.
+        #expect(b.handle(.timerFired(.grace, now: 6)).isEmpty)
+    }
+
+    @Test func aSecondSignalEndsRunningTestsAtOnce() {
+        var b = Self.book([Self.test("a"), Self.test("b")], .init(interruptGrace: 60))
+        let d = Self.dispatches(b.handle(.start(hosts: [.init(name: "h2", slots: 1)], now: 0)))
+        _ = b.handle(.started(taskID: d[0].taskID, host: "h2", now: 1))
+        _ = b.handle(.signal(.interrupt, now: 2))
+        let second = b.handle(.signal(.interrupt, now: 3))
+        let o = Self.outcomes(second)
+        #expect(o.map(\.status) == [.interrupted])
+        #expect(o[0].reason == "Test interrupted: the job was stopped by a second SIGINT")
+        #expect(second.last == .finish)
+        #expect(b.stoppedAtOnce)
+        #expect(b.interruption == "Interrupted by user request")
     }
 
     @Test func theJobTimeoutInterruptsEverything() {

@@ -262,7 +262,11 @@ import Testing
         #expect(left.isEmpty, "left behind: \(left)")
     }
 
-    @Test func ctrlCTwiceInterruptsRunningTestsAndStillWritesTheReport() throws {
+    /// SIGINT (Ctrl-C), SIGTERM (what a CI cancel sends) and SIGHUP alike: one signal stops the
+    /// job — the running test is interrupted on its host, the rest listed as not run — and the
+    /// full report is written, exit 8.
+    @Test(arguments: [SIGINT, SIGTERM, SIGHUP])
+    func oneSignalStopsTheJobAndWritesTheReport(signal: Int32) throws {
         let h = try RunHarness()
         defer { h.cleanup() }
         let marker = "QCOORD_IT_MARKER=\(UUID().uuidString)"
@@ -272,14 +276,45 @@ import Testing
         // Wait until the hanging test runs (its sleep carries our marker).
         let deadline = Date().addingTimeInterval(20)
         while RunHarness.processes(withEnvironmentMarker: marker).isEmpty && Date() < deadline { usleep(100_000) }
-        kill(process.processIdentifier, SIGINT)
-        usleep(500_000)
-        #expect(process.isRunning, "the first Ctrl-C only stops dispatching")
-        kill(process.processIdentifier, SIGINT)
+        let t0 = Date()
+        kill(process.processIdentifier, signal)
         let o = h.finish(started)
+        #expect(Date().timeIntervalSince(t0) < 20, "the job did not stop within the grace")
         #expect(o.status == 8, "\(o.stdout)\(o.stderr)")
         let tests = try #require(try RunHarness.results(o.jobDir)["tests"] as? [[String: Any]])
         #expect(tests.map { $0["status"] as? String } == ["INTERRUPTED", "SKIP"])
+        let name = signal == SIGINT ? "Interrupted by user request" : signal == SIGTERM ? "Interrupted by SIGTERM" : "Interrupted by SIGHUP"
+        #expect(tests[1]["fail_reason"] as? String == name)
+        for file in ["results.json", "results.xml", "results.html", "jobdata/end.json"] {
+            #expect(FileManager.default.fileExists(atPath: o.jobDir + "/" + file), "\(file)")
+        }
+        let left = RunHarness.processesSurviving(withEnvironmentMarker: marker, for: 5)
+        #expect(left.isEmpty, "left behind: \(left)")
+    }
+
+    /// The first signal waits at most the grace for a test that ignores SIGTERM; a second one
+    /// ends the job at once, the report still written and the test's process group killed.
+    @Test func aSecondSignalStopsAtOnceEvenWhenATestIgnoresSIGTERM() throws {
+        let h = try RunHarness()
+        defer { h.cleanup() }
+        let marker = "QCOORD_IT_MARKER=\(UUID().uuidString)"
+        let f = RunHarness.fixtures
+        let started = try h.start(["--max-parallel-tasks", "1", "--interrupt-grace", "120", "--env", marker,
+                                   f + "/stubborn.sh", f + "/pass.sh"])
+        let process = started.0
+        let deadline = Date().addingTimeInterval(20)
+        while RunHarness.processes(withEnvironmentMarker: marker).isEmpty && Date() < deadline { usleep(100_000) }
+        kill(process.processIdentifier, SIGINT)
+        usleep(1_500_000)
+        #expect(process.isRunning, "the first signal waits for the grace")
+        let t0 = Date()
+        kill(process.processIdentifier, SIGINT)
+        let o = h.finish(started)
+        #expect(Date().timeIntervalSince(t0) < 15, "a second signal must stop the job at once")
+        #expect(o.status == 8, "\(o.stdout)\(o.stderr)")
+        let tests = try #require(try RunHarness.results(o.jobDir)["tests"] as? [[String: Any]])
+        #expect(tests.map { $0["status"] as? String } == ["INTERRUPTED", "SKIP"])
+        #expect((tests[0]["fail_reason"] as? String)?.contains("second SIGINT") == true, "\(tests[0])")
         let left = RunHarness.processesSurviving(withEnvironmentMarker: marker, for: 5)
         #expect(left.isEmpty, "left behind: \(left)")
     }

@@ -106,21 +106,37 @@ import QCoordReport
         #expect(results[0].failReason?.contains("did not stop") == true)
     }
 
-    @Test func userInterruptFirstDrainsThenSecondCancels() async throws {
+    @Test func firstSignalCancelsRunningTestsAndSkipsTheRest() async throws {
         let h = try Harness()
         defer { h.cleanup() }
         let link = FakeAgentLink { _ in .hang }
         let c = h.coordinator(Self.tests(["a", "b"]), links: [.init(link: link, slots: 1)])
         async let results = c.run()
         while link.runCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        await c.signal(.terminate)
+        let final = await results
+        #expect(link.cancelled == ["1.1"])
+        #expect(final.map(\.status) == [.interrupted, .skip])
+        #expect(final[1].failReason == "Interrupted by SIGTERM")
+        #expect(h.console.err.contains("SIGTERM: stopping the job"))
+    }
+
+    @Test func secondSignalEndsATestIgnoringCancelAtOnce() async throws {
+        let h = try Harness()
+        defer { h.cleanup() }
+        let link = FakeAgentLink { _ in .ignoreCancel }
+        var config = RunConfiguration(workdir: "/w", interruptGrace: 600)
+        config.retries = 0
+        let c = h.coordinator(Self.tests(["stuck"]), links: [.init(link: link, slots: 1)], config: config)
+        async let results = c.run()
+        while link.runCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        let began = ContinuousClock.now
         await c.userInterrupt()
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(link.cancelled.isEmpty)
         await c.userInterrupt()
         let final = await results
-        #expect(final.map(\.status) == [.interrupted, .skip])
-        #expect(final[1].failReason == "Interrupted by user request")
-        #expect(h.console.err.contains("Ctrl-C again"))
+        #expect(ContinuousClock.now - began < .seconds(30), "the 600 s grace was waited for")
+        #expect(final.map(\.status) == [.interrupted])
+        #expect(await c.stoppedAtOnce)
     }
 
     @Test func lostHostRerunsItsTestElsewhereAndKeepsBothAttempts() async throws {
