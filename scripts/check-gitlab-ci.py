@@ -33,6 +33,30 @@ def fail(message):
     sys.exit(1)
 
 
+def explain_failed_tests(workdir):
+    """Prints each non-PASS test of the job's results.json files with its reason and the
+    end of its debug.log, so that a failure on a CI machine says which test and why."""
+    for results in glob.glob(os.path.join(workdir, "**", "results.json"), recursive=True):
+        try:
+            with open(results) as f:
+                tests = json.load(f).get("tests", [])
+        except (OSError, ValueError) as e:
+            sys.stderr.write("check-gitlab-ci: cannot read %s: %s\n" % (results, e))
+            continue
+        for test in tests:
+            if test.get("status") in ("PASS", "SKIP"):
+                continue
+            sys.stderr.write("check-gitlab-ci: %s: %s %s: %s\n" % (
+                results, test.get("status"), test.get("name"), test.get("fail_reason")))
+            logdir = test.get("logdir") or ""
+            debug = os.path.join(logdir, "debug.log")
+            if not os.path.isabs(debug):
+                debug = os.path.join(os.path.dirname(results), debug)
+            if os.path.isfile(debug):
+                with open(debug, errors="replace") as f:
+                    sys.stderr.write(f.read()[-2000:] + "\n")
+
+
 def jobs_by_stage(pipeline):
     stages = pipeline.get("stages", ["build", "test", "deploy"])
     jobs = {name: job for name, job in pipeline.items()
@@ -61,6 +85,7 @@ def run_job(name, job, env, workdir, artifacts_dir, log, expect_exit=0):
     if proc.returncode != expect_exit:
         with open(log) as f:
             sys.stderr.write(f.read()[-3000:])
+        explain_failed_tests(workdir)
         fail("job %s exited %d, expected %d" % (name, proc.returncode, expect_exit))
     artifacts = job.get("artifacts", {})
     kept = []

@@ -32,23 +32,28 @@ class QMPError(Exception):
     pass
 
 
+def connect_unix(path, timeout, proc=None):
+    """Connects to QEMU's listening UNIX socket, retrying until it exists and listens."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc is not None and proc.poll() is not None:
+            raise QMPError("QEMU exited with status %d" % proc.returncode)
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(path)
+            return sock
+        except OSError as e:
+            sock.close()
+            if time.monotonic() > deadline:
+                raise QMPError("cannot connect to %s within %gs: %s" % (path, timeout, e))
+            time.sleep(0.02)
+
+
 class QMPClient:
     """Just enough QMP: greeting, capabilities negotiation, commands, events skipped."""
 
     def __init__(self, path, timeout=10.0, proc=None):
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc is not None and proc.poll() is not None:
-                raise QMPError("QEMU exited with status %d" % proc.returncode)
-            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > deadline:
-                    raise QMPError("cannot connect to QMP socket %s" % path)
-                time.sleep(0.02)
+        self.sock = connect_unix(path, timeout, proc)
         self.sock.settimeout(timeout)
         self.buf = b""
         self.events = []
@@ -112,8 +117,10 @@ class Machine:
             argv += ["-machine", self.machine]
         if console:
             con_path = os.path.join(self.dir, "console.sock")
+            # -S: the guest waits until the console is connected (a server socket with
+            # wait=off drops what the guest prints before a client connects), then `cont`.
             argv += ["-chardev", "socket,id=con,path=%s,server=on,wait=off" % con_path,
-                     "-serial", "chardev:con"]
+                     "-serial", "chardev:con", "-S"]
         argv += self.args
         if self.log:
             self.log.info("launching: %s", " ".join(argv))
@@ -122,8 +129,8 @@ class Machine:
         try:
             self.qmp = QMPClient(qmp_path, proc=self.proc)
             if console:
-                self.console = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                self.console.connect(con_path)
+                self.console = connect_unix(con_path, 10.0, self.proc)
+                self.qmp.cmd("cont")
         except Exception as e:
             out = self.shutdown()
             raise QMPError("QEMU did not come up (%s): %s" % (e, out.decode(errors="replace").strip()))
@@ -153,9 +160,11 @@ class Machine:
 
     def shutdown(self):
         out = b""
+        quit_sent = False
         if self.qmp is not None:
             try:
                 self.qmp.cmd("quit")
+                quit_sent = True
             except Exception:
                 pass
             self.qmp.close()
@@ -164,6 +173,8 @@ class Machine:
             self.console.close()
             self.console = None
         if self.proc is not None:
+            if not quit_sent and self.proc.poll() is None:
+                self.proc.terminate()
             try:
                 out, _ = self.proc.communicate(timeout=5)
             except subprocess.TimeoutExpired:
