@@ -14,10 +14,13 @@ public struct TestCase: Sendable, Hashable, Codable {
     public var matrixArch: String?
     /// Parameters for this test only (per-arch `-p A:k=v`, built-in machines), over the job's `-p`.
     public var params: [String: String]?
+    /// FUNCTIONAL: its unittest id and the meson tests that run its file.
+    public var functional: FunctionalTest?
 
     public init(kind: TestKind, name: String, uri: String, tags: Tags = Tags(),
                 runner: [String]? = nil, dependencies: [String] = [],
-                matrixArch: String? = nil, params: [String: String]? = nil) {
+                matrixArch: String? = nil, params: [String: String]? = nil, functional: FunctionalTest? = nil) {
+        self.functional = functional
         self.kind = kind
         self.name = name
         self.uri = uri
@@ -39,4 +42,35 @@ public struct TestCase: Sendable, Hashable, Codable {
 
     /// `;arch=A`, the suffix of a matrix copy's test id.
     public static func archSuffix(_ arch: String) -> String { ";arch=" + arch }
+}
+
+/// What a FUNCTIONAL test (QEMU's tests/functional) carries besides its name, all found
+/// statically: the id Python's unittest loader gives it, the meson tests that run its file,
+/// and what its code declares (docs/functional.md).
+public struct FunctionalTest: Sendable, Hashable, Codable {
+    /// As unittest prints it: `test_x86_64_foo.FooTest.test_bar` (10.0), `test_foo.FooTest.test_bar` (≥ 10.2).
+    public var unittestID: String
+    /// Every meson test (target, suite, timeout) that runs the file; empty when no meson.build names it.
+    public var meson: [FunctionalMesonTest]
+    /// `self.require_accelerator('kvm')` or `-accel kvm` in its code: only a native host with usable KVM.
+    public var requiresKVM: Bool
+    /// Its skip decorators as written (`skipFlakyTest(bug_url=...)`, `skipIfMissingCommands('xorriso')`, …).
+    public var skips: [String]
+    /// URLs of the `Asset(...)` declarations its class (or module) makes.
+    public var assets: [String]
+
+    public init(unittestID: String, meson: [FunctionalMesonTest] = [], requiresKVM: Bool = false,
+                skips: [String] = [], assets: [String] = []) {
+        self.unittestID = unittestID
+        self.meson = meson
+        self.requiresKVM = requiresKVM
+        self.skips = skips
+        self.assets = assets
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case meson, skips, assets
+        case unittestID = "unittest_id"
+        case requiresKVM = "requires_kvm"
+    }
 }

@@ -5,6 +5,9 @@ public enum TestKind: String, Codable, Sendable, CaseIterable, Hashable {
     case simple = "SIMPLE"
     case tap = "TAP"
     case external = "EXTERNAL"
+    /// A test of QEMU's tests/functional (unittest + `qemu_test`, TAP, meson suites): run per
+    /// meson target, as meson runs it (docs/functional.md).
+    case functional = "FUNCTIONAL"
     case missing = "MISSING"
 
     /// Avocado 113's kind name (`avocado-instrumented`, …), nil where 113 has none.
@@ -14,7 +17,7 @@ public enum TestKind: String, Codable, Sendable, CaseIterable, Hashable {
         case .pyUnittest: "python-unittest"
         case .simple: "exec-test"
         case .tap: "tap"
-        case .external, .missing: nil
+        case .external, .functional, .missing: nil
         }
     }
 }

@@ -339,19 +339,19 @@ public enum FunctionalLayout: String, Sendable, Equatable {
     case perTarget = "per-target"
 }
 
-public enum FunctionalMode: String, Sendable, Equatable, CaseIterable, Comparable {
+public enum FunctionalMode: String, Sendable, Equatable, CaseIterable, Comparable, Codable {
     case system, linuxuser, bsduser
     public static func < (a: Self, b: Self) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
 }
 
-public enum FunctionalSpeed: String, Sendable, Equatable, CaseIterable {
+public enum FunctionalSpeed: String, Sendable, Equatable, CaseIterable, Codable {
     case quick, thorough
 }
 
 /// One meson test: `func-<target>-<name>` running `file` with `timeout`.
-public struct FunctionalMesonTest: Equatable, Hashable, Sendable {
+public struct FunctionalMesonTest: Equatable, Hashable, Sendable, Codable {
     public var target: String
     public var mode: FunctionalMode
     public var speed: FunctionalSpeed
@@ -360,6 +360,15 @@ public struct FunctionalMesonTest: Equatable, Hashable, Sendable {
     public var file: String
     /// Seconds (meson's default 90 where no dictionary names the test).
     public var timeout: Int
+
+    public init(target: String, mode: FunctionalMode, speed: FunctionalSpeed, name: String, file: String, timeout: Int) {
+        self.target = target
+        self.mode = mode
+        self.speed = speed
+        self.name = name
+        self.file = file
+        self.timeout = timeout
+    }
 
     public var mesonName: String { "func-\(target)-\(name)" }
 
