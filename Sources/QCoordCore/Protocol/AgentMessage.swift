@@ -26,9 +26,13 @@ public enum AgentMessage: Sendable, Hashable {
         public var avocado: String?
         /// arch → binary.
         public var qemu: [String: QemuBinary]
+        /// pycotap's version where the agent's python can import it (QEMU's tests/functional
+        /// print TAP through it), nil when it cannot: FUNCTIONAL tests need it.
+        public var pycotap: String?
 
         public init(version: Int = AgentProtocol.version, host: String, arch: String, cpus: Int, kvm: Bool,
-                    python: String, avocado: String?, qemu: [String: QemuBinary]) {
+                    python: String, avocado: String?, qemu: [String: QemuBinary], pycotap: String? = nil) {
+            self.pycotap = pycotap
             self.version = version
             self.host = host
             self.arch = arch
