@@ -59,6 +59,11 @@ public struct ArchMatrix: Sendable, Hashable {
         var out: [TestCase] = []
         out.reserveCapacity(tests.count * max(1, arches.count))
         for test in tests {
+            // FUNCTIONAL tests run per meson target: FunctionalMatrix, not this matrix.
+            if test.kind == .functional {
+                out.append(test)
+                continue
+            }
             let tagged = Set((test.tags["arch"] ?? []).map(ArchName.normalize))
             let runAs = tagged.isEmpty ? arches : arches.filter(tagged.contains)
             for arch in runAs {

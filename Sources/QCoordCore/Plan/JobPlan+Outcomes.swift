@@ -21,7 +21,7 @@ extension JobPlan {
         for index in unplaceable {
             let why = tasks[index].unplaceable ?? "no host can run it"
             if unreachable.isEmpty {
-                out[index] = Verdict(status: .cancel, reason: why)
+                out[index] = Verdict(status: tasks[index].unplacedStatus, reason: why)
             } else {
                 let names = unreachable.map(\.name).joined(separator: ", ")
                 // The hosts' own errors are reported once (stderr, job.log), not per test.

@@ -61,6 +61,9 @@ public struct JobPlan: Sendable, Hashable {
         /// Tests planned alike (same kind, tags, parameters, matrix arch) share this number, and
         /// so their placements: the book queues them together.
         public var group: Int = 0
+        /// The outcome when no host can run it though every host answered: CANCEL, or SKIP for a
+        /// FUNCTIONAL test that needs KVM (as QEMU's `require_accelerator` skips it).
+        public var unplacedStatus: TestStatus = .cancel
 
         public func placement(on host: String) -> Placement? { placements.first { $0.host == host } }
     }
@@ -77,7 +80,8 @@ public struct JobPlan: Sendable, Hashable {
         var tasks: [Task] = []
         tasks.reserveCapacity(tests.count)
         for test in tests {
-            let shape = Shape(kind: test.kind, tags: test.tags, params: test.params ?? [:], matrixArch: test.matrixArch)
+            let shape = Shape(kind: test.kind, tags: test.tags, params: test.params ?? [:], matrixArch: test.matrixArch,
+                              functional: test.functional.map { FunctionalShape(meson: $0.meson, requiresKVM: $0.requiresKVM) })
             var task: Task
             if let known = memo[shape] {
                 task = known
@@ -106,7 +110,35 @@ public struct JobPlan: Sendable, Hashable {
     /// avocado_qemu test without an arch runs its host's own `qemu-system-ARCH`). SIMPLE, TAP,
     /// external and plain unittest tests without an arch do not.
     static func usesQEMU(_ test: TestCase, targets: [String], params: [String: String]) -> Bool {
-        !targets.isEmpty || params["qemu_bin"] != nil || test.kind == .instrumented
+        !targets.isEmpty || params["qemu_bin"] != nil || test.kind == .instrumented || test.kind == .functional
+    }
+
+    /// What a kind needs on its host besides QEMU: Avocado (INSTRUMENTED) or pycotap (FUNCTIONAL).
+    enum Runner: String {
+        case avocado = "Avocado (INSTRUMENTED)"
+        case pycotap = "pycotap (FUNCTIONAL: QEMU's tests print TAP through it; `qcoord deploy` installs it)"
+
+        init?(_ kind: TestKind) {
+            switch kind {
+            case .instrumented: self = .avocado
+            case .functional: self = .pycotap
+            default: return nil
+            }
+        }
+
+        func has(_ facts: HostCapabilities) -> Bool {
+            switch self {
+            case .avocado: facts.avocado != nil
+            case .pycotap: facts.pycotap != nil
+            }
+        }
+
+        var short: String {
+            switch self {
+            case .avocado: "Avocado"
+            case .pycotap: "pycotap"
+            }
+        }
     }
 
     private static func plan(_ test: TestCase, settings: Settings, hosts: [Host]) -> Task {
@@ -116,14 +148,22 @@ public struct JobPlan: Sendable, Hashable {
         if targets.count == 1, let scoped = settings.archParams[targets[0]] { params.merge(scoped) { _, new in new } }
         params.merge(test.params ?? [:]) { _, new in new }
         let uses = usesQEMU(test, targets: targets, params: params)
-        let needsKVM = test.tags["accel"]?.contains("kvm") ?? false
-        // An INSTRUMENTED test runs under Avocado: on a host whose `ready` found none it can only end ERROR.
-        let needsAvocado = test.kind == .instrumented
+        let needsKVM = (test.tags["accel"]?.contains("kvm") ?? false) || (test.functional?.requiresKVM ?? false)
+        // An INSTRUMENTED test runs under Avocado, a FUNCTIONAL one prints TAP through pycotap: on
+        // a host whose `ready` found none it can only end ERROR.
+        let runner = Runner(test.kind)
         let explicitBinary = params["qemu_bin"]
+        let timeout = params["timeout"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
+            ?? FunctionalMatrix.mesonTimeout(test) ?? settings.timeout
+        if test.kind == .functional, FunctionalMatrix.isUserMode(test) {
+            let target = targets.first ?? "?"
+            return Task(name: test.name, arch: targets.first, usesQEMU: true, timeout: timeout, params: params, placements: [],
+                        unplaceable: "a linux-user test (meson runs it with qemu-\(target)): qcoord places qemu-system binaries only")
+        }
         var placements: [Placement] = []
         for host in hosts {
             let facts = host.facts
-            if needsAvocado && facts.avocado == nil { continue }
+            if let runner, !runner.has(facts) { continue }
             if !uses {
                 if needsKVM && !facts.kvm { continue }
                 placements.append(Placement(host: host.name, arch: facts.arch, qemuBin: nil))
@@ -137,16 +177,17 @@ public struct JobPlan: Sendable, Hashable {
                 break
             }
         }
-        let timeout = params["timeout"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } ?? settings.timeout
-        return Task(name: test.name, arch: targets.count == 1 ? targets[0] : nil, usesQEMU: uses, timeout: timeout,
-                    params: params, placements: placements,
-                    unplaceable: placements.isEmpty ? reason(targets: targets, needsKVM: needsKVM, needsAvocado: needsAvocado, hosts: hosts) : nil)
+        var task = Task(name: test.name, arch: targets.count == 1 ? targets[0] : nil, usesQEMU: uses, timeout: timeout,
+                        params: params, placements: placements,
+                        unplaceable: placements.isEmpty ? reason(targets: targets, needsKVM: needsKVM, runner: runner, hosts: hosts) : nil)
+        if test.kind == .functional && needsKVM { task.unplacedStatus = .skip }
+        return task
     }
 
-    private static func reason(targets: [String], needsKVM: Bool, needsAvocado: Bool, hosts: [Host]) -> String {
+    private static func reason(targets: [String], needsKVM: Bool, runner: Runner?, hosts: [Host]) -> String {
         guard !hosts.isEmpty else { return "no host to run it on" }
-        if needsAvocado && !hosts.contains(where: { $0.facts.avocado != nil }) {
-            return "no host can run it: it needs Avocado (INSTRUMENTED) and no host has it; hosts: "
+        if let runner, !hosts.contains(where: { runner.has($0.facts) }) {
+            return "no host can run it: it needs \(runner.rawValue) and no host has it; hosts: "
                 + hosts.map(\.name).joined(separator: ", ")
         }
         var need: String
@@ -158,10 +199,10 @@ public struct JobPlan: Sendable, Hashable {
         } else {
             need = targets.map { "qemu-system-\($0)" }.joined(separator: " or ")
         }
-        if needsAvocado && hosts.contains(where: { $0.facts.avocado == nil }) { need += " on a host with Avocado" }
+        if let runner, hosts.contains(where: { !runner.has($0.facts) }) { need += " on a host with \(runner.short)" }
         let inventory = hosts.map { host in
             let bins = host.facts.qemu.keys.sorted().joined(separator: ", ")
-            let avocado = needsAvocado && host.facts.avocado == nil ? ", no Avocado" : ""
+            let avocado = runner.map { $0.has(host.facts) ? "" : ", no \($0.short)" } ?? ""
             return "\(host.name) (\(host.facts.arch)\(host.facts.kvm ? ", kvm" : "")\(avocado): \(bins.isEmpty ? "no qemu-system binaries" : bins))"
         }.joined(separator: "; ")
         return "no host can run it: it needs \(need); hosts: \(inventory)"
@@ -172,5 +213,12 @@ public struct JobPlan: Sendable, Hashable {
         var tags: Tags
         var params: [String: String]
         var matrixArch: String?
+        var functional: FunctionalShape?
+    }
+
+    /// What of a FUNCTIONAL test the plan reads (not its id, skips or assets).
+    private struct FunctionalShape: Hashable {
+        var meson: [FunctionalMesonTest]
+        var requiresKVM: Bool
     }
 }

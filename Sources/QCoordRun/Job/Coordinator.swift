@@ -243,7 +243,9 @@ public actor Coordinator {
                 files.prepare(d)
                 let test = tests[d.test]
                 let task = CoordinatorMessage.RunTask(
-                    taskID: d.taskID, kind: test.kind, name: test.baseName, uri: test.uri, args: test.runner ?? [],
+                    // FUNCTIONAL: the one unittest id the agent runs (its name carries `;arch=T`).
+                    taskID: d.taskID, kind: test.kind, name: test.kind == .functional ? test.name : test.baseName, uri: test.uri,
+                    args: test.functional.map { [$0.unittestID] } ?? test.runner ?? [],
                     arch: d.qemuBin == nil ? nil : d.arch, qemuBin: d.qemuBin, params: plan.tasks[d.test].params,
                     timeoutS: d.timeout, workdir: config.workdir, tags: test.tags.isEmpty ? nil : test.tags)
                 await links[d.host]?.link.run(task)

@@ -12,6 +12,7 @@ public enum JobRunner {
     public static func run(_ request: JobRequest, console: Console,
                            interrupts: AsyncStream<BookSignal> = AsyncStream { $0.finish() },
                            events: JobEventSink = .none) async -> JobExitCode {
+        var request = request
         if request.dryRun { return await dryRun(request, console: console) }
         guard let job = JobStart.begin(request, console: console, events: events) else { return .jobFailed }
         let log = job.log
@@ -23,6 +24,21 @@ public enum JobRunner {
         }
         for error in request.resolutionErrors { log.error(ResolutionCheck.line(error)) }
         let hosts = await JobHosts.connect(request, jobID: job.jobID, log: log, console: console)
+        if request.resume == nil {
+            if let note = keepRunnableFunctional(&request, hosts: hosts.planHosts) {
+                log.info(note)
+                console.err(note + "\n")
+                if let record = request.record {
+                    do {
+                        try job.directory.writeText(JobRecord.file, String(decoding: try record.encoded(), as: UTF8.self))
+                    } catch {
+                        log.error("cannot write \(JobRecord.file): \(error)")
+                    }
+                }
+            }
+            events.emit(.jobStarted(jobID: job.jobID, jobDir: job.directory.path, total: request.tests.count,
+                                    time: job.startDate.timeIntervalSince1970))
+        }
         if let problem = hosts.startProblem(request) {
             // One message, exit 2: not one ERROR per test (the hosts' own reasons came first, one line each).
             log.error(problem)
@@ -51,6 +67,21 @@ public enum JobRunner {
                              events: events, reconnect: hosts.reconnect)
     }
 
+    /// Without `--arch`, a FUNCTIONAL test runs for the meson targets some host has a
+    /// qemu-system binary for (as `make check-functional` runs the configured targets): the
+    /// other copies leave the job (and its record) before it starts. Returns the line that says
+    /// so, nil when nothing was left out.
+    static func keepRunnableFunctional(_ request: inout JobRequest, hosts: [JobPlan.Host]) -> String? {
+        guard request.functionalTargetsFromHosts else { return nil }
+        let targets = Set(hosts.flatMap { $0.facts.qemu.keys })
+        let (kept, dropped) = FunctionalMatrix.keepRunnable(request.tests, hostTargets: targets)
+        guard !dropped.isEmpty else { return nil }
+        request.tests = kept
+        request.record?.tests = kept
+        let list = dropped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        return "functional tests of targets no host has a qemu-system binary for are left out (give --arch to plan them): \(list)"
+    }
+
     /// The plan as JSON (docs/plan.schema.json): `--plan-json` and `jobdata/plan.json`.
     public static func planJSON(_ plan: JobPlan) throws -> String {
         let encoder = JSONEncoder()
@@ -61,8 +92,10 @@ public enum JobRunner {
     /// `--dry-run`: connects to every host for its `ready` report, prints the plan (and writes
     /// `--plan-json`), runs nothing.
     static func dryRun(_ request: JobRequest, console: Console) async -> JobExitCode {
+        var request = request
         let log = JobLog(path: "/dev/null")
         let hosts = await JobHosts.connect(request, jobID: "dry-run", log: log, console: console)
+        if let note = keepRunnableFunctional(&request, hosts: hosts.planHosts) { console.err(note + "\n") }
         let plan = JobPlan.make(tests: request.tests, settings: request.configuration.planSettings, hosts: hosts.planHosts)
         var text = "Hosts:\n"
         for l in hosts.links {

@@ -27,8 +27,8 @@ struct JobStart: Sendable {
         let log = JobLog(path: directory.jobLog)
         log.info("Command line: \(request.cmdline.joined(separator: " "))")
         console.out(HumanRenderer.header(jobID: jobID, jobLog: directory.jobLog))
-        events.emit(.jobStarted(jobID: jobID, jobDir: directory.path, total: request.tests.count,
-                                time: startDate.timeIntervalSince1970))
+        // `job_started` (with the job's test count) comes from JobRunner once the hosts are
+        // known: without --arch, functional tests of targets no host has are left out.
         do {
             try directory.writeJobData(args: request.args, cmdline: request.cmdline,
                                        pwd: request.configuration.workdir, references: request.references)

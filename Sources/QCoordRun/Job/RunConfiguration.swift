@@ -49,9 +49,12 @@ public struct RunConfiguration: Sendable {
         JobPlan.Settings(params: params, archParams: archParams, timeout: timeout)
     }
 
-    /// The seed's gates: forwarded to tests when set in qcoord's own environment.
+    /// The gates forwarded to tests when set in qcoord's own environment: the seed's (Avocado
+    /// format) and those QEMU's tests/functional `qemu_test` reads (10.0 and 10.2).
     public static let forwardedGates = ["AVOCADO_ALLOW_LARGE_STORAGE", "SPEED", "AVOCADO_ALLOW_UNTRUSTED_CODE",
-                                        "AVOCADO_TIMEOUT_EXPECTED", "QEMU_TEST_FLAKY_TESTS"]
+                                        "AVOCADO_TIMEOUT_EXPECTED", "QEMU_TEST_FLAKY_TESTS",
+                                        "QEMU_TEST_ALLOW_UNTRUSTED_CODE", "QEMU_TEST_ALLOW_LARGE_STORAGE",
+                                        "QEMU_TEST_ALLOW_SLOW", "QEMU_TEST_KEEP_SCRATCH", "QEMU_TEST_NO_DOWNLOAD"]
 
     /// The gates set in `environment`, overridden by `extra` (`--env`).
     public static func testEnvironment(from environment: [String: String], extra: [String: String]) -> [String: String] {

@@ -10,6 +10,11 @@ struct ScheduleOptions: ParsableArguments {
                                valueName: "A,B,…"))
     var arch: [String] = []
 
+    @Option(name: .customLong("suite"), parsing: .singleValue,
+            help: ArgumentHelp("QEMU tests/functional: only the tests of these meson suites ('quick' as 'make check-functional', 'thorough'); default both. Without test references, runs ./tests/functional.",
+                               valueName: "quick|thorough"))
+    var suite: [String] = []
+
     @Option(name: .customLong("shard"),
             help: ArgumentHelp("Only this CI shard of the tests: K/N (1-based, as GitLab), or 'auto' from CI_NODE_INDEX/CI_NODE_TOTAL. Balanced by '--timings' durations when given, else a stable hash split.",
                                valueName: "K/N|auto"))
@@ -35,6 +40,17 @@ struct ScheduleOptions: ParsableArguments {
         }
     }
 
+    /// `--suite`, parsed (nil: both). Call `validate` first.
+    var speeds: Set<FunctionalSpeed>? { try? FunctionalMatrix.parseSuites(suite) }
+
+    func validate() throws {
+        do {
+            _ = try FunctionalMatrix.parseSuites(suite)
+        } catch {
+            throw ValidationError("'--suite': \(error)")
+        }
+    }
+
     /// `--shard`, parsed (nil: the whole suite).
     func parsedShard(environment: [String: String]) throws -> Shard? {
         guard let shard else { return nil }
@@ -50,9 +66,12 @@ struct ScheduleOptions: ParsableArguments {
                shard: Shard?, timings: Timings?) -> [TestCase] {
         var out = tests
         // Without a matrix, 'A:k=v' reaches the tests that run as A through the job plan.
-        if let arches = ArchMatrix.parseArches(arch) {
+        let arches = ArchMatrix.parseArches(arch)
+        if let arches {
             out = ArchMatrix(arches: arches, archParams: perArch).expand(out, jobParams: jobParams)
         }
+        // FUNCTIONAL tests: one copy per meson target ('--arch' and '--suite' select).
+        out = FunctionalMatrix(arches: arches, speeds: speeds).expand(out)
         if let shard {
             out = Sharder.select(out.map(\.name), shard: shard, timings: timings).map { out[$0] }
         }
@@ -66,6 +85,7 @@ extension ScheduleOptions {
         var args: [String: String] = [:]
         if let shard { args["shard"] = shard.description }
         if !arch.isEmpty { args["arch"] = arch.joined(separator: ",") }
+        if !suite.isEmpty { args["suite"] = suite.joined(separator: ",") }
         if let timings { args["timings"] = timings }
         if let exclusiveTag { args["exclusive_tag"] = exclusiveTag }
         return args

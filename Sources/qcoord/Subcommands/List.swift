@@ -43,7 +43,7 @@ extension QCoord {
             let listing = ListRenderer(resolution: resolution, filter: filter)
             // Files that could not be read or parsed: named, counted, exit 2 (ResolutionCheck, as `run`).
             let check = ResolutionCheck(resolution, command: .list, ignoreMissingReferences: resolve.ignoreMissingReferences)
-            if !schedule.arch.isEmpty || schedule.shard != nil {
+            if !schedule.arch.isEmpty || schedule.shard != nil || !schedule.suite.isEmpty {
                 try listJobTests(listing, environment: environment)
             } else {
                 try listTests(listing, filter: filter)

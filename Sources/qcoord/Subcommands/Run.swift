@@ -139,7 +139,14 @@ extension QCoord {
             // report: with '--json-events -' stdout carries only the events.
             if jsonEvents == "-" { console = Console(out: { Self.write(2, $0) }, err: { Self.write(2, $0) }) }
 
-            let (references, filter) = try replaying.map { ($0.record.references, TagFilter(groups: [])) } ?? resolve.checkedSelection(environment: environment)
+            var (references, filter) = try replaying.map { ($0.record.references, TagFilter(groups: [])) } ?? resolve.checkedSelection(environment: environment)
+            var schedule = self.schedule
+            if replaying == nil, references.isEmpty, let functional = Self.checkFunctionalDefault(schedule: schedule, environment: environment, cwd: cwd) {
+                // `make check-functional`: the quick suites of QEMU's tests/functional, unless --suite says otherwise.
+                references = [functional]
+                if schedule.suite.isEmpty { schedule.suite = ["quick"] }
+                console.err("qcoord: no test references: running \(functional) (suites \(schedule.suite.joined(separator: ",")))\n")
+            }
             guard !references.isEmpty else {
                 console.err(Self.noSuite)
                 throw ExitCode(JobExitCode.jobFailed.rawValue)
@@ -205,6 +212,7 @@ extension QCoord {
             request.record = JobRecord(arguments: replaying?.arguments ?? Self.runArguments(), workdir: cwd,
                                        references: references, env: config.env, tests: tests)
             request.resume = replaying?.resume
+            request.functionalTargetsFromHosts = replaying == nil && schedule.arch.isEmpty
             request.resolutionErrors = check.unreadable
             request.resolutionErrorsFailJob = check.failsJob
             request.dryRun = dryRun
@@ -219,6 +227,16 @@ extension QCoord {
             let code = await JobRunner.run(request, console: jobConsole, interrupts: Self.interrupts(), events: events)
             ticker?.cancel()
             if code != .success { throw ExitCode(code.rawValue) }
+        }
+
+        /// With no references, `--suite` or a `QEMU_TEST_*` variable set: the tree's
+        /// tests/functional (here, or in the parent of a build directory), nil when there is none.
+        static func checkFunctionalDefault(schedule: ScheduleOptions, environment: [String: String], cwd: String) -> String? {
+            guard !schedule.suite.isEmpty || environment.keys.contains(where: { $0.hasPrefix("QEMU_TEST_") }) else { return nil }
+            for candidate in ["tests/functional", "../tests/functional"] {
+                if FileManager.default.fileExists(atPath: cwd + "/" + candidate + "/qemu_test/__init__.py") { return candidate }
+            }
+            return nil
         }
 
         static let noSuite = "Test Suite could not be created. No test references provided nor any other arguments resolved into tests\n"

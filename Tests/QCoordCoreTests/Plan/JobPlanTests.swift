@@ -166,3 +166,54 @@ private func plan(_ tests: [TestCase], _ settings: JobPlan.Settings = .init(), h
         #expect(p.verdicts(unreachable: [])[0]?.status == .cancel)
     }
 }
+
+@Suite struct JobPlanFunctionalTests {
+    private func copy(_ target: String, timeout: Int = 120, kvm: Bool = false, mode: FunctionalMode = .system) -> TestCase {
+        let m = FunctionalMesonTest(target: target, mode: mode, speed: .quick, name: "x", file: "test_x.py", timeout: timeout)
+        let t = TestCase(kind: .functional, name: "tests/functional/test_x.py:X.test_a", uri: "tests/functional/test_x.py",
+                         functional: FunctionalTest(unittestID: "test_x.X.test_a", meson: [m], requiresKVM: kvm))
+        return FunctionalMatrix().expand([t])[0]
+    }
+
+    private func withPycotap(_ h: JobPlan.Host, _ version: String? = "1.3.1") -> JobPlan.Host {
+        var h = h
+        h.facts.pycotap = version
+        return h
+    }
+
+    @Test func runsOnHostsWithTheTargetBinaryAndPycotapWithMesonTimeout() {
+        let hosts = [withPycotap(lab[0]), withPycotap(lab[1]), withPycotap(lab[2], nil)]
+        let t = plan([copy("x86_64")], hosts: hosts).tasks[0]
+        #expect(t.placements == [.init(host: "h1", arch: "x86_64", qemuBin: "/opt/h1/qemu-system-x86_64")])
+        #expect(t.timeout == 120)
+        #expect(t.usesQEMU)
+        // -p timeout= (or -p ARCH:timeout=) beats meson's; meson's beats --timeout.
+        #expect(plan([copy("x86_64")], .init(params: ["timeout": "7"], timeout: 3), hosts: hosts).tasks[0].timeout == 7)
+        #expect(plan([copy("x86_64")], .init(archParams: ["x86_64": ["timeout": "9"]]), hosts: hosts).tasks[0].timeout == 9)
+        #expect(plan([copy("x86_64")], .init(timeout: 3), hosts: hosts).tasks[0].timeout == 120)
+    }
+
+    @Test func noPycotapAnywhereSaysToDeploy() {
+        let t = plan([copy("x86_64")]).tasks[0]
+        #expect(t.placements.isEmpty)
+        #expect(t.unplaceable?.contains("pycotap") == true)
+        #expect(t.unplaceable?.contains("qcoord deploy") == true)
+    }
+
+    @Test func kvmTestOnlyOnNativeKVMHostElsePlannedSkip() {
+        let hosts = lab.map { withPycotap($0) }
+        let ok = plan([copy("x86_64", kvm: true)], hosts: hosts)
+        #expect(ok.tasks[0].placements.map(\.host) == ["h1"])
+        let none = plan([copy("aarch64", kvm: true)], hosts: hosts)
+        #expect(none.tasks[0].placements.isEmpty)
+        let verdict = none.verdicts(unreachable: [])[0]
+        #expect(verdict?.status == .skip)
+        #expect(verdict?.reason.contains("KVM on a native aarch64 host") == true)
+    }
+
+    @Test func linuxUserTestsAreUnplaceableWithTheReason() {
+        let t = plan([copy("arm", mode: .linuxuser)], hosts: lab.map { withPycotap($0) }).tasks[0]
+        #expect(t.placements.isEmpty)
+        #expect(t.unplaceable?.contains("qemu-arm") == true)
+    }
+}
