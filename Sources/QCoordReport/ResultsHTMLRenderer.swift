@@ -167,7 +167,7 @@ public enum ResultsHTMLRenderer {
                 }.joined(separator: ", ")
                 : String(t.attempts.count)
             let flakyMark = t.flaky == true ? " <small title=\"passed on a retry\">(flaky)</small>" : ""
-            out += "<tr id=\"t\(t.uid)\" data-status=\"\(t.status.rawValue)\"><td class=\"id\">\(esc(t.id))</td>"
+            out += "<tr id=\"t\(t.uid)\" data-status=\"\(t.status.rawValue)\"><td class=\"id\">\(esc(t.id))<br><small class=\"kind\">\(t.kind.rawValue)</small></td>"
             out += "<td class=\"st\" style=\"background:\(colour(t.status))\">\(t.status.rawValue)\(flakyMark)</td>"
             out += "<td>\(esc(t.host ?? ""))</td><td>\(esc(t.arch ?? ""))</td>"
             out += "<td class=\"qemu\">\(esc(t.qemuBin ?? ""))\(t.qemuVersion.map { "<br><small>" + esc($0) + "</small>" } ?? "")</td>"

@@ -54,6 +54,7 @@ public enum ResultsJSONRenderer {
         fields.merge([
             "host": t.host.map(PythonJSON.string) ?? .null,
             "arch": t.arch.map(PythonJSON.string) ?? .null,
+            "kind": .string(t.kind.rawValue),
             "qemu_bin": t.qemuBin.map(PythonJSON.string) ?? .null,
             "attempts": .array(t.attempts.map { a in
                 .object([

@@ -1,7 +1,8 @@
 import Foundation
 import QCoordCore
 
-/// results.tap: `1..N`, then `ok`/`not ok` per test in uid order, as Avocado's TAP result plugin.
+/// results.tap: `1..N`, then `ok`/`not ok` per test in uid order, as Avocado's TAP result plugin
+/// (plus a `# kind: FUNCTIONAL` comment after each QEMU tests/functional test).
 public enum ResultsTAPRenderer {
     public static func render(_ job: JobSummary) -> String {
         var out = "1..\(job.tests.count)\n"
@@ -17,6 +18,8 @@ public enum ResultsTAPRenderer {
             case .warn:
                 out += "ok \(number) \(t.name)  # Warnings were printed into warn log\n"
             }
+            // Avocado's TAP has no kind; a QEMU tests/functional test says it is one (a TAP comment).
+            if t.kind == .functional { out += "# kind: \(t.kind.rawValue)\n" }
         }
         return out
     }

@@ -47,9 +47,9 @@ public enum ResultsXMLRenderer {
         return out
     }
 
-    /// Where and with what the test ran: host, arch, QEMU binary and version, attempts.
+    /// What the test is and where and with what it ran: kind, host, arch, QEMU binary and version, attempts.
     static func testProperties(_ t: TestResult) -> [(String, String)] {
-        var list: [(String, String)] = []
+        var list: [(String, String)] = [("kind", t.kind.rawValue)]
         if let host = t.host { list.append(("host", host)) }
         if let arch = t.arch { list.append(("arch", arch)) }
         if let bin = t.qemuBin { list.append(("qemu_bin", bin)) }

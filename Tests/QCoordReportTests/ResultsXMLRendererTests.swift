@@ -29,24 +29,35 @@ import QCoordCore
             \t</properties>
             \t<testcase classname="x86_64.Inst" name="t/inst.py:Inst.test_pass" file="t/inst.py" time="0.021">
             \t\t<properties>
+            \t\t\t<property name="kind" value="INSTRUMENTED"/>
             \t\t\t<property name="arch" value="x86_64"/>
             \t\t</properties>
             \t</testcase>
             \t<testcase classname="Inst" name="t/inst.py:Inst.test_fail" file="t/inst.py" time="0.070">
+            \t\t<properties>
+            \t\t\t<property name="kind" value="INSTRUMENTED"/>
+            \t\t</properties>
             \t\t<failure type="TestFail" message="bad &lt;thing&gt;
             line &quot;two&quot;"><![CDATA[bad <thing>
             line "two"]]></failure>
             \t\t<system-out><![CDATA[log ]]]]><![CDATA[> end]]></system-out>
             \t</testcase>
             \t<testcase classname="&lt;unknown&gt;" name="t/x.sh" file="t/x.sh" time="1.331">
+            \t\t<properties>
+            \t\t\t<property name="kind" value="SIMPLE"/>
+            \t\t</properties>
             \t\t<error type="TestInterruptedError" message="Test interrupted: Timeout reached"><![CDATA[Test interrupted: Timeout reached]]></error>
             \t\t<system-out><![CDATA[slow]]></system-out>
             \t</testcase>
             \t<testcase classname="&lt;unknown&gt;" name="t/y.sh" file="t/y.sh" time="0.000">
+            \t\t<properties>
+            \t\t\t<property name="kind" value="SIMPLE"/>
+            \t\t</properties>
             \t\t<skipped message="nope"/>
             \t</testcase>
             \t<testcase classname="aarch64.&lt;unknown&gt;" name="t/z.sh" file="t/z.sh" time="0.001">
             \t\t<properties>
+            \t\t\t<property name="kind" value="SIMPLE"/>
             \t\t\t<property name="arch" value="aarch64"/>
             \t\t</properties>
             \t\t<error type="TestError" message="e"><![CDATA[e]]></error>
