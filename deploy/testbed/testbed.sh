@@ -21,6 +21,9 @@
 #   QCOORD_TESTBED_PORT    first loopback port for the fallback (default: 22400)
 #   QCOORD_TESTBED_MODE    netns | loopback       (default: netns when possible)
 #   QCOORD_TESTBED_PYTHON  the hosts' python (inventory defaults; default: /usr/bin/python3), e.g. a venv with Avocado
+#   QCOORD_TESTBED_QEMU_DIR  take each host's qemu-system-* (and qemu-img) from this directory instead of
+#                          /usr/bin, e.g. build/qemu-10.0/bin (scripts/qemu-material.sh); the inventory then
+#                          lists the host's own directory of symlinks (qemu_dirs, qemu_path_search: false)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -150,9 +153,11 @@ up() {
         : >"$dir/hidden"; chmod 0644 "$dir/hidden"
         cp "$STATE/id_ed25519.pub" "$dir/authorized_keys"
         ssh-keygen -q -t ed25519 -N "" -C "qcoord-testbed-$name" -f "$dir/ssh_host_ed25519_key"
+        local qemu_from=${QCOORD_TESTBED_QEMU_DIR:-/usr/bin}
         for a in $arches; do
-            [ -x "/usr/bin/qemu-system-$a" ] && ln -sfn "/usr/bin/qemu-system-$a" "$dir/bin/qemu-system-$a"
+            if [ -x "$qemu_from/qemu-system-$a" ]; then ln -sfn "$qemu_from/qemu-system-$a" "$dir/bin/qemu-system-$a"; fi
         done
+        if [ -n "${QCOORD_TESTBED_QEMU_DIR:-}" ] && [ -x "$qemu_from/qemu-img" ]; then ln -sfn "$qemu_from/qemu-img" "$dir/bin/qemu-img"; fi
         if [ "$mode" = netns ]; then
             local ns="${PREFIX}$i" veth="${PREFIX}v$i"
             address="$NET.$((i + 1))"; port=22
@@ -186,7 +191,7 @@ up() {
             echo "    address: $address"
             echo "    port: $port"
             echo "    labels: [$(echo "$arches" | sed 's/ /, /g')]"
-            if [ "$mode" != netns ]; then
+            if [ "$mode" != netns ] || [ -n "${QCOORD_TESTBED_QEMU_DIR:-}" ]; then
                 echo "    qemu_dirs: [$dir/bin]"
                 echo "    qemu_path_search: false"
             fi
