@@ -6,6 +6,7 @@ CHECK_TARGETS := check-core-purity \
 	check-ansible check-deploy check-gitlab-ci check-fresh-clone \
 	check-faults test-multihost test-tree-sync \
 	check-html check-results-schema \
+	check-functional-meson check-functional-run \
 	test-testbed
 
 .PHONY: check-core-purity check-examples-avocado test-agent-py38 check-ansible check-gitlab-ci \
@@ -92,7 +93,7 @@ check-fault-handling: build
 test-ssh: build
 	$(SWIFT) test $(BUILD_FLAGS) --filter 'QCoordSSHTests'
 
-# --- Real QEMU material (issue 16; not part of `make check` yet) ---
+# --- Real QEMU material (issue 16) ---
 # QEMU 10.0.x from bookworm-backports (tests/functional + binaries unpacked under
 # build/qemu-10.0, wrappers in build/qemu-10.0/bin) and QEMU 10.2.2's tests/functional from sid
 # (build/qemu-10.2), fetched through an isolated apt config; downloads cached in
@@ -104,10 +105,33 @@ qemu-material:
 # QEMU's tests/functional meson.build files read as data (MesonSuites, issue 16) on the real
 # 10.0 and 10.2 trees, compared per target (quick/thorough/timeout counts) with a line-oriented
 # peer, scripts/check-functional-meson.py; prints the counts. Needs `make qemu-material`.
-.PHONY: check-functional-meson
-check-functional-meson:
+.PHONY: check-functional-meson check-functional-run
+check-functional-meson: qemu-material
 	@mkdir -p .build
 	python3 scripts/check-functional-meson.py 10.0=build/qemu-10.0/src/tests/functional \
 	  10.2=build/qemu-10.2/src/tests/functional > $(CURDIR)/.build/functional-meson-peer.json
 	QCOORD_FUNCTIONAL_MESON_EXPECTED=$(CURDIR)/.build/functional-meson-peer.json \
 	  $(SWIFT) test $(BUILD_FLAGS) --filter FunctionalMesonRealTreeTests
+
+# QEMU 10.0.2's asset-free tests/functional tests of five targets: run the meson way
+# (scripts/functional-meson-run.py: python3 <file>, TAP) and by `qcoord run --arch …`, on this
+# machine and on a 4-host testbed whose hosts hold disjoint targets' 10.0 binaries (pycotap
+# put there by `qcoord deploy`); the per-test statuses must be the same
+# (FunctionalRunDifferentialTests). About 2-3 minutes.
+FUNCTIONAL_TARGETS := x86_64,aarch64,ppc64,s390x,riscv64
+FUNCTIONAL_REF := $(CURDIR)/build/functional-reference.json
+FUNCTIONAL_TESTBED_DIR := $(CURDIR)/build/testbed-functional
+check-functional-run: build qemu-material
+	python3 scripts/functional-meson-run.py --tests-dir build/qemu-10.0/src/tests/functional --bin-dir build/qemu-10.0/bin \
+	  --pylib build/qemu-10.0/pylib --targets $(FUNCTIONAL_TARGETS) > $(FUNCTIONAL_REF)
+	QCOORD_FUNCTIONAL_REFERENCE=$(FUNCTIONAL_REF) QCOORD_AVOCADO113=$(CURDIR)/$(VENV113) \
+	  $(SWIFT) test $(BUILD_FLAGS) --filter 'FunctionalRunDifferentialTests/localHost'
+	@export QCOORD_TESTBED_DIR=$(FUNCTIONAL_TESTBED_DIR) QCOORD_TESTBED_PREFIX=qcfn QCOORD_TESTBED_NET=10.231.25 \
+	    QCOORD_TESTBED_PYTHON=/usr/bin/python3 QCOORD_TESTBED_QEMU_DIR=$(CURDIR)/build/qemu-10.0/bin; \
+	  bash deploy/testbed/testbed.sh down >/dev/null; \
+	  bash deploy/testbed/testbed.sh up 4 >/dev/null || { bash deploy/testbed/testbed.sh down; exit 1; }; \
+	  $(QCOORD) deploy --inventory $(FUNCTIONAL_TESTBED_DIR)/inventory.yaml --known-hosts $(FUNCTIONAL_TESTBED_DIR)/known_hosts \
+	    --pip-python $(VENV113)/bin/python >/dev/null && \
+	  QCOORD_FUNCTIONAL_REFERENCE=$(FUNCTIONAL_REF) QCOORD_FUNCTIONAL_TESTBED_DIR=$(FUNCTIONAL_TESTBED_DIR) \
+	    QCOORD_AVOCADO113=$(CURDIR)/$(VENV113) $(SWIFT) test $(BUILD_FLAGS) --filter 'FunctionalRunDifferentialTests/testbed'; rc=$$?; \
+	  bash deploy/testbed/testbed.sh down >/dev/null; exit $$rc

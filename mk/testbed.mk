@@ -11,6 +11,7 @@
 #   check-faults     qcft    10.231.13    3    FaultInjectionTests
 #   check-deploy     qcdp    10.231.14    2    scripts/check-deploy.sh
 #   test-tree-sync   qcts    10.231.24    3    TreeSyncTestbedTests
+#   check-functional-run qcfn 10.231.25   4    FunctionalRunDifferentialTests (mk/check.mk)
 #   testbed-up       (build/testbed)      N    by hand
 
 .PHONY: testbed-up testbed-down test-testbed check-faults check-deploy test-multihost demo-cluster test-tree-sync

@@ -201,7 +201,9 @@ struct JobHosts: Sendable {
         for root in Set(roots).sorted() {
             console.status?("tree sync: reading \(root)")
             do {
-                let selection = try TreeSelection.select(root: root)
+                // The automatic tree of a job with QEMU tests/functional: only its parts (TestTreeRoot.tree).
+                let auto = TestTreeRoot.tree(of: request.tests, workdir: request.configuration.workdir)
+                let selection = try TreeSelection.select(root: root, within: auto?.root == root ? auto?.within : nil)
                 log.info("test tree \(root): \(selection.files.count) files, \(selection.totalBytes) bytes "
                          + "(\(selection.fromGit ? "git's tracked and untracked, not ignored" : "not in git: built-in rules")"
                          + "\(FileManager.default.fileExists(atPath: root + "/.qcoordignore") ? " + .qcoordignore" : ""))")

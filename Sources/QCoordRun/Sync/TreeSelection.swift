@@ -26,19 +26,26 @@ public struct TreeSelection: Sendable, Equatable {
 
     public var totalBytes: Int { sizes.values.reduce(0, +) }
 
-    /// `root`'s files to ship. Throws when `root` is not a readable directory.
-    public static func select(root: String) throws -> TreeSelection {
+    /// `root`'s files to ship (only those under the `within` directories, relative to it, when
+    /// given). Throws when `root` is not a readable directory.
+    public static func select(root: String, within: [String]? = nil) throws -> TreeSelection {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw TreeSyncError("the test tree \(root) is not a directory")
         }
         var rules = IgnoreRules()
-        let gitFiles = gitListedFiles(root: root)
+        let gitFiles = gitListedFiles(root: root, within: within ?? ["."])
         if gitFiles == nil { rules = TreeShipping.outsideGitRules }
         if let text = try? String(contentsOfFile: root + "/.qcoordignore", encoding: .utf8) {
             rules = rules.followed(by: IgnoreRules(text: text))
         }
-        let candidates = gitFiles ?? walk(root: root, rules: rules)
+        var candidates = gitFiles ?? (within ?? [""]).flatMap { sub in
+            sub.isEmpty ? walk(root: root, rules: rules)
+                : walk(root: root + "/" + sub, rules: rules, under: sub).map { sub + "/" + $0 }
+        }
+        if let within {
+            candidates = candidates.filter { path in within.contains { path.hasPrefix($0 + "/") } }
+        }
         let rootResolved = (root as NSString).resolvingSymlinksInPath
         var files: [String] = []
         var sizes: [String: Int] = [:]
@@ -79,10 +86,10 @@ public struct TreeSelection: Sendable, Equatable {
 
     /// git's files under `root` (relative to it), nil when `root` is not in a git work tree
     /// or git is not there.
-    static func gitListedFiles(root: String) -> [String]? {
+    static func gitListedFiles(root: String, within: [String] = ["."]) -> [String]? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", root, "ls-files", "-co", "--exclude-standard", "-z", "--", "."]
+        process.arguments = ["git", "-C", root, "ls-files", "-co", "--exclude-standard", "-z", "--"] + within
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_OPTIONAL_LOCKS"] = "0"
         process.environment = environment
@@ -97,14 +104,15 @@ public struct TreeSelection: Sendable, Equatable {
         return data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }.filter { !$0.isEmpty }
     }
 
-    /// Every file under `root` not below an ignored directory (the walk outside git).
-    static func walk(root: String, rules: IgnoreRules) -> [String] {
+    /// Every file under `root` not below an ignored directory (the walk outside git); `under`:
+    /// where `root` is in the tree the rules are for.
+    static func walk(root: String, rules: IgnoreRules, under: String = "") -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
         var files: [String] = []
         while let relative = walker.nextObject() as? String {
             let type = (try? FileManager.default.attributesOfItem(atPath: root + "/" + relative))?[.type] as? FileAttributeType
             if type == .typeDirectory {
-                if rules.verdict(relative, isDirectory: true) == true { walker.skipDescendants() }
+                if rules.verdict(under.isEmpty ? relative : under + "/" + relative, isDirectory: true) == true { walker.skipDescendants() }
                 continue
             }
             files.append(relative)
