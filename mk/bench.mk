@@ -10,8 +10,9 @@
 #   bench-schedule  makespan over the lower bound: simulated, then on a 3-host testbed
 #   bench-scanner   Python scanner throughput
 #   bench-hash      content hashing of a large test tree (tree sync's manifest)
+#   bench-functional  QEMU tests/functional: list vs unittest's loader; a 3-host run vs meson's serial way
 
-.PHONY: bench-list bench-run bench-ssh bench-agent bench-scale bench-schedule bench-scanner bench-hash
+.PHONY: bench-list bench-run bench-ssh bench-agent bench-scale bench-schedule bench-scanner bench-hash bench-functional
 
 QCOORD_BENCH := $(RELEASE_DIR)/qcoord-bench
 # Every benchmark builds with the same flags (a statically linked Swift runtime: see
@@ -116,3 +117,25 @@ bench-hash: $(BENCH_HASH_TREE).generated-$(BENCH_HASH_FILES)-$(BENCH_HASH_MB)
 	$(BENCH_BUILD)
 	@uptime
 	$(QCOORD_BENCH) hash $(BENCH_HASH_TREE)
+
+# --- bench-functional: QEMU's tests/functional (issue 16) ---
+# list: release `qcoord list tests/functional` vs Python's unittest loader importing every file
+# (per file as meson, and in one process), QEMU 10.0 and 10.2. run: `qcoord run --arch` over a
+# 3-host testbed holding QEMU 10.0's binaries (h1 x86_64, h2 aarch64, h3 ppc64+riscv64; pycotap
+# by `qcoord deploy`) vs the same asset-free tests run serially the meson way. Figures: docs/functional.md.
+BENCH_FN_TARGETS ?= x86_64,aarch64,ppc64,riscv64
+BENCH_FN_TESTBED := $(CURDIR)/build/testbed-bench-functional
+bench-functional: setup qemu-material
+	$(BENCH_RELEASE) --product qcoord
+	python3 bench/functional.py list $(CURDIR)/$(RELEASE_DIR)/qcoord $(BENCH_RUNS) $(CURDIR)/build/qemu-10.0/src \
+	  $(CURDIR)/build/qemu-10.2/src $(CURDIR)/build/qemu-10.0/pylib
+	@export QCOORD_TESTBED_DIR=$(BENCH_FN_TESTBED) QCOORD_TESTBED_PREFIX=qcbf QCOORD_TESTBED_NET=10.231.26 \
+	    QCOORD_TESTBED_PYTHON=/usr/bin/python3 QCOORD_TESTBED_QEMU_DIR=$(CURDIR)/build/qemu-10.0/bin; \
+	  bash deploy/testbed/testbed.sh down >/dev/null; \
+	  bash deploy/testbed/testbed.sh up 3 >/dev/null || { bash deploy/testbed/testbed.sh down; exit 1; }; \
+	  $(RELEASE_DIR)/qcoord deploy --inventory $(BENCH_FN_TESTBED)/inventory.yaml --known-hosts $(BENCH_FN_TESTBED)/known_hosts \
+	    --pip-python $(VENV113)/bin/python >/dev/null && \
+	  python3 bench/functional.py run $(CURDIR)/$(RELEASE_DIR)/qcoord $(BENCH_FN_TARGETS) $(CURDIR)/build/qemu-10.0/src \
+	    $(CURDIR)/build/qemu-10.0/bin $(CURDIR)/build/qemu-10.0/pylib $(BENCH_FN_TESTBED)/inventory.yaml \
+	    $(BENCH_FN_TESTBED)/known_hosts; rc=$$?; \
+	  bash deploy/testbed/testbed.sh down >/dev/null; exit $$rc

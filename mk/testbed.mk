@@ -8,6 +8,7 @@
 #   test-multihost   qcmh    10.231.9     3    MultiHostRunTests
 #   demo-cluster     qcdm    10.231.11    3    examples/tests over SSH, by hand
 #   bench-schedule   qcsc    10.231.12    3    (mk/bench.mk)
+#   bench-functional qcbf    10.231.26    3    (mk/bench.mk)
 #   check-faults     qcft    10.231.13    3    FaultInjectionTests
 #   check-deploy     qcdp    10.231.14    2    scripts/check-deploy.sh
 #   test-tree-sync   qcts    10.231.24    3    TreeSyncTestbedTests
