@@ -23,13 +23,17 @@ SRC = os.path.join(QEMU, "src")
 FUNC = os.path.join(SRC, "tests", "functional")
 BIN = os.path.join(QEMU, "bin")
 PYLIB = os.path.join(QEMU, "pylib")
+# QEMU 10.2.2's tree (per-target subdirs; no 10.2 binaries: its generic tests run with 10.0's).
+FUNC_10_2 = os.path.join(os.environ.get("QCOORD_QEMU_10_2") or os.path.join(REPO, "build", "qemu-10.2"),
+                         "src", "tests", "functional")
 TIMEOUT = "Test interrupted: Timeout reached"
 STATUSES = "test_qcoord_statuses.py"
 
 
 def require_material():
     for path in (os.path.join(FUNC, "test_version.py"), os.path.join(BIN, "qemu-system-x86_64"),
-                 os.path.join(BIN, "qemu-img"), os.path.join(PYLIB, "pycotap")):
+                 os.path.join(BIN, "qemu-img"), os.path.join(PYLIB, "pycotap"),
+                 os.path.join(FUNC_10_2, "generic", "test_version.py")):
         if not os.path.exists(path):
             raise AssertionError("%s is missing: run `make qemu-material` (docs/qemu-material.md)" % path)
 
@@ -83,6 +87,9 @@ class AgentFunctional(unittest.TestCase):
             # The real tree: a relative uri (to workdir), as the plan sends it.
             "version": task("tests/functional/test_version.py", "test_version.Version.test_qmp_human_info_version",
                             workdir=SRC),
+            # 10.2's layout: the file is in tests/functional/generic/, qemu_test/ one level up.
+            "version-10.2": task(os.path.join(FUNC_10_2, "generic", "test_version.py"),
+                                 "test_version.Version.test_qmp_human_info_version"),
             # A real test whose asset is not cached and may not be downloaded: setUp skips it.
             "asset-skip": task(os.path.join(FUNC, "test_aarch64_virt.py"),
                                "test_aarch64_virt.Aarch64VirtMachine.test_alpine_virt_tcg_gic_max", arch="aarch64",
@@ -139,6 +146,10 @@ class AgentFunctional(unittest.TestCase):
         self.assertIn(b"qemu", files["base.log"])
         self.assertIn("console.log", files)
         self.assertFalse([n for n in files if n.startswith("scratch")], sorted(files))
+
+    def test_real_10_2_layout(self):
+        self.check("version-10.2", "PASS")
+        self.assertIn("base.log", self.agent.files("version-10.2"))
 
     def test_real_test_without_its_asset_skips(self):
         self.check("asset-skip", "SKIP", "One or more assets is not available")
