@@ -103,19 +103,30 @@ def pylib_state(home, pylib):
 
 
 def unpack_wheel(wheel, target):
-    """A pure-Python wheel's files into `target`, as `pip install --target` lays them out."""
+    """A pure-Python wheel's importable files into `target`, as `pip install --target` lays them
+    out: the root's files, and NAME.data/purelib/'s; the rest of NAME.data/ (pycotap's COPYING in
+    data/, scripts, headers) is left out."""
     with zipfile.ZipFile(wheel) as z:
         names = z.namelist()
         for name in names:
             parts = name.split("/")
             if name.startswith("/") or ".." in parts or "\\" in name:
                 raise ValueError("%s: unsafe member %r" % (os.path.basename(wheel), name))
-            if parts[0].endswith(".data"):
-                raise ValueError("%s has a .data dir: not a plain pure-Python wheel" % os.path.basename(wheel))
         meta = [n for n in names if n.count("/") == 1 and n.endswith(".dist-info/WHEEL")]
         if not meta or b"Root-Is-Purelib: true" not in z.read(meta[0]):
             raise ValueError("%s is not a pure-Python wheel" % os.path.basename(wheel))
-        z.extractall(target)
+        for info in z.infolist():
+            parts = info.filename.split("/")
+            if parts[0].endswith(".data"):
+                if len(parts) < 3 or parts[1] != "purelib" or not parts[2]:
+                    continue
+                parts = parts[2:]
+            if info.is_dir() or not parts[-1]:
+                continue
+            dest = os.path.join(target, *parts)
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            with z.open(info) as src, open(dest, "wb") as out:
+                shutil.copyfileobj(src, out)
 
 
 def install_pylib(home, req, out):

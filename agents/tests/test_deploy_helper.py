@@ -209,7 +209,7 @@ class Pylib(HelperTestCase):
         return {"action": "install-pylib", "pylib": PYLIB, "pylib_wheels": PYLIB_WHEELS}
 
     def real_wheel(self):
-        """pycotap 1.3.1 as PyPI's wheel holds it, rebuilt from build/qemu-10.0/pylib (make qemu-material)."""
+        """pycotap 1.3.1 laid out as PyPI's wheel (COPYING in .data/data/ too), from build/qemu-10.0/pylib."""
         if not os.path.isdir(os.path.join(QEMU_PYLIB, "pycotap")):
             raise AssertionError("%s is missing: run `make qemu-material`" % QEMU_PYLIB)
         os.makedirs(self.path(PYLIB_WHEELS))
@@ -217,6 +217,7 @@ class Pylib(HelperTestCase):
         for name in ("__init__.py", "__main__.py"):
             with open(os.path.join(QEMU_PYLIB, "pycotap", name)) as f:
                 files["pycotap/" + name] = f.read()
+        files["pycotap-1.3.1.data/data/COPYING"] = "MIT\n"
         write_wheel(self.path(PYLIB_WHEELS, "pycotap-1.3.1-py3-none-any.whl"), files)
 
     def test_probe_states(self):
@@ -247,6 +248,16 @@ class Pylib(HelperTestCase):
                   qemu_bin=os.path.join(qemu, "bin", "qemu-system-x86_64"), timeout_s=120)
         fin = agent.wait_finished("t", 150)
         self.assertEqual(fin["status"], "PASS", (fin, agent.output("t", "stderr")))
+
+    def test_data_dir_purelib_is_unpacked_the_rest_left_out(self):
+        os.makedirs(self.path(PYLIB_WHEELS))
+        write_wheel(self.path(PYLIB_WHEELS, "pycotap-1.3.1-py3-none-any.whl"),
+                    {"pycotap/__init__.py": "", "pycotap-1.3.1.data/data/COPYING": "MIT",
+                     "pycotap-1.3.1.data/purelib/pycotap_extra.py": "", "pycotap-1.3.1.data/scripts/tool": ""})
+        answer = self.run_helper(self.request())
+        self.assertNotIn("error", answer)
+        self.assertEqual(sorted(os.listdir(self.path(PYLIB))),
+                         [".qcoord-pylib.json", "pycotap", "pycotap-1.3.1.dist-info", "pycotap_extra.py"])
 
     def test_not_pure_python_is_refused_and_nothing_is_left(self):
         os.makedirs(self.path(PYLIB_WHEELS))
