@@ -47,7 +47,7 @@ test-swift: build
 	  { $(SWIFT) test $(BUILD_FLAGS) --skip QCoordIntegrationTests && \
 	    $(SWIFT) test $(BUILD_FLAGS) --filter QCoordIntegrationTests; } 2>&1 | tee build/swift-test.log; exit $${PIPESTATUS[0]}
 
-test-agent: setup
+test-agent: setup qemu-material
 	python3 -m unittest discover -s agents/tests -t agents
 	$(VENV113)/bin/vermin --no-tips --violations -t=3.8- agents/qcoord_agent.py agents/deploy_helper.py
 

@@ -2,15 +2,23 @@
 
 The request comes as one JSON object on stdin, the answer goes as one JSON object on stdout:
 
-  request  {"action": "probe" | "install", "venv": "~-relative dir", "wheels": "~-relative dir",
-            "requirements": ["avocado-framework==113.0", ...]}   (every key optional)
+  request  {"action": "probe" | "install" | "install-pylib", "venv": "~-relative dir",
+            "wheels": "~-relative dir", "requirements": ["avocado-framework==113.0", ...],
+            "pylib": "~-relative dir", "pylib_wheels": "~-relative dir"}   (every key optional)
   answer   {"executable", "version", "machine", "home"}, plus "error" (a reason; "too old"
-           when python < 3.8), and with "venv": "venv_state" ("ready", "partial", "absent")
-           and "venv_avocado" (the Avocado version a ready venv holds).
+           when python < 3.8), with "venv": "venv_state" ("ready", "partial", "absent")
+           and "venv_avocado" (the Avocado version a ready venv holds), with "pylib":
+           "pylib_state" ("ready", "partial", "absent") and "pylib_pycotap" (its pycotap version).
 
 "install" (re)creates ~/VENV with `python -m venv --without-pip`, installs the requirements
 with the pip wheel from ~/WHEELS and no index, checks that Avocado imports, and then writes
 the marker ~/VENV/.qcoord-deployed.json that makes the venv "ready".
+
+"install-pylib" (re)creates ~/PYLIB from the pure-Python wheels in ~/PYLIB_WHEELS (pycotap,
+which QEMU's tests/functional import; no pip, no Avocado): each wheel is unpacked as
+`pip install --target` would lay it out, pycotap must then import from there, and the marker
+~/PYLIB/.qcoord-pylib.json makes it "ready". The agent puts that dir on PYTHONPATH for
+FUNCTIONAL tests.
 
 The script is fixed text (embedded in qcoord at build time by Plugins/EmbedAgent): nothing a
 user types reaches the remote shell, only the JSON. It must at least run on an old Python 3
@@ -23,6 +31,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import zipfile
 
 
 def venv_state(home, venv):
@@ -80,6 +89,78 @@ def install(home, req, out):
         json.dump({"avocado": proc.stdout.strip().splitlines()[-1], "requirements": req["requirements"]}, f)
 
 
+PYLIB_MARKER = ".qcoord-pylib.json"
+
+
+def pylib_state(home, pylib):
+    """("ready", marker) when ~/PYLIB has its marker, else ("partial" | "absent", None)."""
+    path = os.path.join(home, pylib)
+    try:
+        with open(os.path.join(path, PYLIB_MARKER)) as f:
+            return "ready", json.load(f)
+    except (OSError, ValueError):
+        return ("partial" if os.path.lexists(path) else "absent"), None
+
+
+def unpack_wheel(wheel, target):
+    """A pure-Python wheel's importable files into `target`, as `pip install --target` lays them
+    out: the root's files, and NAME.data/purelib/'s; the rest of NAME.data/ (pycotap's COPYING in
+    data/, scripts, headers) is left out."""
+    with zipfile.ZipFile(wheel) as z:
+        names = z.namelist()
+        for name in names:
+            parts = name.split("/")
+            if name.startswith("/") or ".." in parts or "\\" in name:
+                raise ValueError("%s: unsafe member %r" % (os.path.basename(wheel), name))
+        meta = [n for n in names if n.count("/") == 1 and n.endswith(".dist-info/WHEEL")]
+        if not meta or b"Root-Is-Purelib: true" not in z.read(meta[0]):
+            raise ValueError("%s is not a pure-Python wheel" % os.path.basename(wheel))
+        for info in z.infolist():
+            parts = info.filename.split("/")
+            if parts[0].endswith(".data"):
+                if len(parts) < 3 or parts[1] != "purelib" or not parts[2]:
+                    continue
+                parts = parts[2:]
+            if info.is_dir() or not parts[-1]:
+                continue
+            dest = os.path.join(target, *parts)
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            with z.open(info) as src, open(dest, "wb") as out:
+                shutil.copyfileobj(src, out)
+
+
+def install_pylib(home, req, out):
+    """(Re)creates ~/PYLIB from the wheels in ~/PYLIB_WHEELS; a failure is out["error"]."""
+    pylib = os.path.join(home, req["pylib"])
+    wheels = os.path.join(home, req["pylib_wheels"])
+    names = sorted(n for n in os.listdir(wheels) if n.endswith(".whl"))
+    if not names:
+        out["error"] = "no wheels in " + wheels
+        return
+    new = pylib + ".new"
+    shutil.rmtree(new, ignore_errors=True)
+    os.makedirs(new)
+    try:
+        for name in names:
+            unpack_wheel(os.path.join(wheels, name), new)
+    except (OSError, ValueError, zipfile.BadZipFile) as e:
+        shutil.rmtree(new, ignore_errors=True)
+        out["error"] = "cannot unpack the wheels: %s" % e
+        return
+    proc = subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); import pycotap; "
+                           "import importlib.metadata as m; print(m.version('pycotap'))", new],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    if proc.returncode != 0:
+        shutil.rmtree(new, ignore_errors=True)
+        out["error"] = "pycotap does not import from the unpacked wheels: " + tail(proc.stderr)
+        return
+    with open(os.path.join(new, PYLIB_MARKER), "w") as f:
+        json.dump({"pycotap": proc.stdout.strip().splitlines()[-1], "wheels": names}, f)
+    if os.path.lexists(pylib):
+        shutil.rmtree(pylib)
+    os.rename(new, pylib)
+
+
 def main():
     """One request on stdin, one answer on stdout."""
     req = json.loads(sys.stdin.read() or "{}")
@@ -94,6 +175,12 @@ def main():
         out["venv_state"], marker = venv_state(home, req["venv"])
         if marker:
             out["venv_avocado"] = marker.get("avocado")
+    if "error" not in out and req.get("pylib"):
+        if req.get("action") == "install-pylib":
+            install_pylib(home, req, out)
+        out["pylib_state"], marker = pylib_state(home, req["pylib"])
+        if marker:
+            out["pylib_pycotap"] = marker.get("pycotap")
     sys.stdout.write(json.dumps(out) + "\n")
 
 

@@ -51,7 +51,7 @@ MAX_TASK_FILE_BYTES = 256 << 20
 TIMEOUT_REASON = "Test interrupted: Timeout reached"
 
 STATUSES = ("PASS", "ERROR", "FAIL", "SKIP", "WARN", "INTERRUPTED", "CANCEL")
-KINDS = ("INSTRUMENTED", "PyUNITTEST", "SIMPLE", "TAP", "EXTERNAL")
+KINDS = ("INSTRUMENTED", "PyUNITTEST", "SIMPLE", "TAP", "EXTERNAL", "FUNCTIONAL")
 
 # The arch alias table, agents/arch_aliases.json: QEMU target name -> its other spellings
 # (uname -m, Debian arch names, tag spellings); QCoordCore's ArchName is generated from the
@@ -503,6 +503,62 @@ def find_avocado(configured_python):
     return None
 
 
+def managed_pylib():
+    """Where `qcoord deploy` installs pycotap on a host: $XDG_CACHE_HOME/qcoord/pylib, else
+    ~/.cache/qcoord/pylib. On PYTHONPATH for FUNCTIONAL tasks (and the pycotap probe) when present."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "qcoord", "pylib")
+
+
+def pylib_dirs():
+    d = managed_pylib()
+    return [d] if os.path.isdir(d) else []
+
+
+def with_pythonpath(env, dirs):
+    """env with `dirs` first on PYTHONPATH, the PYTHONPATH it had after them."""
+    old = [p for p in (env.get("PYTHONPATH") or "").split(os.pathsep) if p]
+    env["PYTHONPATH"] = os.pathsep.join(list(dirs) + [p for p in old if p not in dirs])
+    return env
+
+
+# Run by the tests' python at hello: pycotap's version (QEMU's tests/functional print TAP with
+# it), or nothing when it does not import.
+PYCOTAP_PROBE = r'''
+import os, sys
+try:
+    import pycotap
+except Exception:
+    sys.exit(0)
+version = None
+try:
+    import importlib.metadata as m
+    version = m.version("pycotap")
+except Exception:
+    pass
+print(version or "unknown")
+'''
+
+
+def pycotap_version(python):
+    """pycotap's version as `python` imports it (qcoord's pylib on its path), or None."""
+    env = with_pythonpath(dict(os.environ), pylib_dirs())
+    rc, out = run_quiet([python, "-c", PYCOTAP_PROBE], PROBE_TIMEOUT_S * 2, env=env)
+    if rc != 0:
+        return None
+    return last_line(out, "") or None
+
+
+def test_python(configured):
+    """The python of PyUNITTEST and FUNCTIONAL tests: the configured one, else the agent's."""
+    if configured:
+        p = os.path.expanduser(configured)
+        if os.path.isdir(p):
+            p = os.path.join(p, "bin", "python3")
+        return p
+    return sys.executable or "python3"
+
+
 # --------------------------------------------------------------------------------------
 # Result parsing
 
@@ -780,14 +836,8 @@ class TaskPlan:
         return p
 
     def python(self):
-        """The python of PyUNITTEST tests: the configured one, else the agent's."""
-        configured = self.agent.search.get("python")
-        if configured:
-            p = os.path.expanduser(configured)
-            if os.path.isdir(p):
-                p = os.path.join(p, "bin", "python3")
-            return p
-        return sys.executable or "python3"
+        """The python of PyUNITTEST and FUNCTIONAL tests: the configured one, else the agent's."""
+        return test_python(self.agent.search.get("python"))
 
 
 class TaskProcess:
@@ -1182,8 +1232,263 @@ def collect_legacy_logdir(task, logdir):
             shutil.copyfile(src, dst)
 
 
+# Run by the configured python for FUNCTIONAL tests (QEMU's tests/functional): what
+# `python3 <file>` does through QemuBaseTest.main(), for exactly one unittest id. argv[0] is the
+# file, its directory first on sys.path; pycotap's TAP goes to stdout, unittest's messages and
+# the test's output to stderr (LogToError, as main() sets them). Also writes what TAP cannot say
+# (an error or a failure, the tracebacks, skip reasons) as JSON to argv[3].
+FUNCTIONAL_DRIVER = r'''
+import json, os, sys, traceback, unittest
+path, test_id, out = sys.argv[1:4]
+sys.argv = [path]
+sys.path[0] = os.path.dirname(path)
+res = {"pycotap_missing": None, "run": 0, "errors": [], "failures": [], "skipped": [],
+       "unexpected": [], "crash": None}
+
+
+def write():
+    with open(out, "w") as f:
+        json.dump(res, f)
+
+
+try:
+    import pycotap
+except Exception as e:
+    res["pycotap_missing"] = "%s: %s" % (type(e).__name__, e)
+    write()
+    sys.stderr.write("qcoord: cannot import pycotap: %s\n" % res["pycotap_missing"])
+    sys.exit(2)
+import warnings
+warnings.simplefilter("default")
+os.environ["PYTHONWARNINGS"] = "default"
+code = 1
+try:
+    tr = pycotap.TAPTestRunner(message_log=pycotap.LogMode.LogToError,
+                               test_output_log=pycotap.LogMode.LogToError)
+    r = unittest.main(module=None, testRunner=tr, exit=False, argv=[path, test_id]).result
+    sys.stdout.flush()
+    res["run"] = r.testsRun
+    res["errors"] = [[t.id(), tb] for t, tb in r.errors]
+    res["failures"] = [[t.id(), tb] for t, tb in r.failures]
+    res["skipped"] = [[t.id(), reason] for t, reason in r.skipped]
+    res["unexpected"] = [t.id() for t in r.unexpectedSuccesses]
+    for t, _ in r.errors + r.failures:
+        if hasattr(t, "log_filename"):
+            sys.stderr.write("More information on %s could be found here:\n %s\n" % (t.id(), t.log_filename))
+            if hasattr(t, "console_log_name"):
+                sys.stderr.write(" %s\n" % t.console_log_name)
+    code = 0 if r.wasSuccessful() else 1
+except BaseException:
+    res["crash"] = traceback.format_exc()
+    sys.stderr.write(res["crash"])
+write()
+sys.exit(code)
+'''
+
+PYCOTAP_HINT = ("pycotap (QEMU's tests/functional print their TAP with it) does not import with %s on "
+                "host %s: run `qcoord deploy` for this host (it installs pycotap into ~/.cache/qcoord/pylib), "
+                "or `pip install pycotap` for that python (%s)")
+
+
+class FunctionalTap:
+    """The TAP one functional test file prints through pycotap: its result lines and plan."""
+
+    RESULT = re.compile(r"^(not\s+)?ok\b\s*(\d+)?\s*(.*?)\s*$")
+    SKIP = re.compile(r"\s#\s*SKIP\S*\s*(.*)$", re.IGNORECASE)
+
+    def __init__(self):
+        self.buf = b""
+        self.results = []  # (ok, test id, skip reason or None)
+        self.plan = None
+
+    def feed(self, data):
+        self.buf += data
+        while b"\n" in self.buf:
+            line, self.buf = self.buf.split(b"\n", 1)
+            self.line(line)
+        if len(self.buf) > (1 << 20):
+            self.buf = b""
+
+    def close(self):
+        if self.buf:
+            self.line(self.buf)
+            self.buf = b""
+
+    def line(self, raw):
+        line = raw.decode("utf-8", "replace").strip()
+        m = TapParser.PLAN.match(line)
+        if m:
+            self.plan = int(m.group(1))
+            return
+        m = self.RESULT.match(line)
+        if not m:
+            return
+        desc, skip = m.group(3), None
+        d = self.SKIP.search(desc)
+        if d:
+            skip = d.group(1).strip() or "skipped"
+            desc = desc[:d.start()].strip()
+        self.results.append((not m.group(1), desc, skip))
+
+
+class FunctionalRunner:
+    """FUNCTIONAL: one test of QEMU's tests/functional (>= 10.0), run as meson runs its file.
+
+    meson runs `python3 <file>` with QEMU_TEST_QEMU_BINARY, QEMU_TEST_QEMU_IMG, QEMU_BUILD_ROOT
+    and PYTHONPATH=<tree>/python:<tree>/tests/functional; the file's QemuBaseTest.main() prints
+    TAP through pycotap. Here one python process runs the one unittest id of `run.args` the same
+    way (FUNCTIONAL_DRIVER), QEMU_BUILD_ROOT is the task's build/ dir, and the test's log dir
+    (build/tests/functional/<arch>/<id>/: base.log, console.log, ...) becomes its result files.
+    """
+
+    def __init__(self, task):
+        self.task = task
+        self.plan = task.plan
+        self.tap = FunctionalTap()
+        self.stderr_tail = bytearray()
+
+    def test_id(self, path):
+        if self.plan.args:
+            return self.plan.args[0]
+        module = os.path.basename(path)[:-3] if path.endswith(".py") else os.path.basename(path)
+        return "%s.%s" % (module, self.plan.test_part())
+
+    @staticmethod
+    def functional_root(path):
+        """The dir holding qemu_test/ at or above the test file's dir (tests/functional), or None."""
+        d = os.path.dirname(path)
+        while True:
+            if os.path.isfile(os.path.join(d, "qemu_test", "__init__.py")):
+                return d
+            parent = os.path.dirname(d)
+            if parent == d:
+                return None
+            d = parent
+
+    def qemu_img(self):
+        """qemu-img next to the binary, else on PATH; None when neither."""
+        near = os.path.join(os.path.dirname(self.plan.qemu_bin), "qemu-img")
+        if is_executable_file(near):
+            return near
+        return shutil.which("qemu-img", path=self.plan.env_extra.get("PATH") or self.task.agent.base_env.get("PATH"))
+
+    def environment(self, root, build):
+        plan = self.plan
+        env = dict(self.task.agent.base_env)
+        env.update(plan.env_extra)
+        env["QEMU_TEST_QEMU_BINARY"] = plan.qemu_bin
+        env["QEMU_BUILD_ROOT"] = build
+        img = self.qemu_img()
+        if "QEMU_TEST_QEMU_IMG" not in plan.env_extra:
+            if img:
+                env["QEMU_TEST_QEMU_IMG"] = img
+            else:
+                env.pop("QEMU_TEST_QEMU_IMG", None)
+        if img:
+            # qemu_test looks for QEMU_BUILD_ROOT/qemu-img (meson's build dir has it), then PATH.
+            os.symlink(img, os.path.join(build, "qemu-img"))
+        env["PYTHONUNBUFFERED"] = "1"
+        if "TMPDIR" not in plan.env_extra:
+            env["TMPDIR"] = plan.tmp
+        tree = os.path.dirname(os.path.dirname(root))
+        return with_pythonpath(env, [os.path.join(tree, "python"), root] + pylib_dirs())
+
+    def on_stdout(self, data):
+        self.task.ch.output(self.task.id, "stdout", data)
+        self.tap.feed(data)
+
+    def on_stderr(self, data):
+        self.task.ch.output(self.task.id, "stderr", data)
+        self.stderr_tail.extend(data)
+        del self.stderr_tail[:-8192]
+
+    def stderr_line(self, default="no output"):
+        return last_line(self.stderr_tail.decode("utf-8", "replace"), default)
+
+    def run(self):
+        task, plan = self.task, self.plan
+        if not plan.qemu_bin:
+            raise TaskError("ERROR", "FUNCTIONAL test %s has no qemu_bin (QEMU_TEST_QEMU_BINARY)" % plan.name)
+        path = plan.test_file(os.path.isfile)
+        root = self.functional_root(path)
+        if root is None:
+            raise TaskError("ERROR", "no qemu_test package in the directories above %s: not a QEMU "
+                                     "tests/functional file" % path)
+        test_id = self.test_id(path)
+        build = os.path.join(plan.dir, "build")
+        os.mkdir(build)
+        out = os.path.join(plan.dir, "functional.json")
+        python = plan.python()
+        argv = [python, "-c", FUNCTIONAL_DRIVER, path, test_id, out]
+        try:
+            rc = task.process.spawn(argv, build, self.environment(root, build),
+                                    on_stdout=self.on_stdout, on_stderr=self.on_stderr)
+        finally:
+            self.tap.close()
+            self.collect_logs(build)
+        try:
+            with open(out) as f:
+                res = json.load(f)
+        except (OSError, ValueError):
+            res = None
+        return self.status(res, rc, python, test_id)
+
+    def status(self, res, rc, python, test_id):
+        plan = self.plan
+        if res and res.get("pycotap_missing"):
+            return "ERROR", PYCOTAP_HINT % (python, plan.host, res["pycotap_missing"])
+        results = self.tap.results
+        if not results:
+            return "ERROR", "no TAP result for %s (%s): %s" % (test_id, exit_reason(rc), self.stderr_line())
+        res = res or {}
+        bad = [r for r in results if not r[0]]
+        if bad:
+            failed = bad[0][1]
+            for tid, tb in res.get("errors") or []:
+                if tid == failed:
+                    return "ERROR", last_line(tb)
+            for tid, tb in res.get("failures") or []:
+                if tid == failed:
+                    return "FAIL", last_line(tb)
+            if failed in (res.get("unexpected") or []):
+                return "FAIL", "unexpected success: %s" % failed
+            return "FAIL", "not ok %s" % failed
+        if self.tap.plan is None or rc != 0:
+            # TAP said ok, but the process did not end as a finished run ends (meson: ERROR).
+            return "ERROR", "%s after `ok` for %s: %s" % (exit_reason(rc), test_id, self.stderr_line())
+        if all(r[2] is not None for r in results):
+            return "SKIP", results[0][2]
+        return "PASS", None
+
+    def collect_logs(self, build):
+        """build/tests/functional/<arch>/<id>/ (base.log, console.log, ...) -> the result dir;
+        the scratch dir stays behind. Several test dirs (not one id) keep their <arch>/<id>/ path."""
+        base = os.path.join(build, "tests", "functional")
+        dirs = []
+        for arch in sorted(os.listdir(base)) if os.path.isdir(base) else []:
+            adir = os.path.join(base, arch)
+            if os.path.isdir(adir) and not os.path.islink(adir):
+                dirs += [(arch, t) for t in sorted(os.listdir(adir)) if os.path.isdir(os.path.join(adir, t))]
+        for arch, test in dirs:
+            src = os.path.join(base, arch, test)
+            dst = self.plan.results if len(dirs) == 1 else os.path.join(self.plan.results, arch, test)
+            for name in os.listdir(src):
+                full = os.path.join(src, name)
+                if name == "scratch" or os.path.islink(full):
+                    continue
+                target = os.path.join(dst, name)
+                if os.path.lexists(target):
+                    continue
+                os.makedirs(dst, exist_ok=True)
+                shutil.move(full, target)
+
+
+def run_functional(task):
+    return FunctionalRunner(task).run()
+
+
 RUNNERS = {"INSTRUMENTED": run_instrumented, "PyUNITTEST": run_pyunittest, "SIMPLE": run_simple,
-           "TAP": run_tap, "EXTERNAL": run_external}
+           "TAP": run_tap, "EXTERNAL": run_external, "FUNCTIONAL": run_functional}
 
 
 # -- collect: the result files, then `finished` ------------------------------------------
@@ -1327,6 +1632,7 @@ class Agent:
         self.env = {}
         self.search = {}
         self.avocado = None
+        self.pycotap = None
         self.cwd = os.getcwd()
         self.hostname = socket.gethostname()
         # How messages name this host: the coordinator's name for it (hello.host_name), if any.
@@ -1428,17 +1734,24 @@ class Agent:
         def probe_avocado():
             found["avocado"] = find_avocado(self.search.get("python"))
 
-        t = threading.Thread(target=probe_avocado, daemon=True)
-        t.start()
+        def probe_pycotap():
+            found["pycotap"] = pycotap_version(test_python(self.search.get("python")))
+
+        probes = [threading.Thread(target=f, daemon=True) for f in (probe_avocado, probe_pycotap)]
+        for t in probes:
+            t.start()
         qemu = probe_qemu(self.search)
-        t.join()
+        for t in probes:
+            t.join()
         self.avocado = found.get("avocado")
+        self.pycotap = found.get("pycotap")
         self.probed_qemu = set(info["path"] for info in qemu.values())
         self.ch.send({
             "type": "ready", "version": PROTOCOL_VERSION, "host": self.hostname,
             "arch": self.host_arch, "cpus": cpu_count(), "kvm": kvm_usable(),
             "python": platform.python_version(),
             "avocado": self.avocado.version if self.avocado else None,
+            "pycotap": self.pycotap,
             "qemu": qemu,
         })
         threading.Thread(target=self.heartbeat, name="heartbeat", daemon=True).start()

@@ -26,12 +26,12 @@ check-examples-avocado: setup
 
 # The agent must run on Python 3.8 (old distros on aarch64/s390x/ppc64le hosts): when a
 # 3.8 interpreter is around, drive the agent with it (the driver runs the agent with
-# the interpreter that runs the tests).
+# the interpreter that runs the tests), FUNCTIONAL tests included (QEMU 10.0's qemu_test under 3.8).
 PYTHON38 ?= $(shell for p in $$(command -v python3.8) $$HOME/.pyenv/versions/3.8*/bin/python; do \
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 8)' 2>/dev/null && { echo "$$p"; break; }; done)
-test-agent-py38: setup
+test-agent-py38: setup qemu-material
 	@if [ -z "$(PYTHON38)" ]; then echo "test-agent-py38: no python3.8 here, skipped (vermin still checks the floor)"; \
-	else cd agents && $(PYTHON38) -m unittest tests.test_units tests.test_transport; fi
+	else cd agents && $(PYTHON38) -m unittest tests.test_units tests.test_transport tests.test_functional; fi
 
 # Re-records the real agent session the Swift protocol tests decode (not a suite).
 protocol-transcript: setup
@@ -93,7 +93,7 @@ check-fault-handling: build
 test-ssh: build
 	$(SWIFT) test $(BUILD_FLAGS) --filter 'QCoordSSHTests'
 
-# --- Real QEMU material (issue 16) ---
+# --- Real QEMU material (issue 16; the agent's FUNCTIONAL tests and check-functional-* need it) ---
 # QEMU 10.0.x from bookworm-backports (tests/functional + binaries unpacked under
 # build/qemu-10.0, wrappers in build/qemu-10.0/bin) and QEMU 10.2.2's tests/functional from sid
 # (build/qemu-10.2), fetched through an isolated apt config; downloads cached in

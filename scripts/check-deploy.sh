@@ -31,6 +31,7 @@ deploy --inventory "$T/inventory.yaml" --with-avocado 113.0 >"$OUT/first.txt" 2>
 echo "check-deploy: first run ($((SECONDS - start)) s):"; sed 's/^/  | /' "$OUT/first.txt"
 expect "$OUT/first.txt" '^  \+ avocado  venv ~/.cache/qcoord/venv-avocado-113.0: installed Avocado 113.0' 2 "first run installs on both hosts"
 expect "$OUT/first.txt" '^  \+ agent ' 2 "first run caches the agent"
+expect "$OUT/first.txt" "^  \\+ pycotap  ~/.cache/qcoord/pylib: installed pycotap 1.3.1 " 2 "first run installs pycotap"
 expect "$OUT/first.txt" '^    qemu     .*qemu-system-x86_64 ' 1 "h1's qemu binaries listed"
 expect "$OUT/first.txt" '^    qemu     .*qemu-system-aarch64 ' 1 "h2's qemu binaries listed"
 expect "$OUT/first.txt" '^deploy: 2 hosts: 2 changed' 1 "first run summary"
@@ -43,6 +44,7 @@ deploy --inventory "$T/inventory.yaml" --with-avocado 113.0 >"$OUT/second.txt" 2
 echo "check-deploy: second run ($((SECONDS - start)) s):"; sed 's/^/  | /' "$OUT/second.txt"
 expect "$OUT/second.txt" 'venv-avocado-113.0: already present \(Avocado 113.0\)' 2 "second run finds the venvs"
 expect "$OUT/second.txt" '^    agent    already cached' 2 "second run finds the agents"
+expect "$OUT/second.txt" '^    pycotap  ~/.cache/qcoord/pylib: already present \(pycotap 1.3.1\)' 2 "second run finds pycotap"
 expect "$OUT/second.txt" '^  \+ ' 0 "second run changes nothing"
 expect "$OUT/second.txt" '0 changed, 2 already up to date, 0 failed \(nothing to do\)' 1 "second run summary"
 

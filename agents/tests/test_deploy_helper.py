@@ -185,6 +185,108 @@ class Install(HelperTestCase):
         self.assertEqual(answer["venv_state"], "partial")
 
 
+PYLIB = ".cache/qcoord/pylib"
+PYLIB_WHEELS = ".cache/qcoord/wheels/pycotap-1.3.1"
+REPO = os.path.dirname(os.path.dirname(HELPER))
+QEMU_PYLIB = os.path.join(REPO, "build", "qemu-10.0", "pylib")
+
+
+def write_wheel(path, files, purelib=True):
+    """A wheel: `files` (name -> text) plus a dist-info whose WHEEL says whether it is pure."""
+    import zipfile
+    with zipfile.ZipFile(path, "w") as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+        z.writestr("pycotap-1.3.1.dist-info/METADATA", "Metadata-Version: 2.1\nName: pycotap\nVersion: 1.3.1\n")
+        z.writestr("pycotap-1.3.1.dist-info/WHEEL",
+                   "Wheel-Version: 1.0\nRoot-Is-Purelib: %s\nTag: py3-none-any\n" % ("true" if purelib else "false"))
+
+
+class Pylib(HelperTestCase):
+    """install-pylib: pycotap for QEMU's tests/functional, unpacked into ~/.cache/qcoord/pylib."""
+
+    def request(self):
+        return {"action": "install-pylib", "pylib": PYLIB, "pylib_wheels": PYLIB_WHEELS}
+
+    def real_wheel(self):
+        """pycotap 1.3.1 laid out as PyPI's wheel (COPYING in .data/data/ too), from build/qemu-10.0/pylib."""
+        if not os.path.isdir(os.path.join(QEMU_PYLIB, "pycotap")):
+            raise AssertionError("%s is missing: run `make qemu-material`" % QEMU_PYLIB)
+        os.makedirs(self.path(PYLIB_WHEELS))
+        files = {}
+        for name in ("__init__.py", "__main__.py"):
+            with open(os.path.join(QEMU_PYLIB, "pycotap", name)) as f:
+                files["pycotap/" + name] = f.read()
+        files["pycotap-1.3.1.data/data/COPYING"] = "MIT\n"
+        write_wheel(self.path(PYLIB_WHEELS, "pycotap-1.3.1-py3-none-any.whl"), files)
+
+    def test_probe_states(self):
+        self.assertEqual(self.run_helper({"pylib": PYLIB})["pylib_state"], "absent")
+        os.makedirs(self.path(PYLIB))
+        self.assertEqual(self.run_helper({"pylib": PYLIB})["pylib_state"], "partial")
+        self.assertNotIn("pylib_state", self.run_helper({"action": "probe"}))
+
+    def test_install_then_the_agent_reports_pycotap_and_runs_a_functional_test(self):
+        self.real_wheel()
+        os.makedirs(self.path(PYLIB, "leftover"))  # a half-done earlier attempt is replaced
+        answer = self.run_helper(self.request())
+        self.assertNotIn("error", answer)
+        self.assertEqual((answer["pylib_state"], answer["pylib_pycotap"]), ("ready", "1.3.1"))
+        self.assertTrue(os.path.isfile(self.path(PYLIB, "pycotap", "__init__.py")))
+        self.assertFalse(os.path.exists(self.path(PYLIB, "leftover")))
+        self.assertEqual(self.run_helper(self.request())["pylib_pycotap"], "1.3.1")  # again: same result
+        # A fresh host: the agent (HOME as deploy left it) finds it and runs QEMU's test_version.
+        from tests.driver import AgentProcess
+        qemu = os.path.join(REPO, "build", "qemu-10.0")
+        agent = AgentProcess(env={"HOME": self.home, "XDG_CACHE_HOME": ""})
+        self.addCleanup(agent.close)
+        ready = agent.hello(python=sys.executable, dirs=[os.path.join(qemu, "bin")], path_search=False)
+        self.assertEqual(ready["pycotap"], "1.3.1")
+        test = os.path.join(qemu, "src", "tests", "functional", "test_version.py")
+        agent.run("t", "FUNCTIONAL", test, name=test + ":Version.test_qmp_human_info_version;arch=x86_64",
+                  args=["test_version.Version.test_qmp_human_info_version"], arch="x86_64",
+                  qemu_bin=os.path.join(qemu, "bin", "qemu-system-x86_64"), timeout_s=120)
+        fin = agent.wait_finished("t", 150)
+        self.assertEqual(fin["status"], "PASS", (fin, agent.output("t", "stderr")))
+
+    def test_data_dir_purelib_is_unpacked_the_rest_left_out(self):
+        os.makedirs(self.path(PYLIB_WHEELS))
+        write_wheel(self.path(PYLIB_WHEELS, "pycotap-1.3.1-py3-none-any.whl"),
+                    {"pycotap/__init__.py": "", "pycotap-1.3.1.data/data/COPYING": "MIT",
+                     "pycotap-1.3.1.data/purelib/pycotap_extra.py": "", "pycotap-1.3.1.data/scripts/tool": ""})
+        answer = self.run_helper(self.request())
+        self.assertNotIn("error", answer)
+        self.assertEqual(sorted(os.listdir(self.path(PYLIB))),
+                         [".qcoord-pylib.json", "pycotap", "pycotap-1.3.1.dist-info", "pycotap_extra.py"])
+
+    def test_not_pure_python_is_refused_and_nothing_is_left(self):
+        os.makedirs(self.path(PYLIB_WHEELS))
+        write_wheel(self.path(PYLIB_WHEELS, "pycotap-1.3.1-cp311-cp311-linux_x86_64.whl"),
+                    {"pycotap/__init__.py": ""}, purelib=False)
+        answer = self.run_helper(self.request())
+        self.assertIn("not a pure-Python wheel", answer["error"])
+        self.assertEqual(answer["pylib_state"], "absent")
+        self.assertFalse(os.path.exists(self.path(PYLIB + ".new")))
+
+    def test_unsafe_member_is_refused(self):
+        os.makedirs(self.path(PYLIB_WHEELS))
+        write_wheel(self.path(PYLIB_WHEELS, "pycotap-1.3.1-py3-none-any.whl"), {"../evil.py": ""})
+        answer = self.run_helper(self.request())
+        self.assertIn("unsafe member", answer["error"])
+        self.assertFalse(os.path.exists(self.path(".cache/qcoord/evil.py")))
+
+    def test_a_wheel_without_pycotap(self):
+        os.makedirs(self.path(PYLIB_WHEELS))
+        write_wheel(self.path(PYLIB_WHEELS, "pycotap-1.3.1-py3-none-any.whl"), {"other/__init__.py": ""})
+        answer = self.run_helper(self.request())
+        self.assertIn("pycotap does not import", answer["error"])
+        self.assertEqual(answer["pylib_state"], "absent")
+
+    def test_no_wheels(self):
+        os.makedirs(self.path(PYLIB_WHEELS))
+        self.assertIn("no wheels in", self.run_helper(self.request())["error"])
+
+
 class Pieces(unittest.TestCase):
     def test_tail(self):
         self.assertEqual(deploy_helper.tail("\n a\nb\nc \n\n", lines=2), "b\nc")

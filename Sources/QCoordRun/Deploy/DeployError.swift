@@ -6,6 +6,8 @@ public enum DeployError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The local `pip download` failed.
     case wheels(String)
     case install(host: String, reason: String)
+    /// pycotap (for QEMU's tests/functional) could not be fetched or installed.
+    case pycotap(host: String, reason: String)
     case ssh(host: String, reason: String)
     case helper(host: String, reason: String)
 
@@ -21,6 +23,8 @@ public enum DeployError: Error, CustomStringConvertible, Sendable, Equatable {
             "cannot fetch the Avocado wheels on this machine: \(reason)"
         case .install(let host, let reason):
             "host \(host): installing Avocado failed: \(reason)"
+        case .pycotap(let host, let reason):
+            "host \(host): installing pycotap (which QEMU's tests/functional need) failed: \(reason)"
         case .ssh(_, let reason):
             reason
         case .helper(let host, let reason):

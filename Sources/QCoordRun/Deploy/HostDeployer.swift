@@ -8,10 +8,16 @@ import QCoordSSH
 ///
 /// On each host everything lives under `~/.cache/qcoord/`: `venv-avocado-VERSION/` (the venv,
 /// complete once it holds `.qcoord-deployed.json`), `wheels/avocado-VERSION-pyX.Y/` (what it
-/// was installed from) and `agents/`.
+/// was installed from), `pylib/` (pycotap for QEMU's tests/functional, complete once it holds
+/// `.qcoord-pylib.json`; the agent puts it on PYTHONPATH for FUNCTIONAL tests), `wheels/pycotap-VERSION/`
+/// and `agents/`.
 public enum HostDeployer {
     /// The venv for Avocado `version`, relative to the host's login directory.
     public static func venvPath(avocado version: String) -> String { ".cache/qcoord/venv-avocado-\(version)" }
+
+    /// Where pycotap goes on a host, relative to its login directory (the agent looks in
+    /// `$XDG_CACHE_HOME/qcoord/pylib`, else `~/.cache/qcoord/pylib`).
+    public static let pylibPath = ".cache/qcoord/pylib"
 
     /// What to write as `python:` in the inventory for that venv.
     public static func inventoryPython(avocado version: String) -> String { "~/" + venvPath(avocado: version) + "/bin/python" }
@@ -49,8 +55,8 @@ public enum HostDeployer {
         }
         do {
             report.python = try await prepare(SSHDeployTarget(name: host.name, session: session), configured: host.python ?? "python3",
-                                              venv: avocado.map { venvPath(avocado: $0) }, avocado: avocado, wheels: wheels,
-                                              report: &report)
+                                              venv: avocado.map { venvPath(avocado: $0) }, avocado: avocado, pylib: pylibPath,
+                                              wheels: wheels, report: &report)
         } catch let error as DeployError {
             report.error = error
         } catch {
@@ -83,7 +89,7 @@ public enum HostDeployer {
         do {
             report.python = try await prepare(LocalDeployTarget(), configured: "python3",
                                               venv: avocado.map { LocalPython.deployedVenv(cacheHome: cacheHome, avocado: $0) },
-                                              avocado: avocado, wheels: wheels, report: &report)
+                                              avocado: avocado, pylib: cacheHome + "/qcoord/pylib", wheels: wheels, report: &report)
         } catch let error as DeployError {
             report.error = error
         } catch {
@@ -116,6 +122,8 @@ public enum HostDeployer {
                 : qemu.joined(separator: ", "))
             if let avocado, caps.avocado != avocado {
                 report.error = .install(host: host.name, reason: "the agent sees Avocado \(caps.avocado ?? "none") with \(python), not \(avocado)")
+            } else if caps.pycotap == nil {
+                report.error = .pycotap(host: host.name, reason: "the agent cannot import it with \(python)")
             }
         }
     }
@@ -123,16 +131,17 @@ public enum HostDeployer {
     /// The steps on one target (an open SSH session, or this machine); returns the python the
     /// inventory should name (locally: the one `qcoord run` finds by itself).
     /// - Parameter venv: where Avocado goes: relative to the login directory, or absolute.
+    /// - Parameter pylib: where pycotap goes (likewise).
     private static func prepare(_ target: some DeployTarget, configured: String, venv: String?, avocado: String?,
-                                wheels: WheelCache?, report: inout HostDeployReport) async throws -> String {
+                                pylib: String, wheels: WheelCache?, report: inout HostDeployReport) async throws -> String {
         var python = configured
         var probe: HelperAnswer
         do {
-            probe = try await runHelper(target, python: python, request: .init(venv: venv))
+            probe = try await runHelper(target, python: python, request: .init(venv: venv, pylib: pylib))
         } catch DeployError.noPython(_, _) where configured != "python3" && configured.contains(".cache/qcoord/venv-avocado-") {
             // The inventory already names a deployed venv that this (new) host lacks: build it with python3.
             python = "python3"
-            probe = try await runHelper(target, python: python, request: .init(venv: venv))
+            probe = try await runHelper(target, python: python, request: .init(venv: venv, pylib: pylib))
         }
         report.add("python", "\(python): Python \(probe.version) (\(probe.executable), \(probe.machine))")
 
@@ -165,9 +174,40 @@ public enum HostDeployer {
             inventoryPython = venv.hasPrefix("/") ? venv + "/bin/python" : Self.inventoryPython(avocado: avocado)
         }
 
+        try await preparePylib(target, python: python, pylib: pylib, probe: probe, wheels: wheels, report: &report)
+
         let agent = try await target.cacheAgent()
         report.add("agent", agent.detail, changed: agent.changed)
         return inventoryPython
+    }
+
+    /// pycotap in `pylib` (QEMU's tests/functional print TAP with it), from its wheel, unless the
+    /// probe found that version there already. No Avocado, no pip on the host: the helper unpacks the wheel.
+    private static func preparePylib(_ target: some DeployTarget, python: String, pylib: String, probe: HelperAnswer,
+                                     wheels: WheelCache?, report: inout HostDeployReport) async throws {
+        let shown = pylib.hasPrefix("/") ? pylib : "~/" + pylib
+        let version = WheelCache.pycotapVersion
+        if probe.pylibState == "ready" && probe.pylibPycotap == version {
+            report.add("pycotap", "\(shown): already present (pycotap \(version))")
+            return
+        }
+        guard let wheels else { throw DeployError.pycotap(host: target.name, reason: "no wheel cache") }
+        let set: WheelCache.WheelSet
+        switch await wheels.pycotap() {
+        case .success(let fetched): set = fetched
+        case .failure(.wheels(let reason)): throw DeployError.pycotap(host: target.name, reason: "cannot fetch its wheel on this machine: " + reason)
+        case .failure(let error): throw error
+        }
+        let staged = try await target.stage(set)
+        let answer = try await runHelper(target, python: python,
+                                         request: .init(action: "install-pylib", pylib: pylib, pylibWheels: staged.directory))
+        if let error = answer.error { throw DeployError.pycotap(host: target.name, reason: error) }
+        guard answer.pylibState == "ready" else {
+            throw DeployError.pycotap(host: target.name, reason: "\(shown) is \(answer.pylibState ?? "missing") after installing")
+        }
+        report.add("pycotap", "\(shown): installed pycotap \(answer.pylibPycotap ?? version) for QEMU's tests/functional ("
+            + (set.downloaded ? "downloaded now" : "local wheel cache") + (staged.shipped.map { ", \($0) shipped" } ?? "") + ")",
+            changed: true)
     }
 
     struct HelperRequest: Encodable {
@@ -175,6 +215,12 @@ public enum HostDeployer {
         var venv: String?
         var wheels: String?
         var requirements: [String]?
+        var pylib: String?
+        var pylibWheels: String?
+        enum CodingKeys: String, CodingKey {
+            case action, venv, wheels, requirements, pylib
+            case pylibWheels = "pylib_wheels"
+        }
     }
 
     struct HelperAnswer: Decodable {
@@ -184,9 +230,12 @@ public enum HostDeployer {
         var error: String?
         var venvState: String?
         var venvAvocado: String?
+        var pylibState: String?
+        var pylibPycotap: String?
         enum CodingKeys: String, CodingKey {
             case executable, version, machine, error
             case venvState = "venv_state", venvAvocado = "venv_avocado"
+            case pylibState = "pylib_state", pylibPycotap = "pylib_pycotap"
         }
     }
 

@@ -3,7 +3,8 @@ import Foundation
 /// Wheels for one Avocado version and one host Python (major.minor), fetched on this machine
 /// with `pip download` so hosts without internet can install from them. Kept under
 /// `<dir>/avocado-VERSION-pyX.Y/` and reused; each set is fetched at most once per run even
-/// when many hosts ask at the same time.
+/// when many hosts ask at the same time. Also pycotap's wheel (`<dir>/pycotap-VERSION/`), which
+/// QEMU's tests/functional import, for every host.
 public actor WheelCache {
     public struct WheelSet: Sendable {
         /// Local directory holding the wheels.
@@ -36,8 +37,30 @@ public actor WheelCache {
         "avocado-\(version)-py\(python)"
     }
 
+    /// The pycotap every host gets (QEMU pins none; 1.3.1 is what Debian and PyPI ship): pure
+    /// Python, no dependencies, any Python 3.
+    public static let pycotapVersion = "1.3.1"
+    public static var pycotapSetName: String { "pycotap-\(pycotapVersion)" }
+
     public func wheels(avocado version: String, python: String) async -> Result<WheelSet, DeployError> {
-        let key = Self.setName(avocado: version, python: python)
+        await set(Self.setName(avocado: version, python: python)) { dir, pip in
+            Self.fetch(into: dir, avocado: version, python: python, pipPython: pip)
+        }
+    }
+
+    /// pycotap's wheel alone (`pip download --no-deps`), which the host helper unpacks into its pylib.
+    public func pycotap() async -> Result<WheelSet, DeployError> {
+        await set(Self.pycotapSetName) { dir, pip in
+            let args = [pip, "-m", "pip", "download", "--disable-pip-version-check", "--quiet", "--only-binary=:all:",
+                        "--no-deps", "--dest", dir, "pycotap==\(Self.pycotapVersion)"]
+            return Self.download(into: dir, args: args, expect: "pycotap-",
+                                 hint: "check that this machine reaches PyPI (or a mirror in pip.conf) and that \(pip) has pip")
+        }
+    }
+
+    /// The set `key`: cached, being fetched for another host, or fetched now.
+    private func set(_ key: String, fetch: @escaping @Sendable (String, String) -> Result<WheelSet, DeployError>) async
+        -> Result<WheelSet, DeployError> {
         if let task = pending[key] {
             // Another host asked first: only its report says the wheels were downloaded.
             return await task.value.map { var set = $0; set.downloaded = false; return set }
@@ -45,9 +68,7 @@ public actor WheelCache {
         let dir = directory + "/" + key
         let task = Task.detached { [self] () async -> Result<WheelSet, DeployError> in
             if let cached = Self.cached(dir) { return .success(cached) }
-            return await self.resolvedPip().flatMap { pipPython in
-                Self.fetch(into: dir, avocado: version, python: python, pipPython: pipPython)
-            }
+            return await self.resolvedPip().flatMap { pipPython in fetch(dir, pipPython) }
         }
         pending[key] = task
         return await task.value
@@ -93,6 +114,19 @@ public actor WheelCache {
 
     private static func fetch(into dir: String, avocado version: String, python: String,
                               pipPython: String) -> Result<WheelSet, DeployError> {
+        // Binary wheels only, for the host's Python: pip picks versions whose Requires-Python
+        // fits it. Our own platform's tags apply, so any wheel that is not pure Python is
+        // refused below rather than shipped to a host of another architecture.
+        let args = [pipPython, "-m", "pip", "download", "--disable-pip-version-check", "--quiet",
+                    "--only-binary=:all:", "--python-version", python, "--dest", dir]
+            + requirements(avocado: version)
+        return download(into: dir, args: args, expect: "pip-",
+                        hint: "check that this machine reaches PyPI (or a mirror in pip.conf), that Avocado \(version) exists, "
+                            + "and that \(pipPython) has pip ('--pip-python' names another Python)")
+    }
+
+    /// Runs `args` (a `pip download` into `dir`); the set once it holds a wheel named `expect…`, all pure Python.
+    private static func download(into dir: String, args: [String], expect: String, hint: String) -> Result<WheelSet, DeployError> {
         let fm = FileManager.default
         let complete = dir + "/.complete"
         if let cached = cached(dir) { return .success(cached) }
@@ -102,20 +136,12 @@ public actor WheelCache {
         } catch {
             return .failure(.wheels("cannot create \(dir): \(error.localizedDescription)"))
         }
-        // Binary wheels only, for the host's Python: pip picks versions whose Requires-Python
-        // fits it. Our own platform's tags apply, so any wheel that is not pure Python is
-        // refused below rather than shipped to a host of another architecture.
-        let args = [pipPython, "-m", "pip", "download", "--disable-pip-version-check", "--quiet",
-                    "--only-binary=:all:", "--python-version", python, "--dest", dir]
-            + requirements(avocado: version)
         let (status, text) = runLocally(args)
         guard status == 0 else {
             let tail = text.split(separator: "\n").suffix(8).joined(separator: "\n")
-            return .failure(.wheels("'\(args.joined(separator: " "))' failed (exit \(status)):\n\(tail)\n"
-                + "check that this machine reaches PyPI (or a mirror in pip.conf), that Avocado \(version) exists, "
-                + "and that \(pipPython) has pip ('--pip-python' names another Python)"))
+            return .failure(.wheels("'\(args.joined(separator: " "))' failed (exit \(status)):\n\(tail)\n" + hint))
         }
-        guard let files = wheelFiles(dir), files.contains(where: { $0.hasPrefix("pip-") }) else {
+        guard let files = wheelFiles(dir), files.contains(where: { $0.hasPrefix(expect) }) else {
             return .failure(.wheels("pip download left no wheels in \(dir)"))
         }
         let native = files.filter { !$0.hasSuffix("-none-any.whl") }

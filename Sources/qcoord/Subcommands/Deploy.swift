@@ -13,7 +13,8 @@ extension QCoord {
             discussion: """
             For each host: checks python3 (3.8+), with '--with-avocado VERSION' installs that \
             Avocado into ~/.cache/qcoord/venv-avocado-VERSION on the host (from wheels this \
-            machine downloads with pip and ships over SFTP, so hosts need no internet), caches \
+            machine downloads with pip and ships over SFTP, so hosts need no internet), installs \
+            pycotap (which QEMU's tests/functional need) into ~/.cache/qcoord/pylib, caches \
             the agent, and starts it once to list the qemu-system binaries it finds. A second \
             run changes nothing. Prints the 'python:' line for the inventory. With '--local', the \
             same on this machine without SSH: the venv goes to ~/.cache/qcoord/venv-avocado-VERSION \
@@ -56,7 +57,7 @@ extension QCoord {
             let env = ProcessInfo.processInfo.environment
             let cacheDir = wheelCache.map { ($0 as NSString).expandingTildeInPath }
                 ?? (LocalPythonProbe.cacheHome(env) + "/qcoord/wheels")
-            let wheels = avocado.map { _ in WheelCache(directory: cacheDir, pipPython: pipPython) }
+            let wheels = WheelCache(directory: cacheDir, pipPython: pipPython)
             if local {
                 let report = await HostDeployer.deployLocal(avocado: avocado, wheels: wheels, cacheHome: LocalPythonProbe.cacheHome(env),
                                                             workdir: FileManager.default.currentDirectoryPath,

@@ -77,4 +77,73 @@ struct HostDeployerTests {
         #expect(answer["venv_state"] == nil)
         #expect(answer["error"] == nil)
     }
+
+    // MARK: pycotap for QEMU's tests/functional (~/.cache/qcoord/pylib)
+
+    @Test func pycotapSetAndPylibPath() {
+        #expect(WheelCache.pycotapVersion == "1.3.1")
+        #expect(WheelCache.pycotapSetName == "pycotap-1.3.1")
+        #expect(HostDeployer.pylibPath == ".cache/qcoord/pylib")
+    }
+
+    /// `pip download` by a stand-in pip (offline): the arguments, and the set cached afterwards.
+    @Test func wheelCacheDownloadsPycotapAlone() async throws {
+        let dir = NSTemporaryDirectory() + "qcoord-wheels-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let pip = dir + "/fake-python"
+        try Data("""
+            #!/bin/sh
+            echo "$@" >> "\(dir)/args"
+            while [ "$1" != "--dest" ]; do shift; done
+            touch "$2/pycotap-1.3.1-py3-none-any.whl"
+
+            """.utf8).write(to: URL(fileURLWithPath: pip))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: pip)
+        let cache = WheelCache(directory: dir + "/cache", pipPython: pip)
+        let set = try await cache.pycotap().get()
+        #expect(set.directory == dir + "/cache/pycotap-1.3.1")
+        #expect(set.files == ["pycotap-1.3.1-py3-none-any.whl"])
+        #expect(set.downloaded)
+        let args = try String(contentsOfFile: dir + "/args", encoding: .utf8)
+        #expect(args == "-m pip download --disable-pip-version-check --quiet --only-binary=:all: --no-deps --dest \(dir)/cache/pycotap-1.3.1 pycotap==1.3.1\n")
+        let again = try await WheelCache(directory: dir + "/cache", pipPython: pip).pycotap().get()
+        #expect(!again.downloaded)
+        #expect(try String(contentsOfFile: dir + "/args", encoding: .utf8) == args)  // no second download
+    }
+
+    /// The requests deploy encodes, run by the helper: probe, install-pylib from a wheel, probe again.
+    @Test func helperInstallsPycotapIntoThePylib() throws {
+        let home = NSTemporaryDirectory() + "qcoord-deploy-\(UUID().uuidString)"
+        let wheels = home + "/.cache/qcoord/wheels/pycotap-1.3.1"
+        let src = home + "/src"
+        try FileManager.default.createDirectory(atPath: wheels, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: src + "/pycotap", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: src + "/pycotap-1.3.1.dist-info", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try Data("class TAPTestRunner: pass\n".utf8).write(to: URL(fileURLWithPath: src + "/pycotap/__init__.py"))
+        try Data("Metadata-Version: 2.1\nName: pycotap\nVersion: 1.3.1\n".utf8)
+            .write(to: URL(fileURLWithPath: src + "/pycotap-1.3.1.dist-info/METADATA"))
+        try Data("Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n".utf8)
+            .write(to: URL(fileURLWithPath: src + "/pycotap-1.3.1.dist-info/WHEEL"))
+        let zip = Process()
+        zip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        zip.arguments = ["python3", "-m", "zipfile", "-c", wheels + "/pycotap-1.3.1-py3-none-any.whl", "pycotap", "pycotap-1.3.1.dist-info"]
+        zip.currentDirectoryURL = URL(fileURLWithPath: src)
+        try zip.run()
+        zip.waitUntilExit()
+        #expect(zip.terminationStatus == 0)
+
+        func request(_ r: HostDeployer.HelperRequest) throws -> String { String(decoding: try JSONEncoder().encode(r), as: UTF8.self) }
+        var answer = try helper(home: home, try request(.init(pylib: HostDeployer.pylibPath)))
+        #expect(answer["pylib_state"] as? String == "absent")
+        answer = try helper(home: home, try request(.init(action: "install-pylib", pylib: HostDeployer.pylibPath,
+                                                          pylibWheels: ".cache/qcoord/wheels/pycotap-1.3.1")))
+        #expect(answer["error"] == nil)
+        #expect(answer["pylib_state"] as? String == "ready")
+        #expect(answer["pylib_pycotap"] as? String == "1.3.1")
+        #expect(FileManager.default.fileExists(atPath: home + "/.cache/qcoord/pylib/pycotap/__init__.py"))
+        let decoded = try JSONDecoder().decode(HostDeployer.HelperAnswer.self, from: JSONSerialization.data(withJSONObject: answer))
+        #expect(decoded.pylibState == "ready" && decoded.pylibPycotap == "1.3.1")
+    }
 }
