@@ -141,6 +141,12 @@ private struct ResolutionRun {
                 attempts.append(LoaderAttempt(loader: name, outcome: .resolved(count: 1)))
                 return ([TestCase(kind: .external, name: reference, uri: reference, runner: runner)], attempts)
             case .tap:
+                // meson runs a tests/functional file with Python or not at all: never as TAP.
+                if fileChain(reference).attempts.first?.loader == "file.\(TestKind.functional.rawValue)" {
+                    attempts.append(LoaderAttempt(loader: spec.description,
+                                                  outcome: .notFound("a Python file of a QEMU tests/functional tree")))
+                    continue
+                }
                 if let why = checkExecutable(reference) {
                     attempts.append(LoaderAttempt(loader: spec.description, outcome: .notFound(why)))
                     continue

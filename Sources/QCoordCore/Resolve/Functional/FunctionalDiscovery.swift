@@ -1,7 +1,7 @@
 /// Static discovery of QEMU's tests/functional tests (issue 16): a `.py` file inside a
 /// functional root (a directory holding the `qemu_test/` package and a `meson.build`, found by
 /// walking up from the file) resolves as FUNCTIONAL, with the ids Python's unittest loader gives
-/// its tests when meson runs the file (docs/functional.md).
+/// its tests when meson runs the file (docs/functional-discovery.md).
 ///
 /// How a file is read, as meson runs it (`python3 <root>/[<target>/]test_x.py`; `qemu_test`'s
 /// `main()` then loads the module by its base name):

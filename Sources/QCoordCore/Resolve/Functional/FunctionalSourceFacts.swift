@@ -1,7 +1,7 @@
 /// What a FUNCTIONAL test's module says about its classes beyond their names, read from the
 /// tokens (never executed): the `Asset(...)` URLs declared in class bodies and at module level,
 /// and per method whether it requires KVM unconditionally and which `self.<name>(…)` helpers
-/// it calls (docs/functional.md, "What discovery reads").
+/// it calls (docs/functional-discovery.md).
 ///
 /// KVM, as precise as a token scan allows: a statement directly in a method's body (not under
 /// an `if`/`for`/`with`/`try`, so not conditional on anything) that
