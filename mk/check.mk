@@ -78,7 +78,7 @@ check-results-schema: setup
 # Static resolution and `qcoord list` (issue 2).
 check-list: build
 	QCOORD_AVOCADO113=$(CURDIR)/$(VENV113) $(SWIFT) test $(BUILD_FLAGS) \
-	  --filter 'TagFilterTests|QEMUTestSelectionTests|DocstringDirectivesTests|PathNameTests|TestResolverTests|LoaderSpecTests|LocalSourceTreeTests|ScannerAsResolverSeesItTests|ListDifferentialTests|ListCommandTests'
+	  --filter 'TagFilterTests|QEMUTestSelectionTests|DocstringDirectivesTests|PathNameTests|TestResolverTests|LoaderSpecTests|LocalSourceTreeTests|ScannerAsResolverSeesItTests|ListDifferentialTests|ListCommandTests|FunctionalDiscoveryTests'
 
 # The report renderers, JUnit, events, `qcoord jobs`.
 check-report: build
@@ -94,6 +94,18 @@ test-ssh: build
 	$(SWIFT) test $(BUILD_FLAGS) --filter 'QCoordSSHTests'
 
 # --- Real QEMU material (issue 16; the agent's FUNCTIONAL tests and check-functional-* need it) ---
+# test-swift runs FunctionalDiscoveryRealTreeTests (QCoordIntegrationTests): the material must
+# be there, and with QCOORD_QEMU_MATERIAL=required a missing tree fails instead of skipping.
+test-swift: qemu-material
+test-swift: export QCOORD_QEMU_MATERIAL := required
+
+# FUNCTIONAL discovery alone (make check runs it through test-swift): `qcoord list --json`
+# on the real 10.0 and 10.2 tests/functional trees against the ids Python's unittest loader
+# finds (scripts/functional-unittest-ids.py) and the meson tests MesonSuites reads; prints the counts.
+.PHONY: check-functional-discovery
+check-functional-discovery: build qemu-material
+	QCOORD_QEMU_MATERIAL=required $(SWIFT) test $(BUILD_FLAGS) --filter 'FunctionalDiscoveryRealTreeTests|FunctionalDiscoveryTests'
+
 # QEMU 10.0.x from bookworm-backports (tests/functional + binaries unpacked under
 # build/qemu-10.0, wrappers in build/qemu-10.0/bin) and QEMU 10.2.2's tests/functional from sid
 # (build/qemu-10.2), fetched through an isolated apt config; downloads cached in

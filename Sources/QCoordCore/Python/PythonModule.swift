@@ -77,12 +77,17 @@ public struct PythonClass: Sendable, Hashable {
     /// Functions defined directly in the class body, in source order.
     public var methods: [PythonFunction]
     public var line: Int
-    public init(name: String, bases: [PythonBase] = [], docstring: String? = nil, methods: [PythonFunction] = [], line: Int) {
+    /// Decorator expressions above the class, without the `@`, whitespace-normalised
+    /// (`skipFlakyTest("…")`); Avocado's safeloader ignores them, FUNCTIONAL reports skips from them.
+    public var decorators: [String]
+    public init(name: String, bases: [PythonBase] = [], docstring: String? = nil, methods: [PythonFunction] = [], line: Int,
+                decorators: [String] = []) {
         self.name = name
         self.bases = bases
         self.docstring = docstring
         self.methods = methods
         self.line = line
+        self.decorators = decorators
     }
 }
 

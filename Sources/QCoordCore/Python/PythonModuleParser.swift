@@ -155,6 +155,7 @@ struct PythonModuleParser {
 
     mutating func parseModule() -> PythonModule {
         var module = PythonModule()
+        var decorators: [String] = []
         while true {
             let t = tok(i)
             switch t.kind {
@@ -164,19 +165,33 @@ struct PythonModuleParser {
                 i += 1
             case .indent:
                 skipBlock()
+                decorators = []
             default:
                 let kw = keyword(i)
+                if isOp(i, 0x40) { // '@': a decorator of a top-level def/class, kept for a class
+                    let start = i + 1
+                    var end = start
+                    while tok(end).kind != .newline && tok(end).kind != .endMarker { end += 1 }
+                    decorators.append(normalizedText(from: start, to: end))
+                    i = end
+                    if tok(i).kind == .newline { i += 1 }
+                    continue
+                }
                 if kw == .import {
                     parseImport(into: &module.imports)
                 } else if kw == .from {
                     parseFromImport(into: &module.imports)
                 } else if kw == .class {
-                    if let cls = parseClass() { module.classes.append(cls) }
-                } else if isOp(i, 0x40) || Self.isCompound(kw) { // '@': decorators of a top-level def/class
+                    if var cls = parseClass() {
+                        cls.decorators = decorators
+                        module.classes.append(cls)
+                    }
+                } else if Self.isCompound(kw) {
                     skipLineAndBlock()
                 } else {
                     skipSimpleStatement()
                 }
+                decorators = []
             }
         }
     }

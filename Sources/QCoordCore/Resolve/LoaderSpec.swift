@@ -26,7 +26,7 @@ public struct LoaderSpec: Sendable, Hashable, CustomStringConvertible {
     /// The types each loader can produce, in the file loader's order of precedence.
     public static func supportedTypes(of loader: Loader) -> [TestKind] {
         switch loader {
-        case .file: [.instrumented, .pyUnittest, .simple]
+        case .file: [.instrumented, .pyUnittest, .simple, .functional]
         case .external: [.external]
         case .tap: [.tap]
         case .defaults: []
@@ -34,7 +34,7 @@ public struct LoaderSpec: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Every accepted spelling, for error messages.
-    public static let accepted = "file, file.INSTRUMENTED, file.PyUNITTEST, file.SIMPLE, tap, "
+    public static let accepted = "file, file.INSTRUMENTED, file.PyUNITTEST, file.SIMPLE, file.FUNCTIONAL, tap, "
         + "external:RUNNER [ARGS], external.EXTERNAL:RUNNER [ARGS], @DEFAULT"
 
     /// Parses one `--loaders` value.

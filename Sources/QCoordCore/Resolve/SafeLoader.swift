@@ -463,7 +463,7 @@ final class SafeLoader {
     }
 
     /// `_examine_class`: the test methods a class (looked up by name in a module) provides.
-    private func examineClass(target: Target, path: String?, className: String, match: Bool) throws(Failure) -> ClassExam {
+    func examineClass(target: Target, path: String?, className: String, match: Bool) throws(Failure) -> ClassExam {
         let key = ExamKey(target: target, path: path, className: className, match: match, generation: pathGeneration)
         if let cached = examined[key] { return try cached.get() }
         // The same examination inside itself never ends in Avocado: it dies of RecursionError.
@@ -557,5 +557,145 @@ final class SafeLoader {
         } catch {
             return .failure(error)
         }
+    }
+}
+
+// MARK: FUNCTIONAL: what Python's unittest loader sees that Avocado's safeloader does not
+
+extension SafeLoader {
+    /// A class statement located in a module file, with the dotted module name Python gives
+    /// that module where it is known (the name a TestCase id starts with).
+    struct ClassLocation: Hashable {
+        var path: String
+        var className: String
+        var moduleName: String?
+    }
+
+    /// The dotted name `from <modulePath> import …` gives a module, inside `importer` (nil
+    /// when a relative import climbs above the top-level package).
+    static func absoluteModuleName(_ modulePath: String, importer: String, importerIsPackage: Bool) -> String? {
+        let level = modulePath.prefix { $0 == "." }.count
+        let rest = String(modulePath.dropFirst(level))
+        guard level > 0 else { return rest }
+        var package = importer.split(separator: ".").map(String.init)
+        if !importerIsPackage { package = Array(package.dropLast()) }
+        guard level - 1 <= package.count, !(package.isEmpty) else { return nil }
+        package = Array(package.dropLast(level - 1))
+        if package.isEmpty { return nil }
+        return (package + (rest.isEmpty ? [] : [rest])).joined(separator: ".")
+    }
+
+    /// Where the class a symbol names is defined: the module the import finds, then through
+    /// the `from … import` re-exports of that module (`qemu_test/__init__.py` re-exports
+    /// `QemuSystemTest` from `.testcase`), at most a few hops. nil when the module is not in
+    /// the tree (the standard library, `src/python`'s packages not given) or no class is found.
+    func locateClass(_ symbol: ImportedSymbol, symbolIsModule: Bool, className: String,
+                     importerModule: String?) -> ClassLocation? {
+        var symbol = symbol
+        var symbolIsModule = symbolIsModule
+        var importerModule = importerModule
+        var className = className
+        for _ in 0..<8 {
+            guard let origin = importableSpec(symbol, symbolIsModule: symbolIsModule)?.origin,
+                  case .success(let module) = module(at: origin) else { return nil }
+            var moduleName = importerModule.flatMap {
+                Self.absoluteModuleName(symbol.modulePath, importer: $0,
+                                        importerIsPackage: PathName.basename(symbol.importerPath) == "__init__.py")
+            }
+            if symbolIsModule, let name = moduleName { moduleName = name + "." + symbol.symbol }
+            if module.classIndices[className] != nil {
+                return ClassLocation(path: origin, className: className, moduleName: moduleName)
+            }
+            guard module.fromImportedNames.contains(className) || module.importStates(for: .unittest).final.symbols[className] != nil,
+                  let next = module.importStates(for: .unittest).final.symbols[className], !next.symbol.isEmpty else { return nil }
+            symbol = next
+            symbolIsModule = false
+            className = next.symbol
+            importerModule = moduleName
+        }
+        return nil
+    }
+
+    /// The bases of a class (its last definition in the module), located, in the order written.
+    /// Bases this cannot locate (outside the tree, expressions) are left out.
+    func locatedBases(of location: ClassLocation) -> [ClassLocation] {
+        guard case .success(let module) = module(at: location.path),
+              let index = module.classIndices[location.className]?.last,
+              case .classStatement(_, let shapes) = module.statements[index],
+              let state = module.importStates(for: .unittest).perStatement[index] else { return [] }
+        var result: [ClassLocation] = []
+        for shape in shapes {
+            switch shape {
+            case .name(let name):
+                if module.classIndices[name] != nil, name != location.className {
+                    result.append(ClassLocation(path: location.path, className: name, moduleName: location.moduleName))
+                } else if let symbol = state.symbols[name], !symbol.symbol.isEmpty,
+                          let found = locateClass(symbol, symbolIsModule: false, className: symbol.symbol,
+                                                  importerModule: location.moduleName) {
+                    result.append(found)
+                }
+            case .attribute(let moduleAlias, let name):
+                if let symbol = state.symbols[moduleAlias],
+                   let found = locateClass(symbol, symbolIsModule: moduleAlias == symbol.symbolName, className: name,
+                                           importerModule: location.moduleName) {
+                    result.append(found)
+                }
+            default:
+                continue
+            }
+        }
+        return result
+    }
+
+    /// The class and its bases, depth first, left to right, each once: where a method or a
+    /// class attribute is looked up (Python's C3 order agrees on the single-inheritance chains
+    /// and mixins QEMU's tests use).
+    func lookupOrder(of location: ClassLocation) -> [ClassLocation] {
+        var order: [ClassLocation] = []
+        var seen: Set<String> = []
+        func visit(_ c: ClassLocation, depth: Int) {
+            let key = c.path + "\u{0}" + c.className
+            guard depth < 32, seen.insert(key).inserted else { return }
+            order.append(c)
+            for base in locatedBases(of: c) { visit(base, depth: depth + 1) }
+        }
+        visit(location, depth: 0)
+        return order
+    }
+
+    /// The classes bound at module level by `from … import` whose last binding is that import
+    /// (a later class statement of the same name wins, as in Python), in statement order.
+    func importedBindings(in path: String) -> [(bound: String, symbol: ImportedSymbol)] {
+        guard case .success(let module) = module(at: path) else { return [] }
+        var last: [String: Int] = [:]
+        var bindings: [(Int, String, ImportedSymbol?)] = []
+        for (index, statement) in module.statements.enumerated() {
+            switch statement {
+            case .classStatement(let cls, _):
+                last[cls.name] = bindings.count
+                bindings.append((index, cls.name, nil))
+            case .importStatement(let imp):
+                guard imp.isFrom else { continue }
+                let modulePath = String(repeating: ".", count: imp.level) + imp.module
+                for name in imp.names where name.name != "*" {
+                    let bound = name.alias ?? name.name
+                    last[bound] = bindings.count
+                    bindings.append((index, bound, ImportedSymbol(modulePath: modulePath, symbol: name.name, importerPath: path,
+                                                                  moduleAlias: "", symbolAlias: bound)))
+                }
+            }
+        }
+        return bindings.enumerated().compactMap { position, binding in
+            guard let symbol = binding.2, last[binding.1] == position else { return nil }
+            return (binding.1, symbol)
+        }
+    }
+
+    /// The scanned class statement (last definition) at a location.
+    func classStatement(_ location: ClassLocation) -> PythonClass? {
+        guard case .success(let module) = module(at: location.path),
+              let index = module.classIndices[location.className]?.last,
+              case .classStatement(let cls, _) = module.statements[index] else { return nil }
+        return cls
     }
 }

@@ -39,6 +39,8 @@ private struct ResolutionRun {
     let resolver: TestResolver
     let loader: SafeLoader
     let loaders: [LoaderSpec]
+    /// QEMU's tests/functional files (FUNCTIONAL), with a safeloader of their own per root.
+    let functional: FunctionalDiscovery
     var fileChains: [String: FileChainResult] = [:]
 
     init(resolver: TestResolver) {
@@ -47,6 +49,8 @@ private struct ResolutionRun {
         self.loader = SafeLoader(tree: resolver.tree, scan: resolver.scanner,
                                  workingDirectory: resolver.workingDirectory,
                                  importPaths: resolver.importPaths.map { PathName.absolute($0, in: resolver.workingDirectory) })
+        self.functional = FunctionalDiscovery(tree: resolver.tree, scan: resolver.scanner,
+                                              workingDirectory: resolver.workingDirectory)
     }
 
     mutating func resolve(_ references: [String]) -> Resolution {
@@ -57,8 +61,13 @@ private struct ResolutionRun {
             expanded.append((reference, isDirectory, isDirectory ? expandDirectory(reference) : [reference]))
         }
         if loaders.contains(where: { $0.loader == .file && ($0.types?.contains(where: { $0 != .simple }) ?? true) }) {
-            loader.prefetch(expanded.flatMap(\.paths).filter { $0.hasSuffix(".py") }
-                .map { PathName.absolute($0, in: resolver.workingDirectory) })
+            let python = expanded.flatMap(\.paths).filter { $0.hasSuffix(".py") }
+                .map { PathName.absolute($0, in: resolver.workingDirectory) }
+            let (inRoots, others) = python.reduce(into: ([String](), [String]())) { parts, path in
+                if functional.root(of: path) != nil { parts.0.append(path) } else { parts.1.append(path) }
+            }
+            loader.prefetch(others)
+            functional.prefetch(inRoots)
         }
         for (reference, isDirectory, paths) in expanded {
             var resolvedAny = false
@@ -74,7 +83,9 @@ private struct ResolutionRun {
                 resolution.entries.append(TestCase(kind: .missing, name: reference, uri: reference))
             }
         }
-        resolution.parseErrors = loader.parseErrors.values.sorted { ($0.path, $0.line) < ($1.path, $1.line) }
+        var parseErrors = loader.parseErrors
+        for error in functional.parseErrors where parseErrors[error.path] == nil { parseErrors[error.path] = error }
+        resolution.parseErrors = parseErrors.values.sorted { ($0.path, $0.line) < ($1.path, $1.line) }
         return resolution
     }
 
@@ -130,6 +141,12 @@ private struct ResolutionRun {
                 attempts.append(LoaderAttempt(loader: name, outcome: .resolved(count: 1)))
                 return ([TestCase(kind: .external, name: reference, uri: reference, runner: runner)], attempts)
             case .tap:
+                // meson runs a tests/functional file with Python or not at all: never as TAP.
+                if fileChain(reference).attempts.first?.loader == "file.\(TestKind.functional.rawValue)" {
+                    attempts.append(LoaderAttempt(loader: spec.description,
+                                                  outcome: .notFound("a Python file of a QEMU tests/functional tree")))
+                    continue
+                }
                 if let why = checkExecutable(reference) {
                     attempts.append(LoaderAttempt(loader: spec.description, outcome: .notFound(why)))
                     continue
@@ -146,9 +163,14 @@ private struct ResolutionRun {
         var attempts: [LoaderAttempt]
     }
 
-    /// Avocado 113's file resolvers in order: avocado-instrumented, python-unittest, exec-test.
+    /// Avocado 113's file resolvers in order: avocado-instrumented, python-unittest, exec-test;
+    /// a Python file inside a QEMU tests/functional root is FUNCTIONAL instead (or nothing).
     mutating func fileChain(_ reference: String) -> FileChainResult {
         if let cached = fileChains[reference] { return cached }
+        if let result = functionalChain(reference) {
+            fileChains[reference] = result
+            return result
+        }
         var attempts: [LoaderAttempt] = []
         var tests: [TestCase] = []
         for (kind, target) in [(TestKind.instrumented, SafeLoader.Target.avocado), (.pyUnittest, .unittest)] {
@@ -173,6 +195,36 @@ private struct ResolutionRun {
         let result = FileChainResult(tests: tests, attempts: attempts)
         fileChains[reference] = result
         return result
+    }
+
+    /// A `.py` file (optionally `file.py:REGEX`) inside a functional root: its FUNCTIONAL tests,
+    /// or why it has none; nil for every other reference (the Avocado chain takes it).
+    func functionalChain(_ reference: String) -> FileChainResult? {
+        var modulePath = reference
+        var filterText: String?
+        if !resolver.tree.status(of: reference).exists, let colon = reference.lastIndex(of: ":") {
+            modulePath = String(reference[..<colon])
+            filterText = String(reference[reference.index(after: colon)...])
+        }
+        guard modulePath.hasSuffix(".py"), checkFile(modulePath, suffix: ".py", typeName: "regular file", executable: false) == nil
+        else { return nil }
+        let absolute = PathName.absolute(modulePath, in: resolver.workingDirectory)
+        guard functional.root(of: absolute) != nil else { return nil }
+        let name = "file.\(TestKind.functional.rawValue)"
+        var filter: Regex<AnyRegexOutput>?
+        if let filterText {
+            do {
+                filter = try Regex(filterText)
+            } catch {
+                return FileChainResult(tests: [], attempts: [LoaderAttempt(loader: name, outcome: .error("invalid regular expression \"\(filterText)\": \(error)"))])
+            }
+        }
+        switch functional.tests(absolute: absolute, displayPath: modulePath, filter: filter, filterText: filterText) {
+        case .tests(let tests):
+            return FileChainResult(tests: tests, attempts: [LoaderAttempt(loader: name, outcome: .resolved(count: tests.count))])
+        case .none(let outcome):
+            return FileChainResult(tests: [], attempts: [LoaderAttempt(loader: name, outcome: outcome)])
+        }
     }
 
     enum PythonOutcome {

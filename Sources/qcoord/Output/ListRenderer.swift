@@ -69,6 +69,7 @@ struct ListRenderer {
             }
             out += "\nUNRESOLVED REFERENCES\n=====================\n" + Self.table(why)
         }
+        out += functionalDetails()
         if !resolution.parseErrors.isEmpty {
             out += "\nPARSE ERRORS\n============\n"
             for error in resolution.parseErrors { out += error.description + "\n" }
@@ -98,9 +99,41 @@ struct ListRenderer {
             }.joined(separator: ", ")
             let arch = entry.arch.map(Self.quote) ?? "null"
             return "  {\"type\": \(Self.quote(entry.kind.rawValue)), \"id\": \(Self.quote(entry.name)), "
-                + "\"uri\": \(Self.quote(entry.uri)), \"tags\": {\(tags)}, \"arch\": \(arch)}"
+                + "\"uri\": \(Self.quote(entry.uri)), \"tags\": {\(tags)}, \"arch\": \(arch)"
+                + (entry.functional.map(Self.functionalJSON) ?? "") + "}"
         }
         return "[\n" + objects.joined(separator: ",\n") + "\n]\n"
+    }
+
+    /// A FUNCTIONAL entry's extra members (docs/list.schema.json): its unittest id, one item per
+    /// meson test that runs its file, and what its code declares.
+    static func functionalJSON(_ f: FunctionalTest) -> String {
+        let meson = f.meson.map { m in
+            "{\"target\": \(quote(m.target)), \"suite\": \(quote(m.speed.rawValue)), \"timeout\": \(m.timeout), "
+                + "\"name\": \(quote(m.mesonName)), \"mode\": \(quote(m.mode.rawValue)), \"file\": \(quote(m.file))}"
+        }
+        return ", \"unittest_id\": \(quote(f.unittestID)), \"meson\": [\(meson.joined(separator: ", "))], "
+            + "\"requires_kvm\": \(f.requiresKVM), \"skips\": [\(f.skips.map(quote).joined(separator: ", "))], "
+            + "\"assets\": [\(f.assets.map(quote).joined(separator: ", "))]"
+    }
+
+    /// `-V`: per FUNCTIONAL test, its unittest id, meson tests (target, suites, timeout), KVM,
+    /// skip decorators and declared assets.
+    func functionalDetails() -> String {
+        var out = ""
+        for (entry, _) in shown {
+            guard let f = entry.functional else { continue }
+            out += entry.name + "\n"
+            out += "  unittest id: \(f.unittestID)\n"
+            if f.meson.isEmpty { out += "  meson: none (no meson.build names this file)\n" }
+            for m in f.meson {
+                out += "  meson: \(m.mesonName) (target \(m.target), \(m.mode.rawValue), suites \(m.suites.joined(separator: " ")), timeout \(m.timeout) s)\n"
+            }
+            if f.requiresKVM { out += "  requires KVM\n" }
+            for skip in f.skips { out += "  skip: @\(skip)\n" }
+            for asset in f.assets { out += "  asset: \(asset)\n" }
+        }
+        return out.isEmpty ? "" : "\nFUNCTIONAL TESTS\n================\n" + out
     }
 
     static func quote(_ text: String) -> String {

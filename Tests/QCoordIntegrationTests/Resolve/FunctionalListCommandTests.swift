@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+/// `qcoord list` on a small tests/functional tree: FUNCTIONAL lines, `-V` details, `--json` members.
+@Suite struct FunctionalListCommandTests {
+    func tree() throws -> URL {
+        let dir = try Tools.temporaryDirectory()
+        let root = dir.appendingPathComponent("tests/functional")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("qemu_test"), withIntermediateDirectories: true)
+        let files = [
+            "qemu_test/__init__.py": "from .testcase import QemuSystemTest\n",
+            "qemu_test/testcase.py": "import unittest\nclass QemuSystemTest(unittest.TestCase):\n    pass\n",
+            "meson.build": "test_timeouts = {\n  'x86_64_foo' : 300,\n}\ntests_x86_64_system_thorough = [\n  'x86_64_foo',\n]\n",
+            "test_x86_64_foo.py": """
+                from qemu_test import QemuSystemTest, Asset, skipFlakyTest
+
+                class FooTest(QemuSystemTest):
+                    ASSET_K = Asset('https://example.org/k', 'abc')
+
+                    @skipFlakyTest(bug_url="https://example.org/1")
+                    def test_bar(self):
+                        self.require_accelerator('kvm')
+
+                """,
+        ]
+        for (path, text) in files {
+            try text.write(to: root.appendingPathComponent(path), atomically: true, encoding: .utf8)
+        }
+        return dir
+    }
+
+    @Test("FUNCTIONAL lines; -V shows unittest id, meson test, KVM, skips, assets; --json carries them")
+    func listing() throws {
+        let dir = try tree()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let qcoord = try Tools.qcoord()
+        let plain = try Tools.run(qcoord, ["list", "tests/functional"], in: dir)
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(plain.stdout == "FUNCTIONAL tests/functional/test_x86_64_foo.py:FooTest.test_bar\n")
+
+        let verbose = try Tools.run(qcoord, ["list", "-V", "tests/functional/test_x86_64_foo.py"], in: dir)
+        #expect(verbose.stdout.contains("""
+            FUNCTIONAL TESTS
+            ================
+            tests/functional/test_x86_64_foo.py:FooTest.test_bar
+              unittest id: test_x86_64_foo.FooTest.test_bar
+              meson: func-x86_64-x86_64_foo (target x86_64, system, suites func-thorough func-x86_64-thorough thorough, timeout 300 s)
+              requires KVM
+              skip: @skipFlakyTest(bug_url="https://example.org/1")
+              asset: https://example.org/k
+
+            """), "\(verbose.stdout)")
+        #expect(verbose.stdout.contains("FUNCTIONAL: 1\n"))
+
+        let json = try Tools.run(qcoord, ["list", "--json", "-", "tests/functional"], in: dir)
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(entries.count == 1)
+        let entry = entries[0]
+        #expect(entry["type"] as? String == "FUNCTIONAL")
+        #expect(entry["uri"] as? String == "tests/functional/test_x86_64_foo.py")
+        #expect(entry["unittest_id"] as? String == "test_x86_64_foo.FooTest.test_bar")
+        let meson = try #require(entry["meson"] as? [[String: Any]])
+        #expect(meson.count == 1)
+        #expect(meson.first?["target"] as? String == "x86_64")
+        #expect(meson.first?["suite"] as? String == "thorough")
+        #expect(meson.first?["timeout"] as? Int == 300)
+        #expect(meson.first?["name"] as? String == "func-x86_64-x86_64_foo")
+        #expect(entry["requires_kvm"] as? Bool == true)
+        #expect(entry["skips"] as? [String] == [#"skipFlakyTest(bug_url="https://example.org/1")"#])
+        #expect(entry["assets"] as? [String] == ["https://example.org/k"])
+    }
+}
