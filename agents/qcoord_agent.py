@@ -1839,6 +1839,11 @@ def _raise_exit(signum, frame):
 
 
 def main():
+    # A launcher may hand us a blocked signal mask (qcoord's Swift process starts the local
+    # agent with nearly every signal blocked, and exec keeps the mask): the tests and their
+    # QEMUs would inherit it and never see the SIGTERM of a shutdown or a cancel. Unblock all.
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
     for sig in (signal.SIGTERM, signal.SIGHUP):
         try:
             signal.signal(sig, _raise_exit)

@@ -47,7 +47,7 @@ def wait_dead(pid, timeout):
 
 
 class AgentProcess:
-    def __init__(self, env=None, cwd=None):
+    def __init__(self, env=None, cwd=None, preexec_fn=None):
         full_env = dict(os.environ)
         full_env.setdefault("QCOORD_KILL_GRACE_S", "1")
         if env:
@@ -55,7 +55,7 @@ class AgentProcess:
         self.stderr = tempfile.TemporaryFile()
         self.proc = subprocess.Popen([sys.executable, "-u", AGENT], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self.stderr, env=full_env,
-                                     cwd=cwd or REPO)
+                                     cwd=cwd or REPO, preexec_fn=preexec_fn)
         self.messages = []
         self.raw_lengths = []
         self.raw_lines = []

@@ -242,3 +242,22 @@ class AgentExit(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class InheritedSignalMaskTests(unittest.TestCase):
+    """qcoord's Swift process starts the local agent with nearly every signal blocked: the
+    tests (and their QEMUs) must not inherit that, or a cancel's SIGTERM never reaches them."""
+
+    def test_tests_start_with_no_blocked_signal(self):
+        block = lambda: signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+        agent = AgentProcess(preexec_fn=block)
+        try:
+            agent.hello()
+            # With a qemu_bin the task may start a QEMU: it is forked with a PR_SET_PDEATHSIG
+            # set-up, the path that kept the agent's mask.
+            agent.run("mask", "SIMPLE", os.path.join(FIXTURES, "sigmask.py"), arch="x86_64")
+            fin = agent.wait_finished("mask", timeout=10)
+            self.assertEqual(fin["status"], "PASS")
+            self.assertIn(b"SigBlk:\t0000000000000000", agent.output("mask"))
+        finally:
+            agent.close()
