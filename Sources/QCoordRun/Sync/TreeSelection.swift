@@ -5,7 +5,8 @@ import QCoordCore
 ///
 /// The candidates are git's list when the root is in a git work tree (tracked files plus
 /// untracked ones not ignored: `git ls-files -co --exclude-standard -z`, run with
-/// Foundation.Process), else a walk that leaves out `TreeShipping.outsideGitRules`. A
+/// Foundation.Process) and git lists any file there, else a walk that leaves out
+/// `TreeShipping.outsideGitRules`. A
 /// `.qcoordignore` at the root adds rules. Each candidate then goes through
 /// `TreeShipping.decide` (pure), which this type feeds with the first 4 KiB of the file.
 public struct TreeSelection: Sendable, Equatable {
@@ -34,7 +35,9 @@ public struct TreeSelection: Sendable, Equatable {
             throw TreeSyncError("the test tree \(root) is not a directory")
         }
         var rules = IgnoreRules()
-        let gitFiles = gitListedFiles(root: root, within: within ?? ["."])
+        // A root git ignores as a whole (a QEMU tree unpacked under an ignored build/) lists
+        // nothing there: it is not git's to decide, the walk and the built-in rules are.
+        let gitFiles = gitListedFiles(root: root, within: within ?? ["."]).flatMap { $0.isEmpty ? nil : $0 }
         if gitFiles == nil { rules = TreeShipping.outsideGitRules }
         if let text = try? String(contentsOfFile: root + "/.qcoordignore", encoding: .utf8) {
             rules = rules.followed(by: IgnoreRules(text: text))

@@ -64,3 +64,18 @@ struct TestTreeRootTests {
         #expect(tree.within == nil)
     }
 }
+
+extension TestTreeRootTests {
+    @Test func aTreeGitIgnoresAsAWholeIsWalked() throws {
+        let repo = try TreeSelectionTests.makeRepo()
+        defer { try? FileManager.default.removeItem(atPath: repo) }
+        // build/ is ignored in this checkout; a QEMU tree unpacked there is still a tree to ship.
+        try "build/\n".write(toFile: repo + "/.gitignore", atomically: true, encoding: .utf8)
+        try TreeSelectionTests.write(repo + "/build/qemu", ["tests/functional/qemu_test/__init__.py": "\n",
+                                                           "tests/functional/test_v.py": "import unittest\n",
+                                                           "python/qemu/__init__.py": "\n"])
+        let selection = try TreeSelection.select(root: repo + "/build/qemu", within: ["python", "tests/functional"])
+        #expect(!selection.fromGit)
+        #expect(selection.files == ["python/qemu/__init__.py", "tests/functional/qemu_test/__init__.py", "tests/functional/test_v.py"])
+    }
+}
