@@ -74,7 +74,11 @@ def bench_list(qcoord, runs, trees, pylib):
         q, out = median_of(runs, [qcoord, "list", "--json", "-", "tests/functional"], cwd=src)
         entries = [e for e in json.loads(out) if e.get("type") == "FUNCTIONAL"]
         per_file, _ = median_of(runs, [sys.executable, os.path.join(REPO, "scripts", "functional-unittest-ids.py"), src, pylib])
-        one, count = median_of(runs, [sys.executable, "-c", ONE_PROCESS, functional, os.path.join(src, "python"), functional, pylib])
+        with tempfile.TemporaryDirectory(prefix="qcoord-bench-root-") as build_root:
+            # qemu_test refuses to import without a build dir.
+            env = dict(os.environ, QEMU_BUILD_ROOT=build_root)
+            one, count = median_of(runs, [sys.executable, "-c", ONE_PROCESS, functional, os.path.join(src, "python"), functional, pylib],
+                                   env=env)
         print("%-6s %6d %11.3fs %13.3fs %13.3fs %8.1fx %8.1fx" % (label, len(entries), q, per_file, one, per_file / q, one / q))
         if int(count.strip() or 0) != len(entries):
             print("  (the one-process loader counted %s tests)" % count.strip())

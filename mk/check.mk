@@ -137,7 +137,7 @@ check-functional-run: build qemu-material
 	python3 scripts/functional-meson-run.py --tests-dir build/qemu-10.0/src/tests/functional --bin-dir build/qemu-10.0/bin \
 	  --pylib build/qemu-10.0/pylib --targets $(FUNCTIONAL_TARGETS) > $(FUNCTIONAL_REF)
 	QCOORD_FUNCTIONAL_REFERENCE=$(FUNCTIONAL_REF) QCOORD_AVOCADO113=$(CURDIR)/$(VENV113) \
-	  $(SWIFT) test $(BUILD_FLAGS) --filter 'FunctionalRunDifferentialTests/localHost'
+	  $(SWIFT) test $(BUILD_FLAGS) --filter 'FunctionalRunDifferentialTests/(localHost|bothFormatsInOneJob|checkFunctionalEntry)'
 	@export QCOORD_TESTBED_DIR=$(FUNCTIONAL_TESTBED_DIR) QCOORD_TESTBED_PREFIX=qcfn QCOORD_TESTBED_NET=10.231.25 \
 	    QCOORD_TESTBED_PYTHON=/usr/bin/python3 QCOORD_TESTBED_QEMU_DIR=$(CURDIR)/build/qemu-10.0/bin; \
 	  bash deploy/testbed/testbed.sh down >/dev/null; \

@@ -87,9 +87,8 @@ struct FunctionalRunDifferentialTests {
         let reference = try Self.reference()
         let harness = try RunHarness()
         defer { harness.cleanup() }
-        let path = Self.qemu + "/bin:" + (Self.environment["PATH"] ?? "/usr/bin:/bin")
         let outcome = try harness.run(Self.arguments(reference) + ["--python", RunHarness.venv("113") + "/bin/python"],
-                                      environment: ["PATH": path, "PYTHONPATH": Self.qemu + "/pylib"])
+                                      environment: Self.localEnvironment)
         #expect(outcome.status == 0, "exit \(outcome.status): \(outcome.stderr.suffix(3000))")
         try Self.compare(outcome, reference, label: "local")
         // Each test's own logs came back (QEMU_BUILD_ROOT/tests/functional/<arch>/<id>/base.log).
@@ -101,6 +100,42 @@ struct FunctionalRunDifferentialTests {
             return found ?? false
         }
         #expect(withBaseLog.count == passed.count, "\(passed.count - withBaseLog.count) passed tests without a base.log")
+    }
+
+    /// This machine with QEMU 10.0's binaries first on PATH, pycotap importable.
+    static var localEnvironment: [String: String] {
+        ["PATH": qemu + "/bin:" + (environment["PATH"] ?? "/usr/bin:/bin"), "PYTHONPATH": qemu + "/pylib"]
+    }
+
+    @Test("one job, both formats: an Avocado test and a tests/functional test, one report that names each kind")
+    func bothFormatsInOneJob() throws {
+        let harness = try RunHarness()
+        defer { harness.cleanup() }
+        let outcome = try harness.run(["--arch", "x86_64,aarch64", "--python", RunHarness.venv("113") + "/bin/python",
+                                       "examples/tests/test_qmp.py", Self.testsDir + "/test_version.py"],
+                                      environment: Self.localEnvironment)
+        #expect(outcome.status == 0, "exit \(outcome.status): \(outcome.stderr.suffix(3000))")
+        let tests = (try RunHarness.results(outcome.jobDir)["tests"] as? [[String: Any]]) ?? []
+        let kinds = tests.map { "\($0["kind"] ?? "?") \($0["arch"] ?? "?") \($0["status"] ?? "?")" }.sorted()
+        #expect(kinds == ["FUNCTIONAL aarch64 PASS", "FUNCTIONAL x86_64 PASS", "INSTRUMENTED aarch64 PASS", "INSTRUMENTED x86_64 PASS"])
+        let tap = (try? String(contentsOfFile: outcome.jobDir + "/results.tap", encoding: .utf8)) ?? ""
+        #expect(tap.components(separatedBy: "# kind: FUNCTIONAL").count - 1 == 2)
+    }
+
+    @Test("no references and --suite quick in a QEMU tree: tests/functional's quick suites, as make check-functional")
+    func checkFunctionalEntry() throws {
+        let harness = try RunHarness()
+        defer { harness.cleanup() }
+        let src = URL(fileURLWithPath: Self.qemu + "/src")
+        let outcome = try harness.run(["--suite", "quick", "--arch", "s390x", "--dry-run"], environment: Self.localEnvironment, cwd: src)
+        #expect(outcome.status == 0, "exit \(outcome.status): \(outcome.stderr.suffix(3000))")
+        #expect(outcome.stderr.contains("running tests/functional (suites quick)"))
+        // 10.0's s390x quick suite: its own quick list plus the generic tests, each file's tests once.
+        let planned = outcome.stdout.split(separator: "\n").filter { $0.contains(";arch=s390x ->") }
+        #expect(!planned.isEmpty)
+        #expect(planned.allSatisfy { $0.contains("tests/functional/") })
+        #expect(planned.contains { $0.contains("test_version.py:Version.test_qmp_human_info_version;arch=s390x") })
+        #expect(!outcome.stdout.contains(";arch=x86_64"))
     }
 
     @Test("testbed: the same tests routed by target over hosts with disjoint 10.0 binaries give meson's statuses",

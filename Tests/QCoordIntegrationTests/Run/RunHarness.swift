@@ -47,11 +47,11 @@ struct RunHarness {
         try? FileManager.default.removeItem(atPath: cacheDir)
     }
 
-    func start(_ args: [String], environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+    func start(_ args: [String], environment: [String: String] = [:], cwd: URL = RunHarness.repoRoot) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.qcoord)
         process.arguments = ["run", "--job-results-dir", resultsDir] + args
-        process.currentDirectoryURL = Self.repoRoot
+        process.currentDirectoryURL = cwd
         process.environment = ProcessInfo.processInfo.environment
             .merging(["XDG_CACHE_HOME": cacheDir]) { _, new in new }
             .merging(environment) { _, new in new }
@@ -83,8 +83,8 @@ struct RunHarness {
         return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
     }
 
-    func run(_ args: [String], environment: [String: String] = [:]) throws -> Outcome {
-        finish(try start(args, environment: environment))
+    func run(_ args: [String], environment: [String: String] = [:], cwd: URL = RunHarness.repoRoot) throws -> Outcome {
+        finish(try start(args, environment: environment, cwd: cwd))
     }
 
     /// results.json parsed.
