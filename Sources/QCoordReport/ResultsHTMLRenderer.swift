@@ -149,7 +149,7 @@ public enum ResultsHTMLRenderer {
     // MARK: table
 
     static func table(_ job: JobSummary) -> String {
-        var out = "<table id=\"tests\">\n<thead><tr><th>Test</th><th>Status</th><th>Host</th><th>Arch</th>"
+        var out = "<table id=\"tests\">\n<thead><tr><th>Test</th><th>Kind</th><th>Status</th><th>Host</th><th>Arch</th>"
         out += "<th>QEMU</th><th>Time (s)</th><th>Attempts</th><th>Reason</th><th>Logs</th></tr></thead>\n<tbody>\n"
         for t in job.tests {
             let dir = relative(t.logdir, to: job.jobDir)
@@ -167,7 +167,7 @@ public enum ResultsHTMLRenderer {
                 }.joined(separator: ", ")
                 : String(t.attempts.count)
             let flakyMark = t.flaky == true ? " <small title=\"passed on a retry\">(flaky)</small>" : ""
-            out += "<tr id=\"t\(t.uid)\" data-status=\"\(t.status.rawValue)\"><td class=\"id\">\(esc(t.id))<br><small class=\"kind\">\(t.kind.rawValue)</small></td>"
+            out += "<tr id=\"t\(t.uid)\" data-status=\"\(t.status.rawValue)\"><td class=\"id\">\(esc(t.id))</td><td class=\"kind\">\(t.kind.rawValue)</td>"
             out += "<td class=\"st\" style=\"background:\(colour(t.status))\">\(t.status.rawValue)\(flakyMark)</td>"
             out += "<td>\(esc(t.host ?? ""))</td><td>\(esc(t.arch ?? ""))</td>"
             out += "<td class=\"qemu\">\(esc(t.qemuBin ?? ""))\(t.qemuVersion.map { "<br><small>" + esc($0) + "</small>" } ?? "")</td>"

@@ -26,10 +26,13 @@ import QCoordCore
             """)
     }
 
-    @Test func resultsJSONAndJUnitNameTheKind() {
+    @Test func resultsJSONJUnitAndHTMLNameTheKind() {
         let job = Self.job([TestResult(uid: 1, id: "1-f", name: "f.py:F.test;arch=s390x", kind: .functional, status: .pass)])
         #expect(ResultsXMLRenderer.testProperties(job.tests[0]).first! == ("kind", "FUNCTIONAL"))
         let json = ResultsJSONRenderer.render(job)
         #expect(json.contains("\"kind\": \"FUNCTIONAL\""))
+        let html = ResultsHTMLRenderer.render(job)
+        #expect(html.contains("<th>Test</th><th>Kind</th><th>Status</th>"))
+        #expect(html.contains("<td class=\"id\">1-f</td><td class=\"kind\">FUNCTIONAL</td><td class=\"st\""))
     }
 }
