@@ -16,6 +16,8 @@ public struct TestCase: Sendable, Hashable, Codable {
     public var params: [String: String]?
     /// FUNCTIONAL: its unittest id and the meson tests that run its file.
     public var functional: FunctionalTest?
+    /// What it downloads, found statically (Avocado `fetch_asset`, functional `Asset`); nil: none found.
+    public var assets: [AssetRef]?
 
     public init(kind: TestKind, name: String, uri: String, tags: Tags = Tags(),
                 runner: [String]? = nil, dependencies: [String] = [],
