@@ -47,7 +47,7 @@ import Testing
               meson: func-x86_64-x86_64_foo (target x86_64, system, suites func-thorough func-x86_64-thorough thorough, timeout 300 s)
               requires KVM
               skip: @skipFlakyTest(bug_url="https://example.org/1")
-              asset: https://example.org/k
+              asset: https://example.org/k (unknown: hash 'abc' is not a sha256 or sha512 digest)
 
             """), "\(verbose.stdout)")
         #expect(verbose.stdout.contains("FUNCTIONAL: 1\n"))
@@ -67,6 +67,9 @@ import Testing
         #expect(meson.first?["name"] as? String == "func-x86_64-x86_64_foo")
         #expect(entry["requires_kvm"] as? Bool == true)
         #expect(entry["skips"] as? [String] == [#"skipFlakyTest(bug_url="https://example.org/1")"#])
-        #expect(entry["assets"] as? [String] == ["https://example.org/k"])
+        let assets = try #require(entry["assets"] as? [[String: Any]])
+        #expect(assets.count == 1)
+        #expect(assets.first?["url"] as? String == "https://example.org/k")
+        #expect(assets.first?["hash"] as? String == "abc")
     }
 }

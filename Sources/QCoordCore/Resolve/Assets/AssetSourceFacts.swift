@@ -12,6 +12,10 @@ struct AssetSourceFacts: Sendable, Hashable {
         /// `a + b + …`
         case sum([Expr])
         case list([Expr])
+        /// `'…%s…' % value` or `% (a, b)`: only `%s` and `%%` directives are evaluated.
+        case percent(Expr, [Expr])
+        /// An f-string whose fields are plain names or `self.X` (no conversion, no format spec).
+        case fstring([Expr])
         /// `Asset(url, hash)` (QEMU tests/functional).
         case asset(url: Expr, hash: Expr?)
         case other(String)
@@ -23,6 +27,8 @@ struct AssetSourceFacts: Sendable, Hashable {
             case .attribute(let b, let a): return "\(b).\(a)"
             case .sum(let parts): return parts.map(\.text).joined(separator: " + ")
             case .list(let items): return "[" + items.map(\.text).joined(separator: ", ") + "]"
+            case .percent(let f, let args): return f.text + " % (" + args.map(\.text).joined(separator: ", ") + ")"
+            case .fstring(let parts): return "f'" + parts.map { if case .string(let s) = $0 { s } else { "{\($0.text)}" } }.joined() + "'"
             case .asset(let url, let hash): return "Asset(\(url.text)\(hash.map { ", " + $0.text } ?? ""))"
             case .other(let t): return t
             }
@@ -55,6 +61,9 @@ struct AssetSourceFacts: Sendable, Hashable {
         /// Every name token in the class (body and methods).
         var namesUsed: Set<String> = []
     }
+
+    /// What an `import` binds a name to.
+    static let imported = Expr.other("(imported)")
 
     /// Top-level classes by name (a later definition replaces an earlier one).
     var classes: [String: Klass] = [:]
@@ -156,12 +165,19 @@ struct AssetSourceFacts: Sendable, Hashable {
             guard !range.isEmpty else { return nil }
             let a = range.lowerBound, b = range.upperBound
             if tokens[a].kind == .string {
-                var out = ""
-                for i in range {
-                    guard tokens[i].kind == .string, let s = PythonStringLiteral.strValue(of: tokens[i], in: source) else { return nil }
-                    out += s
+                var end = a
+                while end < b, tokens[end].kind == .string { end += 1 }
+                guard let literal = stringRun(a..<end) else { return nil }
+                if end == b { return literal }
+                // `literal % value` / `literal % (a, b)`
+                guard isOp(end, "%"), end + 1 < b else { return nil }
+                let rest = (end + 1)..<b
+                if isOp(rest.lowerBound, "("), closing(rest.lowerBound, limit: b) == b - 1 {
+                    let items = split((rest.lowerBound + 1)..<(b - 1), at: ",").filter { !$0.isEmpty }
+                    return .percent(literal, items.map { expr($0) })
                 }
-                return .string(out)
+                guard let value = parseTerm(rest) else { return nil }
+                return .percent(literal, [value])
             }
             if isOp(a, "("), closing(a, limit: b) == b - 1 {
                 let inner = (a + 1)..<(b - 1)
@@ -187,6 +203,72 @@ struct AssetSourceFacts: Sendable, Hashable {
         }
 
         static let keywords: Set<String> = ["None", "True", "False", "lambda", "not", "await", "yield", "if", "else", "for", "in"]
+
+        /// Adjacent string literals: plain ones and simple f-strings; nil for anything else.
+        func stringRun(_ range: Range<Int>) -> Expr? {
+            var parts: [Expr] = []
+            for i in range {
+                if let s = PythonStringLiteral.strValue(of: tokens[i], in: source) {
+                    parts.append(.string(s))
+                } else if let f = fstring(i) {
+                    parts.append(contentsOf: f)
+                } else {
+                    return nil
+                }
+            }
+            // Merge neighbouring literals.
+            var merged: [Expr] = []
+            for part in parts {
+                if case .string(let s) = part, case .string(let t)? = merged.last {
+                    merged[merged.count - 1] = .string(t + s)
+                } else {
+                    merged.append(part)
+                }
+            }
+            if merged.count == 1, case .string = merged[0] { return merged[0] }
+            return .fstring(merged)
+        }
+
+        /// The parts of an f-string token whose body has no backslash and whose fields are a
+        /// name or `self.name`; nil otherwise.
+        func fstring(_ k: Int) -> [Expr]? {
+            let t = tokens[k]
+            var quoteAt = t.start
+            while quoteAt < t.end, source[quoteAt] != 0x22, source[quoteAt] != 0x27 { quoteAt += 1 }
+            guard let prefix = PythonStringPrefix(source, start: t.start, end: quoteAt), prefix.isFormatted, !prefix.isBytes else { return nil }
+            let quote = source[quoteAt]
+            let triple = t.end - quoteAt >= 6 && source[quoteAt + 1] == quote && source[quoteAt + 2] == quote
+            let q = triple ? 3 : 1
+            let body = Array(source[(quoteAt + q)..<(t.end - q)])
+            guard !body.contains(0x5C) else { return nil }
+            var parts: [Expr] = []
+            var literal: [UInt8] = []
+            var i = 0
+            while i < body.count {
+                let c = body[i]
+                if c == 0x7B, i + 1 < body.count, body[i + 1] == 0x7B { literal.append(c); i += 2; continue }
+                if c == 0x7D, i + 1 < body.count, body[i + 1] == 0x7D { literal.append(c); i += 2; continue }
+                if c == 0x7D { return nil }
+                if c == 0x7B {
+                    guard let close = body[(i + 1)...].firstIndex(of: 0x7D) else { return nil }
+                    let field = String(decoding: body[(i + 1)..<close], as: UTF8.self)
+                    let pieces = field.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+                    let isName: (String) -> Bool = { p in
+                        !p.isEmpty && p.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+                            && !("0"..."9").contains(p.unicodeScalars.first!)
+                    }
+                    guard pieces.allSatisfy(isName) else { return nil }
+                    if !literal.isEmpty { parts.append(.string(String(decoding: literal, as: UTF8.self))); literal = [] }
+                    if pieces.count == 1 { parts.append(.name(pieces[0])) } else if pieces.count == 2 { parts.append(.attribute(pieces[0], pieces[1])) } else { return nil }
+                    i = close + 1
+                    continue
+                }
+                literal.append(c)
+                i += 1
+            }
+            if !literal.isEmpty { parts.append(.string(String(decoding: literal, as: UTF8.self))) }
+            return parts
+        }
 
         func run() -> AssetSourceFacts {
             var facts = AssetSourceFacts()
@@ -285,7 +367,7 @@ struct AssetSourceFacts: Sendable, Hashable {
                 for i in lineTokens where name(i) == "as" { if let n = name(i + 1) { out.append((n, .other("a with/except name"))) } }
                 if first == "import" || first == "from" {
                     for i in lineTokens where name(i) == "import" || name(i) == "as" || isOp(i, ",") {
-                        if let n = name(i + 1), n != "as" { out.append((n, .other("imported"))) }
+                        if let n = name(i + 1), n != "as" { out.append((n, AssetSourceFacts.imported)) }
                     }
                 }
                 return out
