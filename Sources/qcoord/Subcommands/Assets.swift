@@ -96,7 +96,7 @@ enum AssetsRenderer {
                 + "\"tests\": [\(e.tests.map(quote).joined(separator: ", "))]}"
         }
         let unknown = catalog.unknown.map { "  {\"test\": \(quote($0.test)), \"reason\": \(quote($0.reason))}" }
-        return "{\"assets\": [\n" + assets.joined(separator: ",\n") + "\n],\n\"unknown\": [\n"
-            + unknown.joined(separator: ",\n") + "\n]}\n"
+        func array(_ items: [String]) -> String { items.isEmpty ? "[]" : "[\n" + items.joined(separator: ",\n") + "\n]" }
+        return "{\"assets\": " + array(assets) + ",\n\"unknown\": " + array(unknown) + "}\n"
     }
 }
