@@ -78,7 +78,7 @@ check-results-schema: setup
 # Static resolution and `qcoord list` (issue 2).
 check-list: build
 	QCOORD_AVOCADO113=$(CURDIR)/$(VENV113) $(SWIFT) test $(BUILD_FLAGS) \
-	  --filter 'TagFilterTests|QEMUTestSelectionTests|DocstringDirectivesTests|PathNameTests|TestResolverTests|LoaderSpecTests|LocalSourceTreeTests|ScannerAsResolverSeesItTests|ListDifferentialTests|ListCommandTests|FunctionalDiscoveryTests'
+	  --filter 'TagFilterTests|QEMUTestSelectionTests|DocstringDirectivesTests|PathNameTests|TestResolverTests|LoaderSpecTests|LocalSourceTreeTests|ScannerAsResolverSeesItTests|ListDifferentialTests|ListCommandTests|FunctionalDiscoveryTests|AssetDiscoveryTests'
 
 # The report renderers, JUnit, events, `qcoord jobs`.
 check-report: build
@@ -105,6 +105,13 @@ test-swift: export QCOORD_QEMU_MATERIAL := required
 .PHONY: check-functional-discovery
 check-functional-discovery: build qemu-material
 	QCOORD_QEMU_MATERIAL=required $(SWIFT) test $(BUILD_FLAGS) --filter 'FunctionalDiscoveryRealTreeTests|FunctionalDiscoveryTests'
+
+# Static asset discovery alone (issue 17; make check runs it through test-swift): the assets
+# qcoord finds on QEMU 10.0/10.2 tests/functional and 7.2 tests/avocado against Python peers
+# (scripts/functional-assets.py, scripts/avocado-fetch-assets.py); prints the counts (docs/assets.md).
+.PHONY: check-assets-discovery
+check-assets-discovery: build qemu-material
+	QCOORD_QEMU_MATERIAL=required $(SWIFT) test $(BUILD_FLAGS) --filter 'AssetDiscoveryRealTreeTests|AssetDiscoveryTests'
 
 # QEMU 10.0.x from bookworm-backports (tests/functional + binaries unpacked under
 # build/qemu-10.0, wrappers in build/qemu-10.0/bin) and QEMU 10.2.2's tests/functional from sid

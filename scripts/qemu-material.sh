@@ -7,6 +7,8 @@
 #   build/qemu-10.0/bin/   wrappers qemu-system-<target>, qemu-img, … pointing the binaries at
 #                          their own firmware (-L) and modules (QEMU_MODULE_DIR)
 #   build/qemu-10.2/src/   QEMU 10.2.2 (sid) tests/functional (per-target layout), python/, …
+#   build/qemu-7.2/src/    QEMU 7.2 (bookworm, the system's own suite) tests/avocado and python/
+#                          only, from the orig tarball: the Avocado asset-discovery peer (issue 17)
 #   build/qemu-*/pylib/    pycotap (python3-pycotap from bookworm-backports), which qemu_test imports
 #   build/qemu-*/env.sh    PYTHONPATH etc. as meson sets them, for running a test by hand
 #
@@ -42,6 +44,7 @@ done
 LAYOUT=2
 V102=1:10.2.2+ds-1              # sid; the 11.1 source packages sid lists are not served here
 SRC_PARTS=(tests/functional python scripts tests/data VERSION)
+SRC_PARTS72=(tests/avocado python VERSION)
 QEMU_DEBS=(qemu-system-x86 qemu-system-arm qemu-system-ppc qemu-system-misc qemu-system-s390x
            qemu-system-riscv qemu-system-common qemu-system-data qemu-utils
            qemu-system-gui qemu-system-modules-opengl qemu-system-modules-spice qemu-block-extra)
@@ -89,6 +92,12 @@ URIs: $mirror
 Suites: bookworm-backports sid
 Components: main
 Signed-By: $keyring
+
+Types: deb-src
+URIs: $mirror
+Suites: bookworm
+Components: main
+Signed-By: $keyring
 EOF
 # Read instead of /etc/apt/apt.conf; it points every other configuration file and state
 # directory away from /etc/apt and /var (dpkg's status is only read).
@@ -115,10 +124,11 @@ apt_get() { apt-get -q "$@"; }
 lists_ok() {
     ls "$APTDIR"/lists/*_dists_sid_main_source_Sources* >/dev/null 2>&1 &&
     ls "$APTDIR"/lists/*_dists_bookworm-backports_main_source_Sources* >/dev/null 2>&1 &&
+    ls "$APTDIR"/lists/*_dists_bookworm_main_source_Sources* >/dev/null 2>&1 &&
     [ -z "$(find "$APTDIR/lists" -maxdepth 1 -name '*_InRelease' -mtime +7)" ]
 }
 apt_update() {
-    say "apt-get update (isolated: $mirror bookworm-backports sid, lists in $APTDIR/lists)"
+    say "apt-get update (isolated: $mirror bookworm-backports sid, bookworm sources, lists in $APTDIR/lists)"
     apt_get -qq update >"$APTDIR/update.log" 2>&1 || { cat "$APTDIR/update.log" >&2; die "apt-get update failed"; }
 }
 UPDATED=0
@@ -154,6 +164,11 @@ ORIG100=$(orig_of "$V100"); ORIG102=$(orig_of "$V102")
 if [ -z "$ORIG102" ] && [ $UPDATED = 0 ]; then apt_update; UPDATED=1; ORIG102=$(orig_of "$V102"); fi
 [ -n "$ORIG100" ] || die "no orig tarball listed for qemu $V100"
 [ -n "$ORIG102" ] || die "no orig tarball listed for qemu $V102 in sid"
+# QEMU 7.2 of bookworm (its tests/avocado, the last Avocado-format tests Debian ships).
+V72=$(apt-cache madison qemu | awk -F' [|] ' '$3 ~ /bookworm\/main Sources/ {gsub(/ /,"",$2); print $2; exit}')
+case $V72 in 1:7.2*) ;; *) die "bookworm has no QEMU 7.2 source (found '${V72:-nothing}')" ;; esac
+ORIG72=$(orig_of "$V72")
+[ -n "$ORIG72" ] || die "no orig tarball listed for qemu $V72 in bookworm"
 
 specs100=()
 for p in "${QEMU_DEBS[@]}"; do specs100+=("$p=$V100"); done
@@ -217,10 +232,11 @@ tree_current() { [ -f "$1/.stamp" ] && [ "$(cat "$1/.stamp")" = "$2" ]; }
 
 # unpack_src tree "sha size name": the parts of the tarball the functional tests use.
 unpack_src() {
-    local tree=$1 sha size name top; read -r sha size name <<<"$2"
+    local tree=$1 sha size name top parts=("${SRC_PARTS[@]}"); read -r sha size name <<<"$2"
+    [ -z "${3:-}" ] || read -r -a parts <<<"$3"
     top=$(tar -tJf "$DL/$name" 2>/dev/null | head -1 || true); top=${top%%/*}
     rm -rf "$tree/src"; mkdir -p "$tree/src"
-    tar -xJf "$DL/$name" -C "$tree/src" --strip-components=1 "${SRC_PARTS[@]/#/$top/}"
+    tar -xJf "$DL/$name" -C "$tree/src" --strip-components=1 "${parts[@]/#/$top/}"
 }
 # unpack_pylib tree: pycotap where env.sh's PYTHONPATH finds it.
 unpack_pylib() {
@@ -350,6 +366,17 @@ if ! tree_current "$T102" "$S102"; then
     REBUILT+=(qemu-10.2)
 fi
 
+# --- QEMU 7.2: tests/avocado and python/ only ------------------------------------------------------
+T72=$BUILD/qemu-7.2
+S72=$(stamp_of "$ORIG72" "${SRC_PARTS72[*]}")
+if ! tree_current "$T72" "$S72"; then
+    ensure_source "$ORIG72" "$V72"
+    rm -rf "$T72"; mkdir -p "$T72"
+    unpack_src "$T72" "$ORIG72" "${SRC_PARTS72[*]}"
+    echo "$S72" > "$T72/.stamp"
+    REBUILT+=(qemu-7.2)
+fi
+
 # --- Checks of the wrappers (on a rebuild or --check; the result is kept in checks.txt) ----------
 check_wrapper() {  # wrapper → "ok" or a reason
     local w=$1 out
@@ -387,6 +414,8 @@ works=$(awk '$1 ~ /^qemu-system-/ && $2=="ok" {sub(/qemu-system-/,"",$1); printf
 broken=$(awk '$1 ~ /^qemu-system-/ && $2!="ok"' "$T100/checks.txt")
 say "QEMU ${V100} (bookworm-backports): build/qemu-10.0/{src,root,bin}, $n100 test files (tests/functional/test_*.py)"
 say "QEMU ${V102} (sid): build/qemu-10.2/src, $n102 test files in $d102 dirs (tests/functional/<target>/test_*.py)"
+n72=$(find "$T72/src/tests/avocado" -name '*.py' -not -path '*/avocado_qemu/*' | wc -l)
+say "QEMU ${V72} (bookworm): build/qemu-7.2/src (tests/avocado, python), $n72 test files"
 say "wrappers that work (build/qemu-10.0/bin/qemu-system-*): ${works% }"
 [ -z "$broken" ] || say "wrappers that do not: $broken"
 grep -E '^(modules|harness-)' "$T100/checks.txt" | sed 's/^/qemu-material: /'

@@ -16,11 +16,15 @@ public struct TestCase: Sendable, Hashable, Codable {
     public var params: [String: String]?
     /// FUNCTIONAL: its unittest id and the meson tests that run its file.
     public var functional: FunctionalTest?
+    /// What it downloads, found statically (Avocado `fetch_asset`, functional `Asset`); nil: none found.
+    public var assets: [AssetRef]?
 
     public init(kind: TestKind, name: String, uri: String, tags: Tags = Tags(),
                 runner: [String]? = nil, dependencies: [String] = [],
-                matrixArch: String? = nil, params: [String: String]? = nil, functional: FunctionalTest? = nil) {
+                matrixArch: String? = nil, params: [String: String]? = nil, functional: FunctionalTest? = nil,
+                assets: [AssetRef]? = nil) {
         self.functional = functional
+        self.assets = assets
         self.kind = kind
         self.name = name
         self.uri = uri
@@ -56,20 +60,16 @@ public struct FunctionalTest: Sendable, Hashable, Codable {
     public var requiresKVM: Bool
     /// Its skip decorators as written (`skipFlakyTest(bug_url=...)`, `skipIfMissingCommands('xorriso')`, …).
     public var skips: [String]
-    /// URLs of the `Asset(...)` declarations its class (or module) makes.
-    public var assets: [String]
-
     public init(unittestID: String, meson: [FunctionalMesonTest] = [], requiresKVM: Bool = false,
-                skips: [String] = [], assets: [String] = []) {
+                skips: [String] = []) {
         self.unittestID = unittestID
         self.meson = meson
         self.requiresKVM = requiresKVM
         self.skips = skips
-        self.assets = assets
     }
 
     enum CodingKeys: String, CodingKey {
-        case meson, skips, assets
+        case meson, skips
         case unittestID = "unittest_id"
         case requiresKVM = "requires_kvm"
     }

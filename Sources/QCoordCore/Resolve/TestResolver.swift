@@ -41,6 +41,8 @@ private struct ResolutionRun {
     let loaders: [LoaderSpec]
     /// QEMU's tests/functional files (FUNCTIONAL), with a safeloader of their own per root.
     let functional: FunctionalDiscovery
+    /// What tests download (docs/assets.md), shared by both formats.
+    let assets: AssetDiscovery
     var fileChains: [String: FileChainResult] = [:]
 
     init(resolver: TestResolver) {
@@ -49,8 +51,9 @@ private struct ResolutionRun {
         self.loader = SafeLoader(tree: resolver.tree, scan: resolver.scanner,
                                  workingDirectory: resolver.workingDirectory,
                                  importPaths: resolver.importPaths.map { PathName.absolute($0, in: resolver.workingDirectory) })
+        self.assets = AssetDiscovery(tree: resolver.tree)
         self.functional = FunctionalDiscovery(tree: resolver.tree, scan: resolver.scanner,
-                                              workingDirectory: resolver.workingDirectory)
+                                              workingDirectory: resolver.workingDirectory, assets: assets)
     }
 
     mutating func resolve(_ references: [String]) -> Resolution {
@@ -265,11 +268,16 @@ private struct ResolutionRun {
         case .success(let classes):
             var tests: [TestCase] = []
             for (className, methods) in classes {
+                // INSTRUMENTED: the `fetch_asset` calls found statically (docs/assets.md).
+                let order = kind == .instrumented
+                    ? loader.lookupOrder(of: SafeLoader.ClassLocation(path: absolute, className: className, moduleName: nil)) : []
                 for method in methods {
                     let classMethod = "\(className).\(method.name)"
                     if let filter, (try? filter.firstMatch(in: classMethod)) == nil { continue }
+                    let found = order.isEmpty ? [] : assets.avocadoAssets(order: order, method: method.name, loader: loader)
                     tests.append(TestCase(kind: kind, name: "\(modulePath):\(classMethod)", uri: modulePath,
-                                          tags: Tags(method.tags), dependencies: method.dependencies))
+                                          tags: Tags(method.tags), dependencies: method.dependencies,
+                                          assets: found.isEmpty ? nil : found))
                 }
             }
             if tests.isEmpty {

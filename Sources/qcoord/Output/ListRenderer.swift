@@ -70,6 +70,7 @@ struct ListRenderer {
             out += "\nUNRESOLVED REFERENCES\n=====================\n" + Self.table(why)
         }
         out += functionalDetails()
+        out += assetDetails()
         if !resolution.parseErrors.isEmpty {
             out += "\nPARSE ERRORS\n============\n"
             for error in resolution.parseErrors { out += error.description + "\n" }
@@ -100,7 +101,8 @@ struct ListRenderer {
             let arch = entry.arch.map(Self.quote) ?? "null"
             return "  {\"type\": \(Self.quote(entry.kind.rawValue)), \"id\": \(Self.quote(entry.name)), "
                 + "\"uri\": \(Self.quote(entry.uri)), \"tags\": {\(tags)}, \"arch\": \(arch)"
-                + (entry.functional.map(Self.functionalJSON) ?? "") + "}"
+                + (entry.functional.map(Self.functionalJSON) ?? "")
+                + (entry.functional != nil || entry.assets != nil ? ", \"assets\": " + Self.assetsJSON(entry.assets ?? []) : "") + "}"
         }
         return "[\n" + objects.joined(separator: ",\n") + "\n]\n"
     }
@@ -113,8 +115,29 @@ struct ListRenderer {
                 + "\"name\": \(quote(m.mesonName)), \"mode\": \(quote(m.mode.rawValue)), \"file\": \(quote(m.file))}"
         }
         return ", \"unittest_id\": \(quote(f.unittestID)), \"meson\": [\(meson.joined(separator: ", "))], "
-            + "\"requires_kvm\": \(f.requiresKVM), \"skips\": [\(f.skips.map(quote).joined(separator: ", "))], "
-            + "\"assets\": [\(f.assets.map(quote).joined(separator: ", "))]"
+            + "\"requires_kvm\": \(f.requiresKVM), \"skips\": [\(f.skips.map(quote).joined(separator: ", "))]"
+    }
+
+    /// `[{"url", "hash", "algorithm", "name", "locations", "unknown"}]` (docs/assets.md); null for what is not known.
+    static func assetsJSON(_ assets: [AssetRef]) -> String {
+        "[" + assets.map(assetJSON).joined(separator: ", ") + "]"
+    }
+
+    static func assetJSON(_ a: AssetRef) -> String {
+        func value(_ s: String?) -> String { s.map(quote) ?? "null" }
+        return "{\"url\": \(value(a.url)), \"hash\": \(value(a.hash)), \"algorithm\": \(value(a.algorithm?.rawValue)), "
+            + "\"name\": \(value(a.name)), \"locations\": [\(a.locations.map(quote).joined(separator: ", "))], "
+            + "\"unknown\": \(value(a.unknown))}"
+    }
+
+    /// One line per asset for `-V`: the URL (or name and locations) and hash, or why unknown.
+    static func assetLine(_ a: AssetRef) -> String {
+        guard let place = a.url ?? a.name else { return "unknown: " + (a.unknown ?? "no url") }
+        var line = place
+        if !a.locations.isEmpty { line += " (locations: " + a.locations.joined(separator: ", ") + ")" }
+        if let key = a.contentKey { line += " " + key } else if a.unknown == nil { line += " (no hash)" }
+        if let unknown = a.unknown { line += " (unknown: \(unknown))" }
+        return line
     }
 
     /// `-V`: per FUNCTIONAL test, its unittest id, meson tests (target, suites, timeout), KVM,
@@ -131,9 +154,20 @@ struct ListRenderer {
             }
             if f.requiresKVM { out += "  requires KVM\n" }
             for skip in f.skips { out += "  skip: @\(skip)\n" }
-            for asset in f.assets { out += "  asset: \(asset)\n" }
+            for asset in entry.assets ?? [] { out += "  asset: \(Self.assetLine(asset))\n" }
         }
         return out.isEmpty ? "" : "\nFUNCTIONAL TESTS\n================\n" + out
+    }
+
+    /// `-V`: the assets of the other tests (Avocado's `fetch_asset` calls).
+    func assetDetails() -> String {
+        var out = ""
+        for (entry, _) in shown where entry.functional == nil {
+            guard let assets = entry.assets, !assets.isEmpty else { continue }
+            out += entry.name + "\n"
+            for asset in assets { out += "  asset: \(Self.assetLine(asset))\n" }
+        }
+        return out.isEmpty ? "" : "\nASSETS\n======\n" + out
     }
 
     static func quote(_ text: String) -> String {

@@ -16,6 +16,7 @@ import Testing
 
                 class FooTest(QemuSystemTest):
                     ASSET_K = Asset('https://example.org/k', 'abc')
+                    ASSET_I = Asset('https://example.org/i', '\(String(repeating: "0f", count: 32))')
 
                     @skipFlakyTest(bug_url="https://example.org/1")
                     def test_bar(self):
@@ -47,7 +48,8 @@ import Testing
               meson: func-x86_64-x86_64_foo (target x86_64, system, suites func-thorough func-x86_64-thorough thorough, timeout 300 s)
               requires KVM
               skip: @skipFlakyTest(bug_url="https://example.org/1")
-              asset: https://example.org/k
+              asset: https://example.org/k (unknown: hash 'abc' is not a sha256 or sha512 digest)
+              asset: https://example.org/i sha256:\(String(repeating: "0f", count: 32))
 
             """), "\(verbose.stdout)")
         #expect(verbose.stdout.contains("FUNCTIONAL: 1\n"))
@@ -67,6 +69,44 @@ import Testing
         #expect(meson.first?["name"] as? String == "func-x86_64-x86_64_foo")
         #expect(entry["requires_kvm"] as? Bool == true)
         #expect(entry["skips"] as? [String] == [#"skipFlakyTest(bug_url="https://example.org/1")"#])
-        #expect(entry["assets"] as? [String] == ["https://example.org/k"])
+        let assets = try #require(entry["assets"] as? [[String: Any]])
+        #expect(assets.count == 2)
+        #expect(assets.first?["url"] as? String == "https://example.org/k")
+        #expect(assets.first?["hash"] as? String == "abc")
+    }
+
+    @Test("assets list: the unique assets with their tests, then what is not known; --json")
+    func assetsList() throws {
+        let dir = try tree()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let qcoord = try Tools.qcoord()
+        let digest = String(repeating: "0f", count: 32)
+        let text = try Tools.run(qcoord, ["assets", "list", "tests/functional"], in: dir)
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout == """
+            https://example.org/i sha256:\(digest)
+              tests/functional/test_x86_64_foo.py:FooTest.test_bar
+
+            NOT KNOWN STATICALLY
+            ====================
+            tests/functional/test_x86_64_foo.py:FooTest.test_bar: hash 'abc' is not a sha256 or sha512 digest
+
+            1 assets used by 1 tests; 1 uses not known statically in 1 tests
+
+            """)
+        // -t selects as in `list`: an untagged test is left out by any tag filter.
+        let filtered = try Tools.run(qcoord, ["assets", "list", "--json", "-", "-t=-nothing", "tests/functional"], in: dir)
+        #expect(filtered.stdout == "{\"assets\": [],\n\"unknown\": []}\n")
+        let json = try Tools.run(qcoord, ["assets", "list", "--json", "-", "tests/functional"], in: dir)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let assets = try #require(object["assets"] as? [[String: Any]])
+        #expect(assets.count == 1)
+        #expect(assets.first?["url"] as? String == "https://example.org/i")
+        #expect(assets.first?["hash"] as? String == digest)
+        #expect(assets.first?["algorithm"] as? String == "sha256")
+        #expect(assets.first?["tests"] as? [String] == ["tests/functional/test_x86_64_foo.py:FooTest.test_bar"])
+        let unknown = try #require(object["unknown"] as? [[String: Any]])
+        #expect(unknown.count == 1)
+        #expect(unknown.first?["reason"] as? String == "hash 'abc' is not a sha256 or sha512 digest")
     }
 }

@@ -21,6 +21,7 @@ final class FunctionalDiscovery {
     private let tree: any SourceTree
     private let scan: Scan
     private let workingDirectory: String
+    private let assets: AssetDiscovery
 
     private final class Root {
         let path: String
@@ -37,8 +38,9 @@ final class FunctionalDiscovery {
     private var rootOfDirectory: [String: String?] = [:]
     private var roots: [String: Root] = [:]
 
-    init(tree: any SourceTree, scan: @escaping Scan, workingDirectory: String) {
+    init(tree: any SourceTree, scan: @escaping Scan, workingDirectory: String, assets: AssetDiscovery) {
         self.tree = tree
+        self.assets = assets
         self.scan = scan
         self.workingDirectory = workingDirectory
     }
@@ -171,7 +173,7 @@ final class FunctionalDiscovery {
         var tests: [TestCase] = []
         for (location, methods) in classes {
             let order = loader.lookupOrder(of: location)
-            let assets = declaredAssets(root, order: order, module: absolute)
+            let declared = assets.functionalAssets(order: order, module: absolute, loader: loader)
             let classSkips = order.flatMap { loader.classStatement($0)?.decorators ?? [] }.filter(Self.isSkip)
             for method in methods {
                 let classMethod = "\(location.className).\(method.name)"
@@ -182,9 +184,10 @@ final class FunctionalDiscovery {
                 let kvm = requiresKVM(root, order: order, method: method.name, visited: &visited)
                     || requiresKVM(root, order: order, method: "setUp", visited: &visited)
                 let functional = FunctionalTest(unittestID: "\(location.moduleName ?? moduleName).\(classMethod)", meson: meson,
-                                                requiresKVM: kvm, skips: methodSkips + classSkips, assets: assets)
+                                                requiresKVM: kvm, skips: methodSkips + classSkips)
                 tests.append(TestCase(kind: .functional, name: "\(displayPath):\(classMethod)", uri: displayPath,
-                                      tags: Tags(method.tags), dependencies: method.dependencies, functional: functional))
+                                      tags: Tags(method.tags), dependencies: method.dependencies, functional: functional,
+                                      assets: declared.isEmpty ? nil : declared))
             }
         }
         if tests.isEmpty {
@@ -215,18 +218,5 @@ final class FunctionalDiscovery {
             return false
         }
         return false
-    }
-
-    /// `Asset(...)` URLs of the class and its bases (class bodies), then of the test's module.
-    private func declaredAssets(_ root: Root, order: [SafeLoader.ClassLocation], module: String) -> [String] {
-        var urls: [String] = []
-        var seen: Set<String> = []
-        for location in order {
-            for url in facts(root, location.path)?.classes[location.className]?.assets ?? [] where seen.insert(url).inserted {
-                urls.append(url)
-            }
-        }
-        for url in facts(root, module)?.moduleAssets ?? [] where seen.insert(url).inserted { urls.append(url) }
-        return urls
     }
 }

@@ -1,6 +1,5 @@
 /// What a FUNCTIONAL test's module says about its classes beyond their names, read from the
-/// tokens (never executed): the `Asset(...)` URLs declared in class bodies and at module level,
-/// and per method whether it requires KVM unconditionally and which `self.<name>(…)` helpers
+/// tokens (never executed): per method whether it requires KVM unconditionally and which `self.<name>(…)` helpers
 /// it calls (docs/functional-discovery.md).
 ///
 /// KVM, as precise as a token scan allows: a statement directly in a method's body (not under
@@ -18,15 +17,11 @@ struct FunctionalSourceFacts: Sendable, Hashable {
     }
 
     struct Klass: Sendable, Hashable {
-        /// `Asset(...)` URLs in the class body outside its methods, in source order.
-        var assets: [String] = []
         var methods: [String: Method] = [:]
     }
 
     /// Top-level classes by name (a later definition replaces an earlier one, as in Python).
     var classes: [String: Klass] = [:]
-    /// `Asset(...)` URLs at module level, outside classes and functions.
-    var moduleAssets: [String] = []
 
     /// Nil when the file does not tokenize (the resolver reports that as a parse error already).
     static func scan(_ bytes: [UInt8]) -> FunctionalSourceFacts? {
@@ -58,20 +53,6 @@ struct FunctionalSourceFacts: Sendable, Hashable {
         func string(_ k: Int) -> String? {
             guard k < tokens.count, tokens[k].kind == .string else { return nil }
             return PythonStringLiteral.strValue(of: tokens[k], in: source)
-        }
-
-        /// Adjacent string literals from `k` (implicit concatenation), optionally parenthesised.
-        func concatenated(from start: Int) -> String? {
-            var k = start
-            while isOp(k, 0x28) { k += 1 }
-            var out = ""
-            var any = false
-            while let part = string(k) {
-                out += part
-                any = true
-                k += 1
-            }
-            return any ? out : nil
         }
 
         func run() -> FunctionalSourceFacts {
@@ -131,16 +112,6 @@ struct FunctionalSourceFacts: Sendable, Hashable {
 
         func record(line: Range<Int>, depth: Int, blocks: [Block], into facts: inout FunctionalSourceFacts) {
             let (klass, method) = owner(blocks)
-            let inFunction = blocks.contains { if case .function = $0.kind { true } else { false } }
-            // Asset(...) declarations: class bodies outside methods, and module level.
-            for k in line where name(k) == "Asset" && isOp(k + 1, 0x28) {
-                guard let url = concatenated(from: k + 2) else { continue }
-                if let klass, method == nil, !inFunction {
-                    facts.classes[klass, default: Klass()].assets.append(url)
-                } else if klass == nil, !inFunction, blocks.allSatisfy({ if case .other = $0.kind { true } else { false } }) {
-                    facts.moduleAssets.append(url)
-                }
-            }
             guard let klass, let method else { return }
             var info = facts.classes[klass, default: Klass()].methods[method, default: Method()]
             for k in line where name(k) == "self" && isOp(k + 1, 0x2E) {

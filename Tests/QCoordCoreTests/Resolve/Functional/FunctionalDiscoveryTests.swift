@@ -121,7 +121,7 @@ import Testing
                 ASSET_YAMON = Asset('https://example.org/yamon', 'y')
 
                 def test_mipsel_malta_yamon(self):
-                    pass
+                    self.archive_extract(ASSET_SHARED)
 
             """)
         // An imported test class runs in the importing file too (under its own module's name).
@@ -170,6 +170,12 @@ import Testing
         return p
     }
 
+    static func assetURLs(_ resolution: Resolution) -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        for test in resolution.tests { result[test.name] = (test.assets ?? []).map { $0.url ?? "?" } }
+        return result
+    }
+
     static func functional(_ resolution: Resolution) -> [String: FunctionalTest] {
         var result: [String: FunctionalTest] = [:]
         for test in resolution.tests { result[test.name] = test.functional }
@@ -197,7 +203,7 @@ import Testing
         #expect(bar.meson.map(\.timeout) == [300, 300])
         #expect(bar.requiresKVM)
         #expect(bar.skips == [#"skipFlakyTest(bug_url="https://gitlab.com/qemu-project/qemu/-/issues/1")"#])
-        #expect(bar.assets == ["https://example.org/kernel"])
+        #expect(Self.assetURLs(resolution)["qemu/tests/functional/test_x86_64_foo.py:FooTest.test_bar"] == ["https://example.org/kernel"])
         // Conditional on something the scan cannot evaluate: not a KVM requirement.
         let baz = try #require(f["qemu/tests/functional/test_x86_64_foo.py:FooTest.test_baz"])
         #expect(!baz.requiresKVM)
@@ -232,7 +238,9 @@ import Testing
         let home = try #require(f["qemu/tests/functional/mipsel/test_malta.py:MaltaMachineYAMON.test_mipsel_malta_yamon"])
         #expect(home.unittestID == "test_malta.MaltaMachineYAMON.test_mipsel_malta_yamon")
         #expect(home.meson.map(\.mesonName) == ["func-mipsel-malta"])
-        #expect(home.assets == ["https://example.org/yamon", "https://example.org/shared"])
+        // The class's Asset, then the module-level one it names.
+        #expect(Self.assetURLs(resolution)["qemu/tests/functional/mipsel/test_malta.py:MaltaMachineYAMON.test_mipsel_malta_yamon"]
+                == ["https://example.org/yamon", "https://example.org/shared"])
     }
 
     @Test("inheritance through another module next to the targets and a mixin; KVM through a helper")
@@ -252,7 +260,7 @@ import Testing
         let own = try #require(f["qemu/tests/functional/x86_64/test_mixed.py:Mixed.test_own"])
         #expect(own.unittestID == "test_mixed.Mixed.test_own")
         #expect(own.requiresKVM, "self.do_test(...) requires KVM unconditionally")
-        #expect(own.assets == ["https://example.org/common"])
+        #expect(Self.assetURLs(resolution)["qemu/tests/functional/x86_64/test_mixed.py:Mixed.test_own"] == ["https://example.org/common"])
         #expect(own.meson.map(\.mesonName) == ["func-x86_64-mixed"])
         let inherited = try #require(f["qemu/tests/functional/x86_64/test_mixed.py:Mixed.test_inherited"])
         #expect(inherited.unittestID == "test_mixed.Mixed.test_inherited")
