@@ -55,7 +55,7 @@ enum Tools {
         let out = Pipe()
         // stderr goes to a file, so that reading stdout to its end cannot deadlock on a full stderr pipe.
         let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("qcoord-stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errURL) }
         let errHandle = try FileHandle(forWritingTo: errURL)
         process.standardOutput = out
