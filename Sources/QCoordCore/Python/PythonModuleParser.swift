@@ -169,12 +169,7 @@ struct PythonModuleParser {
             default:
                 let kw = keyword(i)
                 if isOp(i, 0x40) { // '@': a decorator of a top-level def/class, kept for a class
-                    let start = i + 1
-                    var end = start
-                    while tok(end).kind != .newline && tok(end).kind != .endMarker { end += 1 }
-                    decorators.append(normalizedText(from: start, to: end))
-                    i = end
-                    if tok(i).kind == .newline { i += 1 }
+                    decorators.append(takeDecorator())
                     continue
                 }
                 if kw == .import {
@@ -393,6 +388,17 @@ struct PythonModuleParser {
 
     /// The source text of tokens `[a, b)` with every gap between tokens collapsed to one
     /// space, and none just inside brackets or before a comma.
+    /// At an `@`: the decorator's text up to its line's end; moves past the line.
+    mutating func takeDecorator() -> String {
+        let start = i + 1
+        var end = start
+        while tok(end).kind != .newline && tok(end).kind != .endMarker { end += 1 }
+        let text = normalizedText(from: start, to: end)
+        i = end
+        if tok(i).kind == .newline { i += 1 }
+        return text
+    }
+
     func normalizedText(from a: Int, to b: Int) -> String {
         var out: [UInt8] = []
         var k = a
@@ -431,12 +437,7 @@ struct PythonModuleParser {
                 skipBlock()
             default:
                 if isOp(i, 0x40) { // '@'
-                    let start = i + 1
-                    var end = start
-                    while tok(end).kind != .newline && tok(end).kind != .endMarker { end += 1 }
-                    decorators.append(normalizedText(from: start, to: end))
-                    i = end
-                    if tok(i).kind == .newline { i += 1 }
+                    decorators.append(takeDecorator())
                 } else if let kw = keyword(i), kw == .def || (kw == .async && keyword(i + 1) == .def) {
                     if let method = parseFunction(decorators: decorators) { cls.methods.append(method) }
                     decorators = []
