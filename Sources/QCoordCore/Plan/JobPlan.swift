@@ -22,6 +22,11 @@ public struct JobPlan: Sendable, Hashable {
         public var archParams: [String: [String: String]]
         /// `--timeout`: the limit of a test whose parameters set none.
         public var timeout: Double?
+        /// Assets the coordinator could not have (its fetch failed: 404, hash mismatch, offline),
+        /// by content key (`sha256:…`) or, without a hash, URL → why. A test needing one does not
+        /// start: SKIP (FUNCTIONAL, as QEMU's `Asset` skips) or CANCEL (Avocado's
+        /// `cancel_on_missing`), with the URL and the reason — never a run into a timeout.
+        public var unavailableAssets: [String: String] = [:]
 
         public init(params: [String: String] = [:], archParams: [String: [String: String]] = [:], timeout: Double? = nil) {
             self.params = params
@@ -91,9 +96,24 @@ public struct JobPlan: Sendable, Hashable {
                 memo[shape] = task
             }
             task.name = test.name
+            if let missing = Self.missingAsset(of: test, settings.unavailableAssets) {
+                task.placements = []
+                task.unplaceable = missing
+                task.unplacedStatus = test.kind == .functional ? .skip : .cancel
+            }
             tasks.append(task)
         }
         return JobPlan(hosts: hosts, tasks: tasks)
+    }
+
+    /// The first of the test's assets the coordinator could not have, said with its URL and why.
+    static func missingAsset(of test: TestCase, _ unavailable: [String: String]) -> String? {
+        guard !unavailable.isEmpty else { return nil }
+        for asset in test.assets ?? [] {
+            guard let key = asset.contentKey ?? asset.url, let why = unavailable[key] else { continue }
+            return "asset \(asset.url ?? asset.name ?? key) could not be had: \(why)"
+        }
+        return nil
     }
 
     // MARK: the rules (ARCHITECTURE.md "Choosing the QEMU binary")

@@ -217,3 +217,28 @@ private func plan(_ tests: [TestCase], _ settings: JobPlan.Settings = .init(), h
         #expect(t.unplaceable?.contains("qemu-arm") == true)
     }
 }
+
+@Suite struct JobPlanAssetTests {
+    static let kernel = AssetRef(url: "http://127.0.0.1:1/vmlinuz", hash: String(repeating: "a", count: 64), algorithm: .sha256)
+    static let initrd = AssetRef(url: "http://127.0.0.1:1/initrd", hash: String(repeating: "b", count: 64), algorithm: .sha256)
+
+    @Test func aTestWhoseAssetCouldNotBeHadDoesNotStartSkipForFunctionalCancelForAvocado() {
+        var settings = JobPlan.Settings()
+        settings.unavailableAssets = [Self.kernel.contentKey!: "HTTP 404"]
+        let avocado = TestCase(kind: .instrumented, name: "t.py:T.test_boot", uri: "t.py", tags: Tags(["arch": ["x86_64"]]),
+                               assets: [Self.initrd, Self.kernel])
+        var functional = TestCase(kind: .functional, name: "f.py:F.test;arch=x86_64", uri: "f.py", matrixArch: "x86_64",
+                                  functional: FunctionalTest(unittestID: "f.F.test"), assets: [Self.kernel])
+        functional.functional?.meson = []
+        let untouched = TestCase(kind: .instrumented, name: "t.py:T.test_other", uri: "t.py", tags: Tags(["arch": ["x86_64"]]),
+                                 assets: [Self.initrd])
+        var hosts = lab
+        for i in hosts.indices { hosts[i].facts.pycotap = "1.3.1" }
+        let p = JobPlan.make(tests: [avocado, functional, untouched], settings: settings, hosts: hosts)
+        let verdicts = p.verdicts(unreachable: [])
+        #expect(verdicts[0] == .init(status: .cancel, reason: "asset http://127.0.0.1:1/vmlinuz could not be had: HTTP 404"))
+        #expect(verdicts[1]?.status == .skip)
+        #expect(verdicts[2] == nil)
+        #expect(p.tasks[2].placements.map(\.host) == ["h1", "h3"])
+    }
+}
