@@ -30,6 +30,11 @@ public struct AssetFetchPlan: Sendable, Equatable {
     public struct Skipped: Sendable, Equatable {
         public var asset: AssetRef
         public var reason: String
+
+        public init(asset: AssetRef, reason: String) {
+            self.asset = asset
+            self.reason = reason
+        }
     }
 
     public init(items: [AssetFetchItem] = [], skipped: [Skipped] = []) {

@@ -64,6 +64,9 @@ public struct AssetFetcher: Sendable {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .follow(max: 10, allowCycles: false),
             timeout: .init(connect: .nanoseconds(Self.nanoseconds(connectTimeout)), read: .nanoseconds(Self.nanoseconds(readTimeout))))
+        // A refused connection fails the URL at once (the next location is tried), rather than
+        // being retried until the connect timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
         if let proxy {
             switch proxy.kind {
             case .http:
