@@ -6,6 +6,7 @@ import Foundation
 ///     sha256/<hex>          the verified bytes, named by their digest (stored once)
 ///     sha256/<hex>.json     the sidecar: AssetSidecar (a URL it came from, size, digest, when)
 ///     sha256/<hex>.part     a download in progress (resumed with an HTTP Range request)
+///     sha256/<hex>.lock     held (flock) by the qcoord fetching it; left behind, empty
 ///
 /// One directory per algorithm (sha1, sha256, sha512). The layout of `sha256/` is QEMU's own
 /// download cache's (`~/.cache/qemu/download/<sha256 hex>`). Pure.

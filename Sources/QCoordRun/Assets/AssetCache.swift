@@ -43,7 +43,35 @@ public struct AssetCache: Sendable {
 
     /// Makes `<algorithm>/` exist.
     func prepare(_ item: AssetFetchItem) throws {
-        try FileManager.default.createDirectory(at: dataURL(item).deletingLastPathComponent(), withIntermediateDirectories: true)
+        let dir = dataURL(item).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        } catch {
+            throw AssetCacheError("cannot create the cache directory \(dir.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Holds `<hex>.lock` (flock) while the item is fetched, so that two qcoord processes sharing a
+    /// cache do not write the same `.part`: the second waits, then finds the file in the cache.
+    /// Returns the descriptor to close.
+    func lock(_ item: AssetFetchItem) async throws -> Int32 {
+        let path = dataURL(item).path + ".lock"
+        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw AssetCacheError("cannot create \(path): \(String(cString: strerror(errno)))") }
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR else {
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                throw AssetCacheError("cannot lock \(path): \(reason)")
+            }
+            do {
+                try await Task.sleep(for: .milliseconds(100))
+            } catch {
+                close(fd)
+                throw error
+            }
+        }
+        return fd
     }
 
     /// The verified `.part` becomes the item's file, with its sidecar.

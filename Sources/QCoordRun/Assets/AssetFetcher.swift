@@ -103,11 +103,19 @@ private struct Session: Sendable {
             return AssetFetchOutcome(state: .cached, contentKey: item.contentKey, url: sidecar.url, path: path.path,
                                      bytes: sidecar.size, seconds: elapsed())
         }
+        let lock: Int32
         do {
             try cache.prepare(item)
+            lock = try await cache.lock(item)
         } catch {
             return AssetFetchOutcome(state: .failed, contentKey: item.contentKey, url: item.urls.first ?? "",
-                                     seconds: elapsed(), error: "\(item.urls.first ?? item.contentKey): cannot create the cache directory: \(error)")
+                                     seconds: elapsed(), error: "\(item.urls.first ?? item.contentKey): \(error)")
+        }
+        defer { close(lock) }
+        // Another qcoord may have fetched it while this one waited for the lock.
+        if let (path, sidecar) = cache.lookup(item) {
+            return AssetFetchOutcome(state: .cached, contentKey: item.contentKey, url: sidecar.url, path: path.path,
+                                     bytes: sidecar.size, seconds: elapsed())
         }
         var failures: [String] = []
         for url in item.urls {

@@ -73,6 +73,17 @@ struct AssetFetcherTests {
         #expect(server.requests().map(\.path) == ["/small.bin"])
     }
 
+    @Test func twoFetchersOnOneCacheFetchOnce() async throws {
+        let server = try await AssetServer.start()
+        let cache = server.cacheDirectory()
+        let item = item(server, "/paced/0.bin")
+        async let a = fetcher(cache).fetch([item])
+        async let b = fetcher(cache).fetch([item])
+        let states = await [a[0].state, b[0].state].sorted { $0.rawValue < $1.rawValue }
+        #expect(states == [.cached, .fetched])
+        #expect(server.requests().filter { $0.method == "GET" }.count == 1, "the second waited for the lock, then found it cached")
+    }
+
     @Test func followsRedirects() async throws {
         let server = try await AssetServer.start()
         let outcomes = await fetcher(server.cacheDirectory()).fetch([item(server, "/small.bin", urls: [server.url("/redirect.bin")])])
@@ -93,7 +104,8 @@ struct AssetFetcherTests {
         #expect(error.contains(server.url("/wrong.bin")) && error.contains("sha256 mismatch"))
         #expect(error.contains("expected \(declared)") && error.contains("got \(server.file("/wrong.bin").sha256)"), "\(error)")
         let dir = cache.appendingPathComponent("sha256")
-        #expect((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] == [], "no file, no .part, no sidecar")
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        #expect(left == ["\(declared).lock"], "no file, no .part, no sidecar (the empty lock file stays)")
         #expect(lines.text.contains("FAILED \(server.url("/wrong.bin")): sha256 mismatch"))
     }
 
