@@ -33,7 +33,7 @@ public enum ProxyEnvironment {
         }
         let names = target.scheme == "https" ? ["https_proxy", "HTTPS_PROXY"] : ["http_proxy", "HTTP_PROXY"]
         guard let text = value(names + ["all_proxy", "ALL_PROXY"], environment) else { return .success(nil) }
-        guard let setting = parse(text) else { return .failure(ProxyError(text: "proxy '\(text)' (from the environment) is not [http://|socks5://][user:password@]host[:port]")) }
+        guard let setting = parse(text) else { return .failure(ProxyError(text: "proxy '\(text)' (from the environment) is not [http://|socks5://][user:password@]host[:port] (an https:// proxy is not supported)")) }
         return .success(setting)
     }
 

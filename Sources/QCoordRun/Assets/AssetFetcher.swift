@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOSSL
 import QCoordCore
 
 /// Fetches test assets once, on the coordinator, into the `AssetCache` (issue 17,
@@ -7,7 +8,8 @@ import QCoordCore
 /// resumed with an HTTP Range request after a broken transfer (or a `.part` left by an earlier
 /// run), verified against its declared sha1/sha256/sha512 before it enters the cache. An item
 /// already in the cache is not fetched again. Avocado's `locations` are tried in order.
-/// Proxies come from the environment (`ProxyEnvironment`: https_proxy, http_proxy, no_proxy).
+/// Proxies come from the environment (`ProxyEnvironment`: https_proxy, http_proxy, no_proxy), and
+/// so may the CA certificates (`SSL_CERT_FILE`).
 public struct AssetFetcher: Sendable {
     public let cache: AssetCache
     public let concurrency: Int
@@ -64,6 +66,13 @@ public struct AssetFetcher: Sendable {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .follow(max: 10, allowCycles: false),
             timeout: .init(connect: .nanoseconds(Self.nanoseconds(connectTimeout)), read: .nanoseconds(Self.nanoseconds(readTimeout))))
+        // SSL_CERT_FILE (as curl, Python and OpenSSL read it): the CA certificates to trust instead
+        // of the system's, e.g. a company's TLS-intercepting proxy.
+        if let file = environment["SSL_CERT_FILE"], !file.isEmpty {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .file(file)
+            configuration.tlsConfiguration = tls
+        }
         // A refused connection fails the URL at once (the next location is tried), rather than
         // being retried until the connect timeout.
         configuration.connectionPool.retryConnectionEstablishment = false
@@ -264,6 +273,10 @@ private struct Session: Sendable {
         }
         let text = String(describing: error)
         if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "TLS: the server's certificate is not trusted (CERTIFICATE_VERIFY_FAILED); SSL_CERT_FILE names the CA certificates to trust"
+        }
+        if let e = error as? NIOSSLError, case .handshakeFailed = e { return "TLS handshake failed: \(text)" }
         return text
     }
 }

@@ -7,6 +7,9 @@ proxy. Writes {"port", "proxy_port", "files": {path: {size, sha1, sha256, sha512
 {"server": "origin"|"proxy", "method", "path", "range"} (the proxy logs its CONNECT target
 as "path"; a paced file's end is logged as method "DONE", so overlaps can be counted).
 
+With --tls, an HTTPS origin too ("tls_port", "tls_cert": a self-signed certificate for
+127.0.0.1 made with the openssl command; its requests are logged as server "origin-tls").
+
 Files, generated at start (never committed), all served with Range support (206):
   /small.bin      100 KiB
   /big.bin        --big-mb MiB (default 50)
@@ -26,6 +29,8 @@ import random
 import select
 import socket
 import socketserver
+import ssl
+import subprocess
 import sys
 import threading
 import time
@@ -59,6 +64,7 @@ DROPPED = set()
 
 class Origin(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    name = "origin"
 
     def log_message(self, *args):
         pass
@@ -71,7 +77,7 @@ class Origin(http.server.BaseHTTPRequestHandler):
 
     def serve(self, head):
         rng = self.headers.get("Range")
-        log({"server": "origin", "method": self.command, "path": self.path, "range": rng})
+        log({"server": self.name, "method": self.command, "path": self.path, "range": rng})
         if self.path == "/redirect.bin":
             self.send_response(302)
             self.send_header("Location", "/small.bin")
@@ -122,7 +128,11 @@ class Origin(http.server.BaseHTTPRequestHandler):
             if self.path in PACED:
                 time.sleep(0.02)
         if self.path in PACED:
-            log({"server": "origin", "method": "DONE", "path": self.path, "range": rng})
+            log({"server": self.name, "method": "DONE", "path": self.path, "range": rng})
+
+
+class OriginTLS(Origin):
+    name = "origin-tls"
 
 
 class Proxy(socketserver.StreamRequestHandler):
@@ -178,6 +188,8 @@ def main():
     parser.add_argument("--info", required=True)
     parser.add_argument("--log", required=True)
     parser.add_argument("--big-mb", type=int, default=50)
+    parser.add_argument("--tls", action="store_true",
+                        help="also serve the files over HTTPS (a self-signed certificate for 127.0.0.1 made with openssl, path in --info)")
     parser.add_argument("--lifetime", type=float, default=300, help="exit after this many seconds")
     args = parser.parse_args()
     LOG = open(args.log, "a")
@@ -190,15 +202,29 @@ def main():
         PACED.add("/paced/%d.bin" % n)
     origin = Server(("127.0.0.1", 0), Origin)
     proxy = ProxyServer(("127.0.0.1", 0), Proxy)
-    for server in (origin, proxy):
+    servers = [origin, proxy]
+    info = {}
+    if args.tls:
+        base = os.path.dirname(os.path.abspath(args.info))
+        cert, key = os.path.join(base, "cert.pem"), os.path.join(base, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                        "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        tls = Server(("127.0.0.1", 0), OriginTLS)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        tls.socket = context.wrap_socket(tls.socket, server_side=True)
+        servers.append(tls)
+        info.update(tls_port=tls.server_address[1], tls_cert=cert)
+    for server in servers:
         threading.Thread(target=server.serve_forever, daemon=True).start()
-    info = {
+    info.update({
         "port": origin.server_address[1],
         "proxy_port": proxy.server_address[1],
         "files": {path: {"size": len(body), "sha1": hashlib.sha1(body).hexdigest(),
                          "sha256": hashlib.sha256(body).hexdigest(), "sha512": hashlib.sha512(body).hexdigest()}
                   for path, body in FILES.items()},
-    }
+    })
     tmp = args.info + ".tmp"
     with open(tmp, "w") as f:
         json.dump(info, f)

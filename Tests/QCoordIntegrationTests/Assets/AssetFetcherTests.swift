@@ -73,6 +73,26 @@ struct AssetFetcherTests {
         #expect(server.requests().map(\.path) == ["/small.bin"])
     }
 
+    @Test func httpsThroughHTTPSProxyWithSSLCertFile() async throws {
+        let server = try await AssetServer.start(tls: true)
+        let cert = try #require(server.tlsCertificate)
+        let small = item(server, "/small.bin", urls: [server.httpsURL("/small.bin")])
+        let proxy = "http://127.0.0.1:\(server.proxyPort)"
+        let outcomes = await fetcher(server.cacheDirectory("a"), environment: ["https_proxy": proxy, "http_proxy": "127.0.0.1:1",
+                                                                               "SSL_CERT_FILE": cert]).fetch([small])
+        #expect(outcomes[0].state == .fetched, "\(outcomes)")
+        let requests = server.requests()
+        #expect(requests.filter { $0.server == "proxy" }.map(\.path) == ["127.0.0.1:\(server.tlsPort!)"], "\(requests)")
+        #expect(requests.filter { $0.server == "origin-tls" }.map(\.path) == ["/small.bin"])
+
+        // The self-signed certificate is not trusted without SSL_CERT_FILE: a failure naming the URL.
+        let untrusted = await fetcher(server.cacheDirectory("b"), environment: [:]).fetch([small])
+        #expect(untrusted[0].state == .failed)
+        #expect(untrusted[0].error == server.httpsURL("/small.bin")
+                + ": TLS: the server's certificate is not trusted (CERTIFICATE_VERIFY_FAILED); SSL_CERT_FILE names the CA certificates to trust",
+                "\(untrusted)")
+    }
+
     @Test func twoFetchersOnOneCacheFetchOnce() async throws {
         let server = try await AssetServer.start()
         let cache = server.cacheDirectory()

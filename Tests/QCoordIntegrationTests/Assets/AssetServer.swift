@@ -21,6 +21,8 @@ final class AssetServer {
     private struct Info: Decodable {
         var port: Int
         var proxy_port: Int
+        var tls_port: Int?
+        var tls_cert: String?
         var files: [String: FileInfo]
     }
 
@@ -31,18 +33,21 @@ final class AssetServer {
     let directory: URL
     let port: Int
     let proxyPort: Int
+    /// With `tls`: the HTTPS origin's port and its self-signed certificate (PEM).
+    let tlsPort: Int?
+    let tlsCertificate: String?
     let files: [String: FileInfo]
     private let process: Process
 
     /// Starts the server and waits (without blocking a thread of the test pool) until it listens.
-    static func start(bigMiB: Int = 1) async throws -> AssetServer {
+    static func start(bigMiB: Int = 1, tls: Bool = false) async throws -> AssetServer {
         let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("qcoord-assets-it-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let info = directory.appendingPathComponent("info.json")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script, "--info", info.path, "--log", directory.appendingPathComponent("requests.jsonl").path,
-                             "--big-mb", "\(bigMiB)", "--lifetime", "300"]
+                             "--big-mb", "\(bigMiB)", "--lifetime", "300"] + (tls ? ["--tls"] : [])
         // Not the test's pipes: a child holding them open would keep another test's read from ending.
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
@@ -69,17 +74,20 @@ final class AssetServer {
         self.process = process
         port = info.port
         proxyPort = info.proxy_port
+        tlsPort = info.tls_port
+        tlsCertificate = info.tls_cert
         files = info.files
     }
 
     struct ServerError: Error { var text: String }
 
     deinit {
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         try? FileManager.default.removeItem(at: directory)
     }
 
     func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+    func httpsURL(_ path: String) -> String { "https://127.0.0.1:\(tlsPort!)\(path)" }
 
     func file(_ path: String) -> FileInfo { files[path]! }
 
