@@ -102,7 +102,7 @@ test-ssh: build
 .PHONY: check-asset-fetch
 check-asset-fetch: build
 	QCOORD_ASSET_FETCH_TESTS=1 $(SWIFT) test $(BUILD_FLAGS) \
-	  --filter 'AssetFetcherTests|AssetsFetchCommandTests|AssetFetchPlanTests|AssetFetchReportTests'
+	  --filter 'AssetFetcherTests|AssetsFetchCommandTests|AssetFetchPlanTests|AssetFetchReportTests|AssetFetchProgressTests'
 
 # --- Real QEMU material (issue 16; the agent's FUNCTIONAL tests and check-functional-* need it) ---
 # test-swift runs FunctionalDiscoveryRealTreeTests (QCoordIntegrationTests): the material must
