@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Asset fetching on the coordinator (issue 17; Sources/QCoordRun/Assets).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // System library: the only C dependency. Debian: libssh-dev.
@@ -33,7 +35,9 @@ let package = Package(
             dependencies: ["QCoordCore", "QCoordSSH", "QCoordReport", .product(name: "Yams", package: "Yams"),
                            .product(name: "GRDB", package: "GRDB.swift"),
                            // SHA-256 of tree sync (content-addressed blobs and tree ids).
-                           .product(name: "Crypto", package: "swift-crypto")],
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           // HTTP downloads of test assets (Assets/AssetFetcher.swift).
+                           .product(name: "AsyncHTTPClient", package: "async-http-client")],
             plugins: ["EmbedAgent"]
         ),
 

@@ -7,6 +7,7 @@ CHECK_TARGETS := check-core-purity \
 	check-faults test-multihost test-tree-sync \
 	check-html check-results-schema \
 	check-functional-meson check-functional-run \
+	check-asset-fetch \
 	test-testbed
 
 .PHONY: check-core-purity check-examples-avocado test-agent-py38 check-ansible check-gitlab-ci \
@@ -92,6 +93,16 @@ check-fault-handling: build
 # The SSH transport against a real sshd on loopback: sessions, channels, SFTP, host keys, auth.
 test-ssh: build
 	$(SWIFT) test $(BUILD_FLAGS) --filter 'QCoordSSHTests'
+
+# --- Test assets (issue 17) ---
+# AssetFetcher and `qcoord assets fetch` against a local HTTP server and CONNECT proxy on
+# loopback (Tests/Fixtures/assets/asset_server.py, standard library only, files generated at
+# start): fetch + verify, the cache, wrong hash, 404, resume with Range, parallelism, proxies.
+# The suites skip without QCOORD_ASSET_FETCH_TESTS (test-swift). A few seconds.
+.PHONY: check-asset-fetch
+check-asset-fetch: build
+	QCOORD_ASSET_FETCH_TESTS=1 $(SWIFT) test $(BUILD_FLAGS) \
+	  --filter 'AssetFetcherTests|AssetsFetchCommandTests|AssetFetchPlanTests|AssetFetchReportTests|AssetFetchProgressTests'
 
 # --- Real QEMU material (issue 16; the agent's FUNCTIONAL tests and check-functional-* need it) ---
 # test-swift runs FunctionalDiscoveryRealTreeTests (QCoordIntegrationTests): the material must
