@@ -100,9 +100,9 @@ test-ssh: build
 # start): fetch + verify, the cache, wrong hash, 404, resume with Range, parallelism, proxies.
 # The suites skip without QCOORD_ASSET_FETCH_TESTS (test-swift). A few seconds.
 .PHONY: check-asset-fetch
-check-asset-fetch: build
+check-asset-fetch: build qemu-material
 	QCOORD_ASSET_FETCH_TESTS=1 $(SWIFT) test $(BUILD_FLAGS) \
-	  --filter 'AssetFetcherTests|AssetsFetchCommandTests|AssetFetchPlanTests|AssetFetchReportTests|AssetFetchProgressTests'
+	  --filter 'AssetFetcherTests|AssetsFetchCommandTests|AssetFetchPlanTests|AssetFetchReportTests|AssetFetchProgressTests|FunctionalAssetRunTests'
 
 # --- Real QEMU material (issue 16; the agent's FUNCTIONAL tests and check-functional-* need it) ---
 # test-swift runs FunctionalDiscoveryRealTreeTests (QCoordIntegrationTests): the material must

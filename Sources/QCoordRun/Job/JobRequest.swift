@@ -39,6 +39,10 @@ public struct JobRequest: Sendable {
     /// Files that could not be read or parsed (ResolutionCheck): in job.log, results.json
     /// `resolution_errors` and the closing summary.
     public var resolutionErrors: [ParseError] = []
+    /// Fetch the tests' assets into this cache before the job (nil: `--no-fetch`).
+    public var assetCache: String?
+    /// Downloads at once.
+    public var assetConcurrency = 4
     /// No `--arch`: FUNCTIONAL copies of targets no host can run leave the job once hosts are known.
     public var functionalTargetsFromHosts = false
     /// They set the job-failed bit (no `--ignore-missing-references`).

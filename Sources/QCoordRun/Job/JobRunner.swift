@@ -39,6 +39,7 @@ public enum JobRunner {
             events.emit(.jobStarted(jobID: job.jobID, jobDir: job.directory.path, total: request.tests.count,
                                     time: job.startDate.timeIntervalSince1970))
         }
+        await JobAssets.prepare(&request, local: request.hosts == nil, log: log, console: console)
         if let problem = hosts.startProblem(request) {
             // One message, exit 2: not one ERROR per test (the hosts' own reasons came first, one line each).
             log.error(problem)
@@ -108,6 +109,7 @@ public enum JobRunner {
         }
         for u in hosts.unreachable { text += "  \(u.name): unreachable: \(u.reason)\n" }
         for line in hosts.treeLines { text += line + "\n" }
+        if let line = JobAssets.dryRunLine(request) { text += line + "\n" }
         console.out(text + plan.render(unreachable: hosts.unreachable))
         var code = JobExitCode.success
         if let problem = hosts.startProblem(request) {

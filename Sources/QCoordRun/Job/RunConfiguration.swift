@@ -45,8 +45,16 @@ public struct RunConfiguration: Sendable {
     }
 
     /// What the job plan takes from the options.
+    /// Assets the coordinator could not fetch (content key or URL → why): their tests do not start.
+    public var unavailableAssets: [String: String] = [:]
+    /// On the local host, the coordinator's asset cache as QEMU's (`<cache>/qemu`, its `download`
+    /// the cache's `sha256/`): FUNCTIONAL tests whose assets are all there use it and never download.
+    public var localQEMUAssetCache: String?
+
     public var planSettings: JobPlan.Settings {
-        JobPlan.Settings(params: params, archParams: archParams, timeout: timeout)
+        var settings = JobPlan.Settings(params: params, archParams: archParams, timeout: timeout)
+        settings.unavailableAssets = unavailableAssets
+        return settings
     }
 
     /// The gates forwarded to tests when set in qcoord's own environment: the seed's (Avocado

@@ -9,7 +9,7 @@ extension QCoord {
     struct Assets: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The files tests download (kernels, disk images), found statically in their code.",
-            subcommands: [ListAssets.self]
+            subcommands: [ListAssets.self, AssetsFetch.self]
         )
     }
 }

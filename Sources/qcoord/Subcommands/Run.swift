@@ -29,6 +29,14 @@ extension QCoord {
                                    valueName: "FILE"))
         var planJson: String?
 
+        @Flag(name: .customLong("no-fetch"),
+              help: "Do not fetch the tests' assets on the coordinator first: each test downloads its own, as without qcoord (docs/assets.md).")
+        var noFetch = false
+
+        @Option(name: .customLong("asset-cache"),
+                help: ArgumentHelp("Where the coordinator keeps fetched assets (default ~/qcoord/assets).", valueName: "DIR"))
+        var assetCache: String?
+
         @Option(help: ArgumentHelp("With hosts: the local directory synced to hosts without a 'workdir' (default: the deepest directory holding every test file); see docs/tree-sync.md.",
                                    valueName: "DIR"))
         var tree: String?
@@ -221,6 +229,8 @@ extension QCoord {
             request.pythonSource = localPython.source.rawValue
             if hostJob == nil { request.args["python"] = localPython.python }
             request.planJSONPath = planJson.map { Self.absolute($0, cwd: cwd) }
+            request.assetCache = noFetch ? nil
+                : assetCache.map { Self.absolute($0, cwd: cwd) } ?? AssetCache.defaultDirectory(environment: environment).path
             // report: live progress on a terminal, --json-events (Run+Events.swift).
             let (jobConsole, events, ticker) = try eventSinks(console: console, tests: tests, history: config.timings.durations,
                                                               environment: environment, cwd: cwd)
