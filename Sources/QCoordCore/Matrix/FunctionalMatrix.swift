@@ -47,10 +47,21 @@ public struct FunctionalMatrix: Sendable, Hashable {
                 out.append(test)
                 continue
             }
-            let meson = info.meson.filter { speeds?.contains($0.speed) ?? true }
+            var meson = info.meson.filter { speeds?.contains($0.speed) ?? true }
             if meson.isEmpty && !info.meson.isEmpty { continue }
             var targets: [String] = []
             for m in meson where !targets.contains(ArchName.normalize(m.target)) { targets.append(ArchName.normalize(m.target)) }
+            // A generic test runs for every configured target, also one without lists of its own
+            // (meson adds tests_generic_<mode> to each): an --arch target it has no entry for gets one.
+            if let arches, let template = meson.first(where: { $0.generic && $0.mode == FunctionalMode.system }) {
+                for arch in arches where !targets.contains(arch) {
+                    var entry = template
+                    entry.target = arch
+                    entry.timeout = FunctionalMesonModel.defaultTimeout
+                    meson.append(entry)
+                    targets.append(arch)
+                }
+            }
             if targets.isEmpty {
                 if speeds != nil { continue }
                 if let folder = Self.folderTarget(test.uri) {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import QCoordCore
 
@@ -76,5 +77,36 @@ private func functional(_ m: [FunctionalMesonTest], uri: String = "tests/functio
         } catch {
             #expect(error.description.contains("use quick or thorough"))
         }
+    }
+}
+
+extension FunctionalMatrixTests {
+    @Test func aGenericTestRunsForAnArchTargetWithoutListsOfItsOwn() {
+        var generic = meson("x86_64")
+        generic.generic = true
+        var own = meson("aarch64", .quick, "virt")
+        own.generic = false
+        let t = functional([generic])
+        let out = FunctionalMatrix(arches: ["x86_64", "tricore"]).expand([t])
+        #expect(out.map(\.matrixArch) == ["x86_64", "tricore"])
+        #expect(out[1].functional?.meson.map(\.mesonName) == ["func-tricore-version"])
+        #expect(out[1].functional?.meson.first?.timeout == 90)
+        // Not generic: never for a target its meson.build does not name.
+        #expect(FunctionalMatrix(arches: ["tricore"]).expand([functional([own])]).isEmpty)
+    }
+
+    @Test func mesonMarksGenericEntriesAndOldRecordsDecode() throws {
+        let model = try MesonSuites.model(files: ["meson.build": """
+            tests_generic_system = [
+              'version',
+            ]
+            tests_x86_64_system_quick = [
+              'vnc',
+            ]
+            """], knownPaths: ["test_version.py", "test_vnc.py"]).get()
+        #expect(model.tests.map { "\($0.mesonName) \($0.generic)" } == ["func-x86_64-vnc false", "func-x86_64-version true"])
+        let old = #"{"target":"x86_64","mode":"system","speed":"quick","name":"vnc","file":"test_vnc.py","timeout":90}"#
+        let decoded = try JSONDecoder().decode(FunctionalMesonTest.self, from: Data(old.utf8))
+        #expect(decoded.generic == false)
     }
 }

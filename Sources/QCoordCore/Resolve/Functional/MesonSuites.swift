@@ -361,13 +361,29 @@ public struct FunctionalMesonTest: Equatable, Hashable, Sendable, Codable {
     /// Seconds (meson's default 90 where no dictionary names the test).
     public var timeout: Int
 
-    public init(target: String, mode: FunctionalMode, speed: FunctionalSpeed, name: String, file: String, timeout: Int) {
+    /// From `tests_generic_<mode>`: meson runs it for every configured target of the mode, also
+    /// those without lists of their own (FunctionalMatrix adds such targets from `--arch`).
+    public var generic: Bool = false
+
+    public init(target: String, mode: FunctionalMode, speed: FunctionalSpeed, name: String, file: String, timeout: Int,
+                generic: Bool = false) {
         self.target = target
         self.mode = mode
         self.speed = speed
         self.name = name
         self.file = file
         self.timeout = timeout
+        self.generic = generic
+    }
+
+    enum CodingKeys: String, CodingKey { case target, mode, speed, name, file, timeout, generic }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(target: try c.decode(String.self, forKey: .target), mode: try c.decode(FunctionalMode.self, forKey: .mode),
+                  speed: try c.decode(FunctionalSpeed.self, forKey: .speed), name: try c.decode(String.self, forKey: .name),
+                  file: try c.decode(String.self, forKey: .file), timeout: try c.decode(Int.self, forKey: .timeout),
+                  generic: try c.decodeIfPresent(Bool.self, forKey: .generic) ?? false)
     }
 
     public var mesonName: String { "func-\(target)-\(name)" }
@@ -489,10 +505,13 @@ public enum MesonSuites {
         var tests: [FunctionalMesonTest] = []
         for speed in FunctionalSpeed.allCases {
             for t in targets {
+                let own = speed == .quick ? Set(own[Key(target: t.target, mode: t.mode)]?[.quick] ?? []) : []
+                let generic = speed == .quick ? Set(decls.lists["tests_generic_\(t.mode.rawValue)"] ?? []) : []
                 for name in speed == .quick ? t.quick : t.thorough {
                     tests.append(FunctionalMesonTest(target: t.target, mode: t.mode, speed: speed, name: name,
                                                      file: file(for: name, target: t.target, layout: layout, knownPaths: knownPaths),
-                                                     timeout: t.timeouts[name] ?? FunctionalMesonModel.defaultTimeout))
+                                                     timeout: t.timeouts[name] ?? FunctionalMesonModel.defaultTimeout,
+                                                     generic: generic.contains(name) && !own.contains(name)))
                 }
             }
         }
