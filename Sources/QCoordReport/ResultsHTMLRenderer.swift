@@ -34,33 +34,34 @@ public enum ResultsHTMLRenderer {
         h1{font-size:1.3em;margin:.2em 0;overflow-wrap:anywhere}
         .meta{color:#555;margin:.2em 0 .8em}
         .counts span{display:inline-block;margin:0 .4em .3em 0;padding:.15em .5em;border-radius:3px;color:#fff}
-        #summary{display:flex;flex-wrap:wrap;gap:.4em 1.5em;align-items:flex-start;margin:.4em 0}
+        #summary{display:flex;flex-wrap:wrap;gap:.4em 1.5em;align-items:flex-start;margin:.4em 0}#summary>div{max-width:100%;min-width:0}
         table.by{font-size:.85em;width:auto}table.by caption{text-align:left;font-weight:600;padding:.1em 0}
         table.by td{text-align:right}table.by td.z{color:#bbb}table.by td.bad{color:#fff;font-weight:600}
         #filter{margin:.8em 0;display:flex;flex-wrap:wrap;gap:.3em .9em;align-items:center}
         #filter label{cursor:pointer;white-space:nowrap}
         #filter #q{flex:1 1 14em;max-width:30em;padding:.25em .4em;font:inherit}
         .sw{display:inline-block;width:.8em;height:.8em;margin-right:.25em;border-radius:2px;vertical-align:-.05em}
-        .legend{font-size:.85em;color:#444;margin:.2em 0}.legend span{margin-right:.9em;white-space:nowrap}
+        .legend{font-size:.85em;color:#444;margin:.2em 0}.legend>span{margin-right:.9em;white-space:nowrap}.legend>span.note{white-space:normal}
         .scroll{overflow-x:auto}
-        table{border-collapse:collapse;font-size:.9em;width:100%}
-        td,th{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:top}
+        table{border-collapse:collapse;font-size:.85em;width:100%}
+        td,th{border:1px solid #ddd;padding:.25em .4em;text-align:left;vertical-align:top}
         th{background:#f3f3f3}
-        td.reason{min-width:14em;max-width:40em;overflow-wrap:anywhere}
-        td.reason.one,td.reason summary{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+        td.reason{min-width:9em;max-width:40em;overflow-wrap:anywhere}
+        td.reason.one,td.reason summary{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;max-width:12em}
         td.reason pre{white-space:pre-wrap;margin:.3em 0;font-size:.95em}
-        td.id{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;max-width:30em}
+        td.id{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;max-width:min(16em,22vw)}
         td.id button.cp{border:1px solid #ccc;background:#fafafa;border-radius:3px;font-size:.8em;padding:0 .3em;margin-right:.3em;cursor:pointer}
-        td.qemu{overflow-wrap:anywhere;max-width:14em}
-        td.st{color:#fff;font-weight:600;white-space:nowrap}td.logs{white-space:nowrap}
+        td.qemu{white-space:nowrap}
+        td.st{color:#fff;font-weight:600;white-space:nowrap}td.kind{font-size:.85em}td.logs{white-space:nowrap}
         tr[data-firstpass] td{border-top:3px solid #999}
         tr:target{outline:2px solid #36c}
-        .timeline{border:1px solid #ddd;margin:.5em 0 .3em;width:100%;height:auto}
+        .timeline{border:1px solid #ddd;margin:.5em 0 .3em;width:100%;min-width:640px;height:auto;display:block}
         .timeline .lane{fill:#f1f1f1}.timeline .lane.odd{fill:#e8e8e8}
         .timeline text{font-size:11px;fill:#333}
         .timeline .tick{stroke:#bbb;stroke-width:.5}
         .timeline rect.bar{stroke:#fff;stroke-width:.5}
         .hidden{display:none}
+        @media (max-width:700px){body{margin:.6em}#tests tr>:nth-child(2),#tests tr>:nth-child(5),#tests tr>:nth-child(6),#tests tr>:nth-child(8){display:none}td.id{max-width:48vw}td.reason{min-width:8em}}
         .timeline .dim{opacity:.12}
         </style></head><body>
         <h1>qcoord job \(esc(job.jobID))</h1>
@@ -117,7 +118,7 @@ public enum ResultsHTMLRenderer {
         var keys: [String?] = job.hosts.isEmpty || id != "byhost" ? [] : job.hosts.map(\.name)
         for t in job.tests where !keys.contains(key(t)) { keys.append(key(t)) }
         if keys.contains(nil) { keys.removeAll { $0 == nil }; keys.append(nil) }
-        var out = "<table class=\"by\" id=\"\(id)\"><caption>\(caption)</caption><tr><th></th>"
+        var out = "<div class=\"scroll\"><table class=\"by\" id=\"\(id)\"><caption>\(caption)</caption><tr><th></th>"
         out += statuses.map { "<th>\($0.rawValue)</th>" }.joined() + "<th>total</th></tr>"
         for k in keys {
             let tests = job.tests.filter { key($0) == k }
@@ -131,7 +132,7 @@ public enum ResultsHTMLRenderer {
             }
             out += "<td>\(tests.count)</td></tr>"
         }
-        return out + "</table>\n"
+        return out + "</table></div>\n"
     }
 
     // MARK: timeline
@@ -143,7 +144,7 @@ public enum ResultsHTMLRenderer {
         let scale = plotWidth / span
         let width = labelWidth + plotWidth + 28  // room for the last tick's label
         let height = axisHeight + Double(layout.lanes.count) * laneHeight + 4
-        var svg = "<svg id=\"timeline\" class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" "
+        var svg = "<div class=\"scroll\"><svg id=\"timeline\" class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" "
         svg += "viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-label=\"Tests over time, one lane per host slot\">\n"
         // Axis: about 10 ticks at a round step.
         let step = tickStep(span)
@@ -180,10 +181,10 @@ public enum ResultsHTMLRenderer {
             svg += "x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(w))\" height=\"\(n(laneHeight - 4))\" fill=\"\(colour(t.status))\">"
             svg += "<title>\(esc(tip))</title></rect></a>\n"
         }
-        svg += "</svg>\n"
+        svg += "</svg></div>\n"
         svg += "<p class=\"legend\" id=\"legend\">"
         svg += severity.reversed().map { "<span><span class=\"sw\" style=\"background:\(colour($0))\"></span>\($0.rawValue)</span>" }.joined()
-        svg += "<span>bars at least \(n(minimumBar / plotWidth * 100))% wide; hover a bar for the test, click it for its row</span></p>\n"
+        svg += "<span class=\"note\">bars at least \(n(minimumBar / plotWidth * 100))% wide; hover a bar for the test, click it for its row</span></p>\n"
         var idle = "<p class=\"meta\">Idle slot time: "
         idle += Array(Set(layout.lanes.map(\.host))).sorted().map { host in
             "\(esc(host)) \(fixed(layout.idleSeconds(host: host), 1)) s"
@@ -243,12 +244,21 @@ public enum ResultsHTMLRenderer {
             out += "<td class=\"id\">\(esc(t.id))</td><td class=\"kind\">\(t.kind.rawValue)</td>"
             out += "<td class=\"st\" style=\"background:\(colour(t.status))\">\(t.status.rawValue)\(flakyMark)</td>"
             out += "<td>\(esc(t.host ?? ""))</td><td>\(esc(t.arch ?? ""))</td>"
-            out += "<td class=\"qemu\">\(esc(t.qemuBin ?? ""))\(t.qemuVersion.map { "<br><small>" + esc($0) + "</small>" } ?? "")</td>"
+            out += qemuCell(t)
             out += "<td>\(t.ran ? fixed(t.timeElapsed, 2) : "")</td><td>\(attempts)</td>"
             out += reasonCell(t) + "<td class=\"logs\">\(links)</td></tr>\n"
         }
         out += "</tbody></table></div>\n"
         return out
+    }
+
+    /// The QEMU binary's file name and version number (`7.2.22`); its path and whole version on hover.
+    static func qemuCell(_ t: TestResult) -> String {
+        guard let bin = t.qemuBin else { return "<td class=\"qemu\"></td>" }
+        let name = bin.split(separator: "/").last.map(String.init) ?? bin
+        let full = bin + (t.qemuVersion.map { " " + $0 } ?? "")
+        let number = t.qemuVersion?.split(separator: " ").first.map(String.init)
+        return "<td class=\"qemu\" title=\"\(esc(full))\">\(esc(name))\(number.map { "<br><small>" + esc($0) + "</small>" } ?? "")</td>"
     }
 
     /// Longest reason shown as is on one line; longer or multi-line ones fold into a `<details>`.
@@ -294,14 +304,14 @@ public enum ResultsHTMLRenderer {
       var qs=/(?:^|&)q=([^&]*)/.exec(hash);
       if(qs){try{q.value=decodeURIComponent(qs[1]);}catch(e){q.value=qs[1];}}
       function copy(text,btn){
-        function done(){btn.textContent='\\u2713';setTimeout(function(){btn.textContent='\\u29c9';},900);}
+        function done(){btn.textContent='copied';setTimeout(function(){btn.textContent='copy';},900);}
         if(navigator.clipboard&&window.isSecureContext){navigator.clipboard.writeText(text).then(done,fallback);}else{fallback();}
         function fallback(){var ta=document.createElement('textarea');ta.value=text;document.body.appendChild(ta);
           ta.select();try{document.execCommand('copy');done();}catch(e){}document.body.removeChild(ta);}
       }
       document.querySelectorAll('#tests td.id').forEach(function(td){
         var id=td.textContent;td.title=id;
-        var b=document.createElement('button');b.className='cp';b.type='button';b.textContent='\\u29c9';
+        var b=document.createElement('button');b.className='cp';b.type='button';b.textContent='copy';
         b.title='Copy the test id';b.setAttribute('aria-label','Copy '+id);
         b.addEventListener('click',function(e){e.preventDefault();copy(id,b);});
         td.insertBefore(b,td.firstChild);

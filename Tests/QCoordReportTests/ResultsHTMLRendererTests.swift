@@ -79,7 +79,7 @@ import QCoordCore
 
     @Test func rowsHaveHostArchQemuAttemptsAndRelativeEncodedLogLinks() {
         let html = ResultsHTMLRenderer.render(Self.job)
-        #expect(html.contains("<td>h2</td><td>x86_64</td><td class=\"qemu\">/usr/bin/qemu-system-x86_64</td><td>9.00</td><td>1</td>"))
+        #expect(html.contains("<td>h2</td><td>x86_64</td><td class=\"qemu\" title=\"/usr/bin/qemu-system-x86_64\">qemu-system-x86_64</td><td>9.00</td><td>1</td>"))
         #expect(html.contains("<a href=\"test-results/3-c%20%231%20%25.sh/debug.log\">debug.log</a>"))
         #expect(html.contains("href=\"test-results/1-a.sh/stderr\""))
         #expect(html.contains("Interrupting job (failfast)."))
@@ -138,7 +138,7 @@ import QCoordCore
     @Test func idCellsStayExactAndNeverWrapTheScriptAddsTitleAndCopy() {
         let html = ResultsHTMLRenderer.render(Self.job)
         #expect(html.contains("<td class=\"id\">3-c #1 %.sh</td><td class=\"kind\">SIMPLE</td>"))
-        #expect(html.contains("td.id{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;max-width:30em}"))
+        #expect(html.contains("td.id{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;max-width:min(16em,22vw)}"))
         #expect(html.contains("td.title=id") && html.contains("b.className='cp'") && html.contains("td.insertBefore(b,td.firstChild)"))
     }
 
@@ -156,7 +156,7 @@ import QCoordCore
         #expect(html.contains("<td class=\"reason\" id=\"r6\" title=\"no host can run it: x86_64"))
         #expect(html.contains("<details><summary>no host can run it: x86_64 x86_64"))
         #expect(html.contains("…</summary>"))
-        #expect(html.contains("td.reason.one,td.reason summary{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}"))
+        #expect(html.contains("td.reason.one,td.reason summary{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;"))
     }
 
     @Test func timelineBarsHaveAMinimumWidthArchLabelsAttemptsAndALegend() {
@@ -179,6 +179,15 @@ import QCoordCore
         #expect(row.contains("<td class=\"logs\"><a href=\"#r5\">reason</a></td>"))
         #expect(row.contains("id=\"r5\"") && !row.contains("debug.log") && !row.contains("stdout"))
         #expect(html.contains("<td class=\"logs\"><a href=\"test-results/1-a.sh/debug.log\">debug.log</a> "))
+    }
+
+    @Test func qemuCellIsTheFileNameAndVersionNumberWithPathAndFullVersionOnHover() {
+        var t = Self.test(1, "a.sh", .pass, host: "h1", start: 100, end: 101)
+        t.qemuVersion = "7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)"
+        #expect(ResultsHTMLRenderer.qemuCell(t) == "<td class=\"qemu\" title=\"/usr/bin/qemu-system-x86_64 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)\">"
+                + "qemu-system-x86_64<br><small>7.2.22</small></td>")
+        t.qemuBin = nil
+        #expect(ResultsHTMLRenderer.qemuCell(t) == "<td class=\"qemu\"></td>")
     }
 
     @Test(arguments: [(0.5, 0.05), (9.0, 1.0), (23.0, 5.0), (140.0, 20.0), (3600.0, 500.0)])
