@@ -49,19 +49,19 @@ public enum ResultsHTMLRenderer {
         td.reason{min-width:9em;max-width:40em;overflow-wrap:anywhere}
         td.reason.one,td.reason summary{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;max-width:12em}
         td.reason pre{white-space:pre-wrap;margin:.3em 0;font-size:.95em}
-        td.id{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;max-width:min(16em,22vw)}
+        td.id{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;max-width:min(16em,22vw)}td.id .short{display:none}
         td.id button.cp{border:1px solid #ccc;background:#fafafa;border-radius:3px;font-size:.8em;padding:0 .3em;margin-right:.3em;cursor:pointer}
         td.qemu{white-space:nowrap}
         td.st{color:#fff;font-weight:600;white-space:nowrap}td.kind{font-size:.85em}td.logs{white-space:nowrap}
         tr[data-firstpass] td{border-top:3px solid #999}
         tr:target{outline:2px solid #36c}
-        .timeline{border:1px solid #ddd;margin:.5em 0 .3em;width:100%;min-width:640px;height:auto;display:block}
+        .timeline{border:1px solid #ddd;margin:.5em 0 .3em;width:100%;min-width:900px;height:auto;display:block}
         .timeline .lane{fill:#f1f1f1}.timeline .lane.odd{fill:#e8e8e8}
         .timeline text{font-size:11px;fill:#333}
         .timeline .tick{stroke:#bbb;stroke-width:.5}
         .timeline rect.bar{stroke:#fff;stroke-width:.5}
         .hidden{display:none}
-        @media (max-width:700px){body{margin:.6em}#tests tr>:nth-child(2),#tests tr>:nth-child(5),#tests tr>:nth-child(6),#tests tr>:nth-child(8){display:none}td.id{max-width:48vw}td.reason{min-width:8em}}
+        @media (max-width:700px){body{margin:.6em}#tests tr>:nth-child(2),#tests tr>:nth-child(5),#tests tr>:nth-child(6),#tests tr>:nth-child(8){display:none}td.id{max-width:48vw}td.id.s{font-size:0}td.id.s .short{display:inline-block;font-size:.8rem;max-width:calc(48vw - 4rem);overflow:hidden;text-overflow:ellipsis;vertical-align:bottom}td.id.s button.cp{font-size:.7rem}td.reason{min-width:8em}}
         .timeline .dim{opacity:.12}
         </style></head><body>
         <h1>qcoord job \(esc(job.jobID))</h1>
@@ -289,7 +289,7 @@ public enum ResultsHTMLRenderer {
     /// of the filter box (matched in the row's text: id, host, arch, QEMU, reason).
     /// `results.html#only=FAIL,ERROR` starts with only those checked (a CI job can link straight
     /// to its failures); `#q=words` fills the filter box (both: `#only=FAIL&q=boot`).
-    /// Also gives each test id its full text on hover and a copy button.
+    /// Also gives each test id its full text on hover, a copy button, and a short form for phones.
     static let script = """
     <script>
     (function(){
@@ -314,6 +314,10 @@ public enum ResultsHTMLRenderer {
         var b=document.createElement('button');b.className='cp';b.type='button';b.textContent='copy';
         b.title='Copy the test id';b.setAttribute('aria-label','Copy '+id);
         b.addEventListener('click',function(e){e.preventDefault();copy(id,b);});
+        // Phones show `uid-…last/part` (the file and test), the whole id stays in the cell's text.
+        var cut=id.indexOf('-'),slash=id.lastIndexOf('/');
+        if(cut>0&&slash>cut+1){var sh=document.createElement('span');sh.className='short';
+          sh.textContent=id.slice(0,cut+1)+'\\u2026'+id.slice(slash+1);td.insertBefore(sh,td.firstChild);td.classList.add('s');}
         td.insertBefore(b,td.firstChild);
       });
       function apply(){

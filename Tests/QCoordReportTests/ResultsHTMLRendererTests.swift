@@ -140,6 +140,9 @@ import QCoordCore
         #expect(html.contains("<td class=\"id\">3-c #1 %.sh</td><td class=\"kind\">SIMPLE</td>"))
         #expect(html.contains("td.id{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;max-width:min(16em,22vw)}"))
         #expect(html.contains("td.title=id") && html.contains("b.className='cp'") && html.contains("td.insertBefore(b,td.firstChild)"))
+        // Phones: the text node is hidden behind `uid-…file` (inserted before it: the cell still ends `>ID</td>`).
+        #expect(html.contains("sh.textContent=id.slice(0,cut+1)+'\\u2026'+id.slice(slash+1);td.insertBefore(sh,td.firstChild)"))
+        #expect(html.contains("td.id.s{font-size:0}td.id.s .short{display:inline-block;font-size:.8rem;"))
     }
 
     @Test func cancelAndSkipReasonsAreOneLineLongDetailFolds() {

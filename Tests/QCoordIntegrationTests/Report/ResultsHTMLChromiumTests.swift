@@ -55,6 +55,8 @@ struct ResultsHTMLChromiumTests {
         // The script gave each id cell its full id on hover and a copy button, the text still ends the cell.
         for t in tests { #expect(rows.contains { $0.contains("title=\"\(t.id)\"") && $0.contains(">\(t.id)</td>") }, "\(t.id)") }
         #expect(rows.allSatisfy { $0.contains("<button class=\"cp\" type=\"button\"") })
+        // The phone form of an id: `09-…simple_fail.sh`.
+        #expect(rows.contains { $0.contains("<span class=\"short\">09-…simple_fail.sh</span>09-examples/failing/simple_fail.sh</td>") })
         #expect(dom.stdout.contains("id=\"byhost\"") && dom.stdout.contains("id=\"byarch\""))
         // A test no host could run links its reason, not logs that do not exist.
         for t in tests where t.host == nil {
