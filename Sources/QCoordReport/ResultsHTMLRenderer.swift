@@ -33,7 +33,7 @@ public enum ResultsHTMLRenderer {
         body{font-family:system-ui,sans-serif;margin:1.2em;color:#222}
         h1{font-size:1.3em;margin:.2em 0;overflow-wrap:anywhere}
         .meta{color:#555;margin:.2em 0 .8em}
-        .counts span{display:inline-block;margin:0 .4em .3em 0;padding:.15em .5em;border-radius:3px;color:#fff}
+        .counts span{display:inline-block;margin:0 .4em .3em 0;padding:.15em .5em;border-radius:3px;color:#fff}.counts span[data-status]{cursor:pointer}
         #summary{display:flex;flex-wrap:wrap;gap:.4em 1.5em;align-items:flex-start;margin:.4em 0}#summary>div{max-width:100%;min-width:0}
         table.by{font-size:.85em;width:auto}table.by caption{text-align:left;font-weight:600;padding:.1em 0}
         table.by td{text-align:right}table.by td.z{color:#bbb}table.by td.bad{color:#fff;font-weight:600}
@@ -70,7 +70,8 @@ public enum ResultsHTMLRenderer {
         """
         out += "<div id=\"summary\"><div><p class=\"counts\" id=\"counts\" title=\"\(esc(counts.resultsLine))\">"
         for status in StatusCounts.resultsOrder {
-            out += "<span style=\"background:\(colour(status))\" data-status=\"\(status.rawValue)\">\(status.resultsLabel) \(counts[status])</span>"
+            out += "<span style=\"background:\(colour(status))\" data-status=\"\(status.rawValue)\" role=\"button\" tabindex=\"0\" "
+            out += "title=\"Show only \(status.rawValue) (again: all)\">\(status.resultsLabel) \(counts[status])</span>"
         }
         let flaky = job.flakyTests.count
         if flaky > 0 { out += "<span style=\"background:#b8860b\" title=\"passed on a retry\">FLAKY \(flaky)</span>" }
@@ -335,8 +336,30 @@ public enum ResultsHTMLRenderer {
         });
         document.getElementById('shown').textContent=shown+' of '+rows.length+' shown';
       }
-      boxes.forEach(function(b){b.addEventListener('change',apply);});
-      q.addEventListener('input',apply);
+      // The filter goes into the URL (#only=…&q=…), so the view can be shared or reloaded.
+      function remember(){
+        var onl=[],parts=[];
+        boxes.forEach(function(b){if(b.checked)onl.push(b.value);});
+        if(onl.length<boxes.length)parts.push('only='+(onl.length?onl.join(','):'NONE'));
+        if(q.value)parts.push('q='+encodeURIComponent(q.value));
+        if(history.replaceState)history.replaceState(null,'',parts.length?'#'+parts.join('&'):location.pathname+location.search);
+      }
+      function changed(){apply();remember();}
+      boxes.forEach(function(b){b.addEventListener('change',changed);});
+      q.addEventListener('input',changed);
+      // A count in the summary shows only its status; clicked again, every status.
+      document.querySelectorAll('#counts span[data-status]').forEach(function(c){
+        function solo(){
+          var st=c.dataset.status,alone=true;
+          boxes.forEach(function(b){if(b.checked!==(b.value===st))alone=false;});
+          boxes.forEach(function(b){b.checked=alone||b.value===st;});
+          changed();
+        }
+        c.addEventListener('click',solo);
+        c.addEventListener('keydown',function(e){if(e.key==='Enter'||e.key===' '){e.preventDefault();solo();}});
+      });
+      document.addEventListener('keydown',function(e){
+        if(e.key==='/'&&document.activeElement!==q){e.preventDefault();q.focus();}});
       apply();
       document.body.dataset.ready='1';
     })();

@@ -132,7 +132,12 @@ import QCoordCore
         // Every word of the box must be in the row's text; #q= and #only= preset them.
         #expect(html.contains("words.every(function(w){return text.indexOf(w)>=0;})"))
         #expect(html.contains("/(?:^|&)q=([^&]*)/.exec(hash)") && html.contains("/(?:^|&)only=([A-Z,]+)/.exec(hash)"))
-        #expect(html.contains("q.addEventListener('input',apply)"))
+        #expect(html.contains("q.addEventListener('input',changed)"))
+        // The summary's counts are toggles too, and the filter is kept in the URL.
+        #expect(html.contains("<span style=\"background:#d9342b\" data-status=\"FAIL\" role=\"button\" tabindex=\"0\" "
+                              + "title=\"Show only FAIL (again: all)\">FAIL 1</span>"))
+        #expect(html.contains("document.querySelectorAll('#counts span[data-status]')"))
+        #expect(html.contains("parts.push('only='+(onl.length?onl.join(','):'NONE'))") && html.contains("history.replaceState(null,''"))
     }
 
     @Test func idCellsStayExactAndNeverWrapTheScriptAddsTitleAndCopy() {
