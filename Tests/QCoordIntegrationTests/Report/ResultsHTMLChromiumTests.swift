@@ -72,6 +72,28 @@ struct ResultsHTMLChromiumTests {
         #expect(frows.contains { $0.contains(">\(one.id)</td>") && !$0.contains("class=\"hidden\"") })
         #expect(filtered.stdout.contains(">1 of \(tests.count) shown<"))
 
+        // Typing in the box and clicking a count, as a person would: a copy of the page with a
+        // probe script after the page's own, which records what was shown into the DOM.
+        let probe = """
+            <script>(function(){
+            function shown(){return document.querySelectorAll('#tests tbody tr:not(.hidden)').length;}
+            var q=document.getElementById('q'),out=[];
+            q.value='simple_fail';q.dispatchEvent(new Event('input'));out.push(shown(),location.hash);
+            q.value='';q.dispatchEvent(new Event('input'));
+            var fail=document.querySelector('#counts span[data-status="FAIL"]');
+            fail.click();out.push(shown(),location.hash,document.querySelectorAll('#timeline rect.bar:not(.dim)').length);
+            fail.click();out.push(shown(),location.hash);
+            document.body.setAttribute('data-probe',out.join('|'));})();</script>
+            """
+        let page = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "</body>", with: probe + "</body>")
+        let probed = job.jobDir + "/results-probe.html"
+        try page.write(toFile: probed, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: probed) }
+        let clicked = try Chromium.dumpDOM(Chromium.url(probed), width: 1280).stdout
+        let fails = tests.filter { $0.status == "FAIL" }.count
+        #expect(clicked.contains("data-probe=\"1|#q=simple_fail|\(fails)|#only=FAIL|\(fails)|\(tests.count)|\""),
+                "\(clicked.components(separatedBy: "data-probe=").dropFirst().first?.prefix(80) ?? "no probe")")
+
         for width in [1280, 390] {
             let png = try Chromium.screenshot(Chromium.url(file), name: "results-html-\(width).png", width: width, height: 1600)
             #expect(png.count > 20_000 && Chromium.isPNG(png), "\(width)")
