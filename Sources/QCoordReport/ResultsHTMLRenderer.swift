@@ -76,7 +76,7 @@ public enum ResultsHTMLRenderer {
         let flaky = job.flakyTests.count
         if flaky > 0 { out += "<span style=\"background:#b8860b\" title=\"passed on a retry\">FLAKY \(flaky)</span>" }
         out += "</p></div>\n"
-        out += summaryTable(job, caption: "By host", id: "byhost", key: { $0.host }, label: { host in
+        out += summaryTable(job, caption: "By host", id: "byhost", first: job.hosts.map(\.name), key: { $0.host }, label: { host in
             guard let host else { return "(not run)" }
             let arch = job.hosts.first { $0.name == host }?.arch ?? job.tests.first { $0.host == host }?.arch
             return esc(host) + (arch.map { " <small>" + esc($0) + "</small>" } ?? "")
@@ -112,11 +112,12 @@ public enum ResultsHTMLRenderer {
     }
 
     /// Counts per status of each group of tests (host, arch); only the job's statuses get a column.
-    static func summaryTable(_ job: JobSummary, caption: String, id: String, key: (TestResult) -> String?,
-                             label: (String?) -> String) -> String {
+    /// Rows: `first` (even without tests), then the other keys in order of appearance, nil last.
+    static func summaryTable(_ job: JobSummary, caption: String, id: String, first: [String] = [],
+                             key: (TestResult) -> String?, label: (String?) -> String) -> String {
         let statuses = StatusCounts.resultsOrder.filter { job.counts[$0] > 0 }
         guard !statuses.isEmpty else { return "" }
-        var keys: [String?] = job.hosts.isEmpty || id != "byhost" ? [] : job.hosts.map(\.name)
+        var keys: [String?] = first
         for t in job.tests where !keys.contains(key(t)) { keys.append(key(t)) }
         if keys.contains(nil) { keys.removeAll { $0 == nil }; keys.append(nil) }
         var out = "<div class=\"scroll\"><table class=\"by\" id=\"\(id)\"><caption>\(caption)</caption><tr><th></th>"
