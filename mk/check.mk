@@ -7,7 +7,7 @@ CHECK_TARGETS := check-core-purity \
 	check-faults test-multihost test-tree-sync \
 	check-html check-results-schema \
 	check-functional-meson check-functional-run \
-	check-asset-fetch \
+	check-asset-fetch check-asset-push \
 	test-testbed
 
 .PHONY: check-core-purity check-examples-avocado test-agent-py38 check-ansible check-gitlab-ci \
@@ -103,6 +103,22 @@ test-ssh: build
 check-asset-fetch: build qemu-material
 	QCOORD_ASSET_FETCH_TESTS=1 $(SWIFT) test $(BUILD_FLAGS) \
 	  --filter 'AssetFetcherTests|AssetsFetchCommandTests|AssetFetchPlanTests|AssetFetchReportTests|AssetFetchProgressTests|FunctionalAssetRunTests'
+
+# Assets pushed to SSH hosts (docs/assets.md): a 2-host testbed (qcap, 10.231.28) with QEMU
+# 10.0's binaries, whose hosts cannot reach the local asset server; a FUNCTIONAL test PASSes
+# there from the pushed store, each asset crosses once per host, a second job pushes nothing
+# (AssetPushTestbedTests). About a minute.
+ASSET_PUSH_TESTBED_DIR := $(CURDIR)/build/testbed-asset-push
+.PHONY: check-asset-push
+check-asset-push: build qemu-material
+	@export QCOORD_TESTBED_DIR=$(ASSET_PUSH_TESTBED_DIR) QCOORD_TESTBED_PREFIX=qcap QCOORD_TESTBED_NET=10.231.28 \
+	    QCOORD_TESTBED_PYTHON=/usr/bin/python3 QCOORD_TESTBED_QEMU_DIR=$(CURDIR)/build/qemu-10.0/bin; \
+	  bash deploy/testbed/testbed.sh down >/dev/null; \
+	  bash deploy/testbed/testbed.sh up 2 >/dev/null || { bash deploy/testbed/testbed.sh down; exit 1; }; \
+	  $(QCOORD) deploy --inventory $(ASSET_PUSH_TESTBED_DIR)/inventory.yaml --known-hosts $(ASSET_PUSH_TESTBED_DIR)/known_hosts \
+	    --pip-python $(VENV113)/bin/python >/dev/null && \
+	  QCOORD_ASSET_PUSH_TESTBED_DIR=$(ASSET_PUSH_TESTBED_DIR) $(SWIFT) test $(BUILD_FLAGS) --filter 'AssetPushTestbedTests'; rc=$$?; \
+	  bash deploy/testbed/testbed.sh down >/dev/null; exit $$rc
 
 # --- Real QEMU material (issue 16; the agent's FUNCTIONAL tests and check-functional-* need it) ---
 # test-swift runs FunctionalDiscoveryRealTreeTests (QCoordIntegrationTests): the material must

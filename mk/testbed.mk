@@ -13,6 +13,7 @@
 #   check-deploy     qcdp    10.231.14    2    scripts/check-deploy.sh
 #   test-tree-sync   qcts    10.231.24    3    TreeSyncTestbedTests
 #   check-functional-run qcfn 10.231.25   4    FunctionalRunDifferentialTests (mk/check.mk)
+#   check-asset-push qcap    10.231.28    2    AssetPushTestbedTests (mk/check.mk)
 #   testbed-up       (build/testbed)      N    by hand
 
 .PHONY: testbed-up testbed-down test-testbed check-faults check-deploy test-multihost demo-cluster test-tree-sync

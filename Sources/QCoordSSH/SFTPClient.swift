@@ -64,4 +64,33 @@ public actor SFTPClient {
         let id = self.id
         return try session.assumeIsolated { try $0.sftpCanonicalPath(id, path) }
     }
+
+    /// Streams the local file `source` to `path` through a temporary name in the same directory
+    /// (64 KiB packets), then renames it over `path`: a cut transfer never leaves a partial
+    /// `path`. Returns the bytes sent; `progress` is told the bytes so far, every 4 MiB.
+    public func uploadAtomically(from source: String, to path: String, mode: UInt32 = 0o644,
+                                 progress: (@Sendable (Int) -> Void)? = nil) throws -> Int {
+        let id = self.id
+        return try session.assumeIsolated {
+            try $0.sftpUploadAtomically(id, source: source, path, mode: mode, progress: progress)
+        }
+    }
+
+    /// The regular files in a directory, with size and modification time.
+    public func listFiles(_ path: String) throws -> [SFTPDirectoryEntry] {
+        let id = self.id
+        return try session.assumeIsolated { try $0.sftpListFiles(id, path) }
+    }
+
+    /// Sets a file's access and modification times (seconds since the epoch).
+    public func setTimes(_ path: String, seconds: Int) throws {
+        let id = self.id
+        try session.assumeIsolated { try $0.sftpSetTimes(id, path, seconds: seconds) }
+    }
+
+    /// Makes `path` a symbolic link to `target` (relative to `path`'s directory) unless it is one.
+    public func ensureSymlink(_ path: String, target: String) throws {
+        let id = self.id
+        try session.assumeIsolated { try $0.sftpEnsureSymlink(id, path, target: target) }
+    }
 }

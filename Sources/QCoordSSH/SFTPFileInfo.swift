@@ -5,3 +5,11 @@ public struct SFTPFileInfo: Sendable, Equatable {
     public var isDirectory: Bool
     public var isRegularFile: Bool
 }
+
+/// A regular file in a directory listing (`SFTPClient.listFiles`).
+public struct SFTPDirectoryEntry: Sendable, Equatable {
+    public var name: String
+    public var size: UInt64
+    /// Seconds since the epoch.
+    public var mtime: Int
+}

@@ -122,6 +122,117 @@ extension SSHSession {
         }
     }
 
+    /// Streams the local file `source` to a temporary name beside `path`, then renames it over
+    /// `path` (replacing another file there): a cut transfer never leaves a wrong `path`.
+    /// `progress` is told the bytes written so far, now and then.
+    func sftpUploadAtomically(_ id: Int, source: String, _ path: String, mode: UInt32,
+                              progress: ((Int) -> Void)?) throws -> Int {
+        let sftp = try sftpHandle(id)
+        let fd = Glibc.open(source, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw SSHError.sftpFailed(host: label, operation: "upload", path: path,
+                                      detail: "cannot read \(source): \(String(cString: strerror(errno)))")
+        }
+        defer { _ = Glibc.close(fd) }
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[..<$0]) } ?? "."
+        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let temporary = "\(directory.isEmpty ? "" : directory)/.\(base).tmp-\(UInt64.random(in: 0...UInt64.max) & 0xFFFF_FFFF_FFFF)"
+        guard let file = sftp_open(sftp, temporary, O_WRONLY | O_CREAT | O_EXCL, mode_t(mode)) else {
+            throw sftpError(sftp, "create", temporary)
+        }
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var total = 0
+        var failed: SSHError?
+        var lastReport = 0
+        reading: while true {
+            let count = Glibc.read(fd, &buffer, buffer.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                failed = .sftpFailed(host: label, operation: "upload", path: path,
+                                     detail: "reading \(source): \(String(cString: strerror(errno)))")
+                break
+            }
+            if count == 0 { break }
+            var offset = 0
+            while offset < count {
+                let written = buffer.withUnsafeBufferPointer { sftp_write(file, $0.baseAddress! + offset, count - offset) }
+                if written <= 0 {
+                    failed = sftpError(sftp, "write", temporary)
+                    break reading
+                }
+                offset += written
+            }
+            total += count
+            if total - lastReport >= 4 * 1024 * 1024 {
+                lastReport = total
+                progress?(total)
+            }
+        }
+        if sftp_close(file) != SSH_OK, failed == nil { failed = sftpError(sftp, "close", temporary) }
+        if let failed {
+            _ = sftp_unlink(sftp, temporary)
+            throw failed
+        }
+        if sftp_rename(sftp, temporary, path) != 0 {
+            let error = sftpError(sftp, "rename", path)
+            if try sftpStat(id, path) != nil, sftp_unlink(sftp, path) == 0, sftp_rename(sftp, temporary, path) == 0 {
+                progress?(total)
+                return total
+            }
+            _ = sftp_unlink(sftp, temporary)
+            throw error
+        }
+        progress?(total)
+        return total
+    }
+
+    /// The regular files of a directory with their size and modification time.
+    func sftpListFiles(_ id: Int, _ path: String) throws -> [SFTPDirectoryEntry] {
+        let sftp = try sftpHandle(id)
+        guard let dir = sftp_opendir(sftp, path) else { throw sftpError(sftp, "list", path) }
+        defer { sftp_closedir(dir) }
+        var entries: [SFTPDirectoryEntry] = []
+        while let entry = sftp_readdir(sftp, dir) {
+            let a = entry.pointee
+            if let name = a.name, a.type == UInt8(SSH_FILEXFER_TYPE_REGULAR) {
+                entries.append(SFTPDirectoryEntry(name: String(cString: name), size: a.size, mtime: Int(a.mtime)))
+            }
+            sftp_attributes_free(entry)
+        }
+        return entries.sorted { $0.name < $1.name }
+    }
+
+    /// Sets a file's access and modification times to `seconds` since the epoch.
+    func sftpSetTimes(_ id: Int, _ path: String, seconds: Int) throws {
+        let sftp = try sftpHandle(id)
+        var times = [timeval(tv_sec: seconds, tv_usec: 0), timeval(tv_sec: seconds, tv_usec: 0)]
+        if sftp_utimes(sftp, path, &times) != 0 { throw sftpError(sftp, "utimes", path) }
+    }
+
+    /// Makes `path` a symbolic link to `target`, unless it already is one; replaces a link
+    /// elsewhere, never a file or directory.
+    func sftpEnsureSymlink(_ id: Int, _ path: String, target: String) throws {
+        let sftp = try sftpHandle(id)
+        if let current = sftp_readlink(sftp, path) {
+            let text = String(cString: current)
+            ssh_string_free_char(current)
+            if text == target { return }
+            if sftp_unlink(sftp, path) != 0 { throw sftpError(sftp, "remove", path) }
+        } else if try sftpStat(id, path) != nil {
+            throw SSHError.sftpFailed(host: label, operation: "symlink", path: path, detail: "exists and is not a link")
+        }
+        if sftp_symlink(sftp, target, path) != 0 {
+            // Another writer (a shared home) made it at the same moment.
+            if let current = sftp_readlink(sftp, path) {
+                let text = String(cString: current)
+                ssh_string_free_char(current)
+                if text == target { return }
+            }
+            throw sftpError(sftp, "symlink", path)
+        }
+    }
+
     func sftpRead(_ id: Int, _ path: String, limit: Int) throws -> [UInt8] {
         let sftp = try sftpHandle(id)
         guard let file = sftp_open(sftp, path, O_RDONLY, 0) else { throw sftpError(sftp, "open", path) }

@@ -37,6 +37,43 @@ extension SSHLoopbackTests {
         #expect(try await sftp.stat(path) == nil)
     }
 
+    /// What the asset push needs: a streamed upload through a temporary name, a listing with
+    /// sizes and times, setting a file's time, a symlink made once.
+    @Test func sftpUploadsListsTouchesAndLinks() async throws {
+        let sshd = try SSHDFixture()
+        defer { sshd.stop() }
+        let session = try await SSHSession.connect(sshd.options())
+        let sftp = try await session.sftp()
+        let store = sshd.directory + "/assets"
+        try await sftp.makeDirectories(store + "/sha256")
+        try await sftp.makeDirectories(store + "/qemu")
+        let local = sshd.directory + "/local.bin"
+        let content = Data((0..<(5 * 1024 * 1024 + 123)).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        try content.write(to: URL(fileURLWithPath: local))
+        let seen = SeenBytes()
+        let sent = try await sftp.uploadAtomically(from: local, to: store + "/sha256/abc", mode: 0o644) { seen.add($0) }
+        #expect(sent == content.count)
+        #expect(seen.last == content.count)
+        #expect(FileManager.default.contents(atPath: store + "/sha256/abc") == content)
+        // Over another file of that name: replaced.
+        try "old".write(toFile: store + "/sha256/def", atomically: true, encoding: .utf8)
+        #expect(try await sftp.uploadAtomically(from: local, to: store + "/sha256/def") == content.count)
+        let files = try await sftp.listFiles(store + "/sha256")
+        #expect(files.map(\.name) == ["abc", "def"], "no temporary left behind")
+        #expect(files.allSatisfy { $0.size == UInt64(content.count) })
+
+        try await sftp.setTimes(store + "/sha256/abc", seconds: 1_000_000_000)
+        #expect(try await sftp.listFiles(store + "/sha256").first { $0.name == "abc" }?.mtime == 1_000_000_000)
+
+        try await sftp.ensureSymlink(store + "/qemu/download", target: "../sha256")
+        try await sftp.ensureSymlink(store + "/qemu/download", target: "../sha256")  // already: fine
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: store + "/qemu/download") == "../sha256")
+        #expect(FileManager.default.contents(atPath: store + "/qemu/download/abc") == content)
+        await #expect(throws: SSHError.self) {
+            try await sftp.uploadAtomically(from: sshd.directory + "/absent", to: store + "/sha256/x")
+        }
+    }
+
     @Test func sftpAndChannelsShareOneSession() async throws {
         let sshd = try SSHDFixture()
         defer { sshd.stop() }
@@ -52,4 +89,12 @@ extension SSHLoopbackTests {
         await channel.closeInput()
         #expect(try await channel.exitStatus() == 0)
     }
+}
+
+/// Bytes an upload reported, from its progress callback.
+final class SeenBytes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func add(_ bytes: Int) { lock.withLock { value = bytes } }
+    var last: Int { lock.withLock { value } }
 }

@@ -15,4 +15,19 @@ public enum AssetEnvironment {
         }
         return ["QEMU_TEST_CACHE_DIR": qemuCacheDir, "QEMU_TEST_NO_DOWNLOAD": "1"]
     }
+
+    /// The environment of a FUNCTIONAL test on `host`, decided in one place for every host:
+    /// `views` (host → where its assets are, `RunConfiguration.hostAssetViews`) says whether the
+    /// host has a QEMU view of an asset store, and which assets it holds (a host whose push
+    /// failed has none: its tests download their own).
+    public static func functional(_ test: TestCase, host: String, views: [String: HostAssetView],
+                                  unavailable: [String: String]) -> [String: String] {
+        guard let view = views[host] else { return [:] }
+        if let present = view.present {
+            for asset in test.assets ?? [] {
+                guard let key = asset.contentKey, present.contains(key) else { return [:] }
+            }
+        }
+        return functional(test, qemuCacheDir: view.qemuCacheDir, unavailable: unavailable)
+    }
 }

@@ -27,6 +27,9 @@ public struct InventoryHost: Sendable, Hashable, Codable {
     public var tree: String?
     public var env: [String: String]
     public var labels: [String]
+    /// `asset_cache_max`: bytes the host's asset store (`~/.cache/qcoord/assets`) may hold; the
+    /// least recently used assets a job does not need are evicted to stay under it. nil: no cap.
+    public var assetCacheMax: Int?
 
     public init(
         name: String, address: String? = nil, port: Int? = nil, user: String? = nil, identity: String? = nil,

@@ -10,6 +10,7 @@ public enum InventoryLoader {
     static let hostKeys: Set<String> = [
         "name", "address", "port", "user", "identity", "slots", "python", "qemu_dirs",
         "qemu_path_search", "qemu_bin", "workdir", "tree", "env", "labels",
+        "asset_cache_max",
     ]
     static let defaultKeys = hostKeys.subtracting(["name", "address"])
 
@@ -208,6 +209,12 @@ struct NodeReader {
                 let tree = expandHome(try string(value, key: key, context: context))
                 guard !tree.isEmpty else { throw error(value, "\(context): 'tree' is empty") }
                 host.tree = tree
+            case "asset_cache_max":
+                let text = try string(value, key: key, context: context)
+                guard let bytes = ByteSize.parse(text) else {
+                    throw error(value, "\(context): 'asset_cache_max' must be a size such as 20G, 500M or 1048576 (bytes), not '\(text)'")
+                }
+                host.assetCacheMax = bytes
             case "env":
                 let own = try stringMap(value, key: key, context: context)
                 host.env = (defaults?.env ?? [:]).merging(own) { $1 }

@@ -247,9 +247,8 @@ public actor Coordinator {
                     taskID: d.taskID, kind: test.kind, name: test.kind == .functional ? test.name : test.baseName, uri: test.uri,
                     args: test.functional.map { [$0.unittestID] } ?? test.runner ?? [],
                     arch: d.qemuBin == nil ? nil : d.arch, qemuBin: d.qemuBin, params: plan.tasks[d.test].params,
-                    env: config.localQEMUAssetCache.map {
-                        AssetEnvironment.functional(test, qemuCacheDir: $0, unavailable: config.unavailableAssets)
-                    } ?? [:],
+                    env: AssetEnvironment.functional(test, host: d.host, views: config.hostAssetViews,
+                                                     unavailable: config.unavailableAssets),
                     timeoutS: d.timeout, workdir: config.workdir, tags: test.tags.isEmpty ? nil : test.tags)
                 await links[d.host]?.link.run(task)
             case .cancel(let host, let taskID):

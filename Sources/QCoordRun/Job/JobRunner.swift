@@ -39,7 +39,8 @@ public enum JobRunner {
             events.emit(.jobStarted(jobID: job.jobID, jobDir: job.directory.path, total: request.tests.count,
                                     time: job.startDate.timeIntervalSince1970))
         }
-        await JobAssets.prepare(&request, local: request.hosts == nil, log: log, console: console)
+        let heldAssets = await JobAssets.prepare(&request, localHost: request.hosts == nil ? hosts.links.first?.link.host : nil,
+                                                 log: log, console: console)
         if let problem = hosts.startProblem(request) {
             // One message, exit 2: not one ERROR per test (the hosts' own reasons came first, one line each).
             log.error(problem)
@@ -59,6 +60,7 @@ public enum JobRunner {
             log.error(line)
             console.err(line + "\n")
         }
+        await JobAssets.push(&request, plan: plan, links: hosts.links, held: heldAssets, log: log, console: console)
         for l in hosts.links {
             log.info("host \(l.link.host): \(l.slots) slots")
             events.emit(.hostUp(host: l.link.host, arch: l.link.capabilities.arch, slots: l.slots, time: JobClock.epoch()))
@@ -110,6 +112,7 @@ public enum JobRunner {
         for u in hosts.unreachable { text += "  \(u.name): unreachable: \(u.reason)\n" }
         for line in hosts.treeLines { text += line + "\n" }
         if let line = JobAssets.dryRunLine(request) { text += line + "\n" }
+        for line in await JobAssets.dryRunPushLines(request, plan: plan, links: hosts.links) { text += line + "\n" }
         console.out(text + plan.render(unreachable: hosts.unreachable))
         var code = JobExitCode.success
         if let problem = hosts.startProblem(request) {

@@ -47,9 +47,11 @@ public struct RunConfiguration: Sendable {
     /// What the job plan takes from the options.
     /// Assets the coordinator could not fetch (content key or URL → why): their tests do not start.
     public var unavailableAssets: [String: String] = [:]
-    /// On the local host, the coordinator's asset cache as QEMU's (`<cache>/qemu`, its `download`
-    /// the cache's `sha256/`): FUNCTIONAL tests whose assets are all there use it and never download.
-    public var localQEMUAssetCache: String?
+    /// Per host, its asset store as QEMU's cache (`<store>/qemu`, its `download` the store's
+    /// `sha256/`) and what it holds: the coordinator's cache for the local host, the pushed store
+    /// (`~/.cache/qcoord/assets`) for an SSH host. FUNCTIONAL tests whose assets are all there use
+    /// it and never download (AssetEnvironment.functional); a host not in it: they download.
+    public var hostAssetViews: [String: HostAssetView] = [:]
 
     public var planSettings: JobPlan.Settings {
         var settings = JobPlan.Settings(params: params, archParams: archParams, timeout: timeout)

@@ -14,8 +14,13 @@ final class SyncProgress: Sendable {
 
     private let state = Mutex(State())
     private let status: (@Sendable (String?) -> Void)?
+    private let label: String
 
-    init(console: Console) { status = console.status }
+    /// `label` starts the line: "tree sync", "asset push".
+    init(console: Console, label: String = "tree sync") {
+        status = console.status
+        self.label = label
+    }
 
     /// `host` has been sent `sent` of `total`.
     func update(_ host: String, sent: (files: Int, bytes: Int), of total: (files: Int, bytes: Int)) {
@@ -32,7 +37,7 @@ final class SyncProgress: Sendable {
             if let last = s.lastDraw, now - last < .milliseconds(100), !done { return nil }
             s.lastDraw = now
             s.shown = true
-            return Self.render(s.hosts)
+            return Self.render(s.hosts, label: label)
         }
         if let line { status(line) }
     }
@@ -43,8 +48,9 @@ final class SyncProgress: Sendable {
         status(nil)
     }
 
-    static func render(_ hosts: [(name: String, files: Int, ofFiles: Int, bytes: Int, ofBytes: Int)]) -> String {
-        "tree sync: " + hosts.map { h in
+    static func render(_ hosts: [(name: String, files: Int, ofFiles: Int, bytes: Int, ofBytes: Int)],
+                       label: String = "tree sync") -> String {
+        "\(label): " + hosts.map { h in
             "\(h.name) \(h.files)/\(h.ofFiles) files \(ByteSize.format(h.bytes))/\(ByteSize.format(h.ofBytes))"
         }.joined(separator: " · ")
     }

@@ -42,7 +42,7 @@ struct InventoryLoaderTests {
 
     @Test(arguments: [
         ("hosts:\n  - name: a\n    slot: 2\n",
-         "hosts.yaml:3: host 'a': unknown key 'slot' (known: address, env, identity, labels, name, port, python, qemu_bin, qemu_dirs, qemu_path_search, slots, tree, user, workdir)"),
+         "hosts.yaml:3: host 'a': unknown key 'slot' (known: address, asset_cache_max, env, identity, labels, name, port, python, qemu_bin, qemu_dirs, qemu_path_search, slots, tree, user, workdir)"),
         ("hosts:\n  - name: a\n  - name: b\n    port: ssh\n",
          "hosts.yaml:4: host 'b': 'port' must be an integer from 1 to 65535, not 'ssh'"),
         ("hosts:\n  - name: a\n    port: 0\n", "hosts.yaml:3: host 'a': 'port' must be an integer from 1 to 65535, not '0'"),
@@ -55,8 +55,10 @@ struct InventoryLoaderTests {
         ("hosts:\n  - just-a-name\n", "hosts.yaml:2: host #1: expected a mapping of keys (name: …, address: …)"),
         ("host:\n  - name: a\n", "hosts.yaml:1: top level: unknown key 'host' (known: defaults, hosts)"),
         ("defaults:\n  name: x\nhosts:\n  - name: a\n",
-         "hosts.yaml:2: defaults: unknown key 'name' (known: env, identity, labels, port, python, qemu_bin, qemu_dirs, qemu_path_search, slots, tree, user, workdir)"),
+         "hosts.yaml:2: defaults: unknown key 'name' (known: asset_cache_max, env, identity, labels, port, python, qemu_bin, qemu_dirs, qemu_path_search, slots, tree, user, workdir)"),
         ("hosts: []\n", "hosts.yaml:1: 'hosts' is empty: give at least one host"),
+        ("hosts:\n  - name: a\n    asset_cache_max: lots\n",
+         "hosts.yaml:3: host 'a': 'asset_cache_max' must be a size such as 20G, 500M or 1048576 (bytes), not 'lots'"),
         ("defaults: {}\n", "hosts.yaml:1: missing 'hosts:' list"),
         ("- a\n", "hosts.yaml:1: expected a mapping with a 'hosts:' list at the top"),
     ])
@@ -69,6 +71,20 @@ struct InventoryLoaderTests {
         } catch {
             Issue.record("unexpected \(error)")
         }
+    }
+
+    @Test func assetCacheMaxIsASize() throws {
+        let inventory = try InventoryLoader.parse(yaml: """
+            defaults:
+              asset_cache_max: 20G
+            hosts:
+              - name: a
+              - name: b
+                asset_cache_max: 512M
+              - name: c
+                asset_cache_max: 1048576
+            """)
+        #expect(inventory.hosts.map(\.assetCacheMax) == [20 << 30, 512 << 20, 1 << 20])
     }
 
     @Test func duplicateKeyIsAnError() throws {
