@@ -64,7 +64,8 @@ public struct JobPlan: Sendable, Hashable {
         /// Why no host can run it (empty `placements` only).
         public var unplaceable: String?
         /// Tests planned alike (same kind, tags, parameters, matrix arch) share this number, and
-        /// so their placements: the book queues them together.
+        /// so their placements: the book queues them together. A test kept from running for its
+        /// own reason (an asset that could not be had) has a negative number of its own.
         public var group: Int = 0
         /// The outcome when no host can run it though every host answered: CANCEL, or SKIP for a
         /// FUNCTIONAL test that needs KVM (as QEMU's `require_accelerator` skips it).
@@ -100,6 +101,9 @@ public struct JobPlan: Sendable, Hashable {
                 task.placements = []
                 task.unplaceable = missing
                 task.unplacedStatus = test.kind == .functional ? .skip : .cancel
+                // A group of its own: the scheduler takes one host set per group, and this test's
+                // (none) must not become that of the tests planned alike that can run.
+                task.group = -(tasks.count + 1)
             }
             tasks.append(task)
         }

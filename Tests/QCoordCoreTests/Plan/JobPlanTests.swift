@@ -242,3 +242,21 @@ private func plan(_ tests: [TestCase], _ settings: JobPlan.Settings = .init(), h
         #expect(p.tasks[2].placements.map(\.host) == ["h1", "h3"])
     }
 }
+
+extension JobPlanAssetTests {
+    /// The first test of a shape kept back by a missing asset must not leave the others of that
+    /// shape with no host in the scheduler (it takes one host set per group): they would wait forever.
+    @Test func aTestKeptBackByItsAssetDoesNotStrandTheTestsPlannedAlike() {
+        var settings = JobPlan.Settings()
+        settings.unavailableAssets = [Self.kernel.contentKey!: "HTTP 404"]
+        let blocked = TestCase(kind: .instrumented, name: "t.py:T.test_a", uri: "t.py", tags: Tags(["arch": ["x86_64"]]),
+                               assets: [Self.kernel])
+        let fine = TestCase(kind: .instrumented, name: "t.py:T.test_b", uri: "t.py", tags: Tags(["arch": ["x86_64"]]),
+                            assets: [Self.initrd])
+        let p = JobPlan.make(tests: [blocked, fine], settings: settings, hosts: lab)
+        #expect(p.tasks[0].group != p.tasks[1].group)
+        var scheduler = Scheduler(plan: p)
+        let assigned = scheduler.handle(.hostUp(host: "h1", slots: 2))
+        #expect(assigned.map(\.test) == [1])
+    }
+}
