@@ -46,7 +46,9 @@ public struct JobBook: Sendable {
         self.verdicts = verdicts
         scheduler = Scheduler(plan: plan, expected: expected, exclusive: exclusive)
         scheduler.quarantineAfter = settings.quarantineAfter
-        scheduler.withdraw(completed)
+        // Tests decided before the start (verdicts) are never dispatched, whatever group the
+        // scheduler put them in: a test recorded done must not run (and finish twice).
+        scheduler.withdraw(completed.union(verdicts.keys))
         tests = plan.tasks.indices.map { completed.contains($0) ? TestState(done: true) : TestState() }
         doneCount = completed.count
     }

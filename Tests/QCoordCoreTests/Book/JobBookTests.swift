@@ -50,6 +50,26 @@ import Testing
         #expect(b.isDone)
     }
 
+    /// A verdict test that shares its scheduling group with runnable ones (the group's host set is
+    /// theirs) is recorded once and never dispatched; the runnable ones all run and the job ends.
+    @Test func aVerdictTestInARunnableGroupIsNeverDispatched() {
+        let tests = [Self.test("a", arch: "x86_64"), Self.test("kept-back", arch: "x86_64"), Self.test("b", arch: "x86_64")]
+        var plan = JobPlan.make(tests: tests, settings: .init(timeout: 30), hosts: Self.lab)
+        #expect(Set(plan.tasks.map(\.group)).count == 1)
+        plan.tasks[1].placements = []
+        plan.tasks[1].unplaceable = "asset http://x/k could not be had: HTTP 404"
+        plan.tasks[1].unplacedStatus = .skip
+        var b = JobBook(plan: plan, settings: .init(), verdicts: plan.verdicts(unreachable: []))
+        let start = b.handle(.start(hosts: [.init(name: "h1", slots: 3)], now: 0))
+        #expect(Self.outcomes(start).map(\.status) == [.skip])
+        let d = Self.dispatches(start)
+        #expect(d.map(\.test) == [0, 2])
+        _ = b.handle(Self.finished(d[0], .pass))
+        let last = b.handle(Self.finished(d[1], .pass))
+        #expect(last.last == .finish)
+        #expect(b.isDone)
+    }
+
     @Test func unplaceableTestsGetTheirVerdictAtTheStart() {
         var b = Self.book([Self.test("s390", arch: "s390x")])
         let d = b.handle(.start(hosts: [.init(name: "h1", slots: 1)], now: 0))
