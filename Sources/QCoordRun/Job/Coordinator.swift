@@ -225,6 +225,10 @@ public actor Coordinator {
         }
         let result = files.result(outcome, qemuVersion: version)
         results[outcome.test] = result
+        log.info("(\(outcome.test + 1)/\(tests.count)) \(tests[outcome.test].name): \(outcome.status.rawValue)"
+                 + (outcome.host.map { " on \($0)" } ?? " (never started)")
+                 + (outcome.ran ? " in \(String(format: "%.2f", outcome.time)) s" : "")
+                 + (outcome.status == .pass ? "" : outcome.reason.map { ": " + OneLine.fold($0) } ?? ""))
         do { try recorder.record(result) } catch { log.error("\(error)") }
         if outcome.ran {
             config.resultObserver?(result)
@@ -242,6 +246,9 @@ public actor Coordinator {
             case .dispatch(let d):
                 files.prepare(d)
                 let test = tests[d.test]
+                // job.log: one line per test start (and one per end, in `record`), as Avocado's.
+                log.info("(\(d.test + 1)/\(tests.count)) \(test.name): STARTED on \(d.host)"
+                         + (d.qemuBin.map { " (\(d.arch), \($0))" } ?? " (\(d.arch))") + (d.attempt > 1 ? ", attempt \(d.attempt)" : ""))
                 let task = CoordinatorMessage.RunTask(
                     // FUNCTIONAL: the one unittest id the agent runs (its name carries `;arch=T`).
                     taskID: d.taskID, kind: test.kind, name: test.kind == .functional ? test.name : test.baseName, uri: test.uri,

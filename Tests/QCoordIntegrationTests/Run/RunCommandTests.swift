@@ -201,6 +201,9 @@ import Testing
         #expect(((errors.first?["message"] as? String) ?? "").isEmpty == false)
         let jobLog = try String(contentsOfFile: o.jobDir + "/job.log", encoding: .utf8)
         #expect(jobLog.contains(named))
+        // One line per test start and end, with host (and arch), status and time.
+        #expect(jobLog.contains("qcoord INFO | (1/1) \(tree)/pass.sh: STARTED on local ("), "\(jobLog)")
+        #expect(jobLog.contains("qcoord INFO | (1/1) \(tree)/pass.sh: PASS on local in "), "\(jobLog)")
         let (valid, report) = try RunHarness.validateSchema([o.jobDir + "/results.json"])
         #expect(valid, "\(report)")
 
