@@ -81,44 +81,18 @@ extension SSHSession {
     }
 
     func sftpWriteAtomically(_ id: Int, _ path: String, _ bytes: [UInt8], mode: UInt32) throws {
-        let sftp = try sftpHandle(id)
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[..<$0]) } ?? "."
-        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        let temporary = "\(directory.isEmpty ? "" : directory)/.\(base).tmp-\(UInt64.random(in: 0...UInt64.max) & 0xFFFF_FFFF_FFFF)"
-        guard let file = sftp_open(sftp, temporary, O_WRONLY | O_CREAT | O_EXCL, mode_t(mode)) else {
-            throw sftpError(sftp, "create", temporary)
-        }
-        var offset = 0
-        var failed: SSHError?
-        while offset < bytes.count {
-            let count = min(64 * 1024, bytes.count - offset)
-            let written = bytes.withUnsafeBufferPointer { sftp_write(file, $0.baseAddress.map { $0 + offset }, count) }
-            if written <= 0 {
-                failed = sftpError(sftp, "write", temporary)
-                break
-            }
-            offset += written
-        }
-        if sftp_close(file) != SSH_OK, failed == nil { failed = sftpError(sftp, "close", temporary) }
-        if let failed {
-            _ = sftp_unlink(sftp, temporary)
-            throw failed
-        }
-        // SFTP v3 rename (all libssh 0.10 offers; no posix-rename) refuses an existing target.
-        if sftp_rename(sftp, temporary, path) != 0 {
-            let error = sftpError(sftp, "rename", path)
+        try sftpReplace(id, path, mode: mode, sameContent: {
             // Content-addressed files: another writer (a host sharing this home) got there first.
-            if let existing = try? sftpRead(id, path, limit: bytes.count), existing == bytes {
-                _ = sftp_unlink(sftp, temporary)
-                return
+            (try? self.sftpRead(id, path, limit: bytes.count)) == bytes
+        }) { sftp, file, temporary in
+            var offset = 0
+            while offset < bytes.count {
+                let count = min(64 * 1024, bytes.count - offset)
+                let written = bytes.withUnsafeBufferPointer { sftp_write(file, $0.baseAddress.map { $0 + offset }, count) }
+                if written <= 0 { return self.sftpError(sftp, "write", temporary) }
+                offset += written
             }
-            // Different content: replace it. Readers may briefly find no file, never a partial one.
-            if try sftpStat(id, path) != nil, sftp_unlink(sftp, path) == 0, sftp_rename(sftp, temporary, path) == 0 {
-                return
-            }
-            _ = sftp_unlink(sftp, temporary)
-            throw error
+            return nil
         }
     }
 
@@ -127,13 +101,49 @@ extension SSHSession {
     /// `progress` is told the bytes written so far, now and then.
     func sftpUploadAtomically(_ id: Int, source: String, _ path: String, mode: UInt32,
                               progress: ((Int) -> Void)?) throws -> Int {
-        let sftp = try sftpHandle(id)
         let fd = Glibc.open(source, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw SSHError.sftpFailed(host: label, operation: "upload", path: path,
                                       detail: "cannot read \(source): \(String(cString: strerror(errno)))")
         }
         defer { _ = Glibc.close(fd) }
+        var total = 0
+        try sftpReplace(id, path, mode: mode) { sftp, file, temporary in
+            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+            var lastReport = 0
+            while true {
+                let count = Glibc.read(fd, &buffer, buffer.count)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return .sftpFailed(host: self.label, operation: "upload", path: path,
+                                       detail: "reading \(source): \(String(cString: strerror(errno)))")
+                }
+                if count == 0 { return nil }
+                var offset = 0
+                while offset < count {
+                    let written = buffer.withUnsafeBufferPointer { sftp_write(file, $0.baseAddress! + offset, count - offset) }
+                    if written <= 0 { return self.sftpError(sftp, "write", temporary) }
+                    offset += written
+                }
+                total += count
+                if total - lastReport >= 4 * 1024 * 1024 {
+                    lastReport = total
+                    progress?(total)
+                }
+            }
+        }
+        progress?(total)
+        return total
+    }
+
+    /// Writes `path` through a temporary name beside it (`write` fills the open file, returning
+    /// its error), then renames it into place: a cut transfer never leaves a wrong `path`. SFTP v3
+    /// rename (all libssh 0.10 offers; no posix-rename) refuses an existing target: when
+    /// `sameContent` says the file there is already right the temporary one goes, else the old one
+    /// is replaced (readers may briefly find no file, never a partial one).
+    private func sftpReplace(_ id: Int, _ path: String, mode: UInt32, sameContent: () -> Bool = { false },
+                             write: (sftp_session, sftp_file, String) -> SSHError?) throws {
+        let sftp = try sftpHandle(id)
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[..<$0]) } ?? "."
         let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -141,50 +151,21 @@ extension SSHSession {
         guard let file = sftp_open(sftp, temporary, O_WRONLY | O_CREAT | O_EXCL, mode_t(mode)) else {
             throw sftpError(sftp, "create", temporary)
         }
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        var total = 0
-        var failed: SSHError?
-        var lastReport = 0
-        reading: while true {
-            let count = Glibc.read(fd, &buffer, buffer.count)
-            if count < 0 {
-                if errno == EINTR { continue }
-                failed = .sftpFailed(host: label, operation: "upload", path: path,
-                                     detail: "reading \(source): \(String(cString: strerror(errno)))")
-                break
-            }
-            if count == 0 { break }
-            var offset = 0
-            while offset < count {
-                let written = buffer.withUnsafeBufferPointer { sftp_write(file, $0.baseAddress! + offset, count - offset) }
-                if written <= 0 {
-                    failed = sftpError(sftp, "write", temporary)
-                    break reading
-                }
-                offset += written
-            }
-            total += count
-            if total - lastReport >= 4 * 1024 * 1024 {
-                lastReport = total
-                progress?(total)
-            }
-        }
+        var failed = write(sftp, file, temporary)
         if sftp_close(file) != SSH_OK, failed == nil { failed = sftpError(sftp, "close", temporary) }
         if let failed {
             _ = sftp_unlink(sftp, temporary)
             throw failed
         }
-        if sftp_rename(sftp, temporary, path) != 0 {
-            let error = sftpError(sftp, "rename", path)
-            if try sftpStat(id, path) != nil, sftp_unlink(sftp, path) == 0, sftp_rename(sftp, temporary, path) == 0 {
-                progress?(total)
-                return total
-            }
+        guard sftp_rename(sftp, temporary, path) != 0 else { return }
+        let error = sftpError(sftp, "rename", path)
+        if sameContent() {
             _ = sftp_unlink(sftp, temporary)
-            throw error
+            return
         }
-        progress?(total)
-        return total
+        if try sftpStat(id, path) != nil, sftp_unlink(sftp, path) == 0, sftp_rename(sftp, temporary, path) == 0 { return }
+        _ = sftp_unlink(sftp, temporary)
+        throw error
     }
 
     /// The regular files of a directory with their size and modification time.

@@ -143,9 +143,9 @@ enum JobAssets {
             return "Assets: \(plan.items.count) declared; not fetched (--no-fetch): each test downloads its own"
         }
         let cache = AssetCache(directory: URL(fileURLWithPath: cacheDir))
-        let cached = plan.items.filter { FileManager.default.fileExists(atPath: cache.dataURL($0).path) }
-        let bytes = plan.items.filter { !FileManager.default.fileExists(atPath: cache.dataURL($0).path) }.compactMap(\.size).reduce(0, +)
-        return "Assets: \(plan.items.count) to have, \(cached.count) already in \(cacheDir), \(plan.items.count - cached.count) to fetch"
+        let missing = plan.items.filter { !FileManager.default.fileExists(atPath: cache.dataURL($0).path) }
+        let bytes = missing.compactMap(\.size).reduce(0, +)
+        return "Assets: \(plan.items.count) to have, \(plan.items.count - missing.count) already in \(cacheDir), \(missing.count) to fetch"
             + (bytes > 0 ? " (at least \(bytes) bytes)" : "")
             + (plan.skipped.isEmpty ? "" : "; \(plan.skipped.count) not fetchable (unknown URL or hash: those tests download their own)")
     }
