@@ -13,10 +13,10 @@ struct AssetPushReport: Sendable {
     /// Why the push failed: the host's tests then download their own.
     var failed: String?
 
-    /// The host's view for its FUNCTIONAL tests; nil when the push failed.
+    /// Where the host's tests find what was pushed; nil when the push failed.
     var view: HostAssetView? {
         guard failed == nil, let storeDirectory else { return nil }
-        return HostAssetView(qemuCacheDir: storeDirectory + "/qemu", present: decision.present)
+        return HostAssetView(storeDirectory: storeDirectory, present: decision.present)
     }
 
     var summary: String {

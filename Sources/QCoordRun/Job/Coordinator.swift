@@ -256,7 +256,9 @@ public actor Coordinator {
                     arch: d.qemuBin == nil ? nil : d.arch, qemuBin: d.qemuBin, params: plan.tasks[d.test].params,
                     env: AssetEnvironment.functional(test, host: d.host, views: config.hostAssetViews,
                                                      unavailable: config.unavailableAssets),
-                    timeoutS: d.timeout, workdir: config.workdir, tags: test.tags.isEmpty ? nil : test.tags)
+                    timeoutS: d.timeout, workdir: config.workdir, tags: test.tags.isEmpty ? nil : test.tags,
+                    assets: AssetEnvironment.avocado(test, host: d.host, views: config.hostAssetViews,
+                                                     unavailable: config.unavailableAssets))
                 await links[d.host]?.link.run(task)
             case .cancel(let host, let taskID):
                 await links[host]?.link.cancel(taskID: taskID)

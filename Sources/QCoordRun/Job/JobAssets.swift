@@ -33,8 +33,8 @@ enum JobAssets {
         log.info("assets (\(cacheDir)): \(summary)")
         console.err("ASSETS     : \(summary)\n")
         request.configuration.unavailableAssets = unavailable
-        if let localHost, let view = qemuView(of: cache.directory.path, log: log) {
-            request.configuration.hostAssetViews[localHost] = HostAssetView(qemuCacheDir: view)
+        if let localHost, qemuView(of: cache.directory.path, log: log) != nil {
+            request.configuration.hostAssetViews[localHost] = HostAssetView(storeDirectory: cache.directory.path)
         }
         var held: Held = [:]
         for outcome in outcomes where outcome.state != .failed {
