@@ -19,6 +19,11 @@ struct AssetPushReport: Sendable {
         return HostAssetView(storeDirectory: storeDirectory, present: decision.present)
     }
 
+    var traffic: HostAssetTraffic {
+        HostAssetTraffic(pushedFiles: pushedFiles, pushedBytes: pushedBytes, reusedFiles: decision.reuse.count,
+                         reusedBytes: decision.reuseBytes, evictedFiles: decision.evict.count, failed: failed)
+    }
+
     var summary: String {
         AssetPushPlan.hostSummary(host, pushedFiles: pushedFiles, pushedBytes: pushedBytes, reusedFiles: decision.reuse.count,
                                   reusedBytes: decision.reuseBytes, evicted: decision.evict.count, failed: failed)

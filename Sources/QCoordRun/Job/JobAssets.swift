@@ -97,6 +97,7 @@ enum JobAssets {
                 console.err(line + "\n")
             }
             if let view = r.view { request.configuration.hostAssetViews[r.host] = view }
+            request.configuration.assetTraffic[r.host] = r.traffic
         }
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

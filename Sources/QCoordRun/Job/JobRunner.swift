@@ -162,7 +162,8 @@ public enum JobRunner {
             jobID: jobID, jobDir: directory.path, jobName: directory.name,
             start: JobDirectory.startText(job.startDate), timestamp: JobDirectory.isoText(endDate),
             jobTime: JobClock.monotonic() - job.startMono, tests: results, interruption: interruption,
-            hosts: links.map { JobHost(name: $0.link.host, arch: $0.link.capabilities.arch, slots: $0.slots) },
+            hosts: links.map { JobHost(name: $0.link.host, arch: $0.link.capabilities.arch, slots: $0.slots,
+                                       assets: request.configuration.assetTraffic[$0.link.host]) },
             startEpoch: job.startDate.timeIntervalSince1970)
         summary.resolutionErrors = request.resolutionErrors
         var logs: [Int: String] = [:]
