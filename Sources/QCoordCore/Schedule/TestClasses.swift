@@ -1,11 +1,14 @@
 /// A job's pending tests in classes of interchangeable tests (the same eligible hosts, the same
-/// exclusive group), each one queue sorted longest expected first, then job order. A free slot
-/// compares only the heads of the classes, so a pick costs O(classes), not O(tests).
+/// exclusive group, the same assets), each one queue sorted longest expected first, then job
+/// order. A free slot compares only the heads of the classes, so a pick costs O(classes), not
+/// O(tests).
 struct TestClasses: Sendable {
     struct Queue: Sendable {
         /// A member, asked for the class's eligibility.
         var representative: Int
         var exclusive: String?
+        /// The assets (content keys) every test of the class needs; empty: none.
+        var assets: Set<String> = []
         /// Sorted by expected duration, longest first, then by index; `head` is the next one.
         var tests: [Int]
         var head = 0
@@ -19,20 +22,21 @@ struct TestClasses: Sendable {
     private(set) var queues: [Queue] = []
     private var queueOf: [Int]
 
-    init(expected: [Double], classKey: (Int) -> String, exclusive: (Int) -> String?) {
+    init(expected: [Double], classKey: (Int) -> String, exclusive: (Int) -> String?, assets: (Int) -> [String] = { _ in [] }) {
         self.expected = expected
         var index: [String: Int] = [:]
         queueOf = [Int](repeating: 0, count: expected.count)
         for test in expected.indices {
             let group = exclusive(test)
-            let key = classKey(test) + "\u{0}" + (group.map { "x" + $0 } ?? "-")
+            let needs = assets(test)
+            let key = classKey(test) + "\u{0}" + (group.map { "x" + $0 } ?? "-") + "\u{0}" + needs.sorted().joined(separator: "\u{1}")
             if let q = index[key] {
                 queues[q].tests.append(test)
                 queueOf[test] = q
             } else {
                 index[key] = queues.count
                 queueOf[test] = queues.count
-                queues.append(Queue(representative: test, exclusive: group, tests: [test]))
+                queues.append(Queue(representative: test, exclusive: group, assets: Set(needs), tests: [test]))
             }
         }
         for q in queues.indices { queues[q].tests.sort { Self.before($0, $1, expected) } }
@@ -73,8 +77,9 @@ struct TestClasses: Sendable {
     }
 
     /// The class whose head `host` should run next: fewest eligible hosts, then longest, then
-    /// first; none whose exclusive group is `busy` there.
-    func pick(for host: String, busy: [String: Int]) -> Int? {
+    /// one whose assets the host already holds (`held`), then first; none whose exclusive group
+    /// is `busy` there.
+    func pick(for host: String, busy: [String: Int], held: Set<String> = []) -> Int? {
         var best: Int?
         for q in queues.indices {
             let queue = queues[q]
@@ -82,11 +87,28 @@ struct TestClasses: Sendable {
             if let group = queue.exclusive, busy[group] != nil { continue }
             guard let b = best else { best = q; continue }
             let (n, m) = (queue.hosts.count, queues[b].hosts.count)
-            if n != m ? n < m : Self.before(queue.tests[queue.head], queues[b].tests[queues[b].head], expected) {
-                best = q
+            if n != m {
+                if n < m { best = q }
+                continue
             }
+            let (t, u) = (queue.tests[queue.head], queues[b].tests[queues[b].head])
+            if expected[t] != expected[u] {
+                if expected[t] > expected[u] { best = q }
+                continue
+            }
+            let (mine, theirs) = (Self.holds(queue, held), Self.holds(queues[b], held))
+            if mine != theirs {
+                if mine { best = q }
+                continue
+            }
+            if t < u { best = q }
         }
         return best
+    }
+
+    /// Whether a host holding `held` has every asset of the class (and it has some).
+    static func holds(_ queue: Queue, _ held: Set<String>) -> Bool {
+        !queue.assets.isEmpty && queue.assets.isSubset(of: held)
     }
 
     /// Takes the head of class `q`.

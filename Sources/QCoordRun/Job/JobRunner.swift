@@ -60,14 +60,14 @@ public enum JobRunner {
             log.error(line)
             console.err(line + "\n")
         }
-        await JobAssets.push(&request, plan: plan, links: hosts.links, held: heldAssets, log: log, console: console)
+        let stager = await JobAssets.stage(&request, plan: plan, links: hosts.links, held: heldAssets, log: log, console: console)
         for l in hosts.links {
             log.info("host \(l.link.host): \(l.slots) slots")
             events.emit(.hostUp(host: l.link.host, arch: l.link.capabilities.arch, slots: l.slots, time: JobClock.epoch()))
         }
         return await execute(request, job: job, plan: plan, links: hosts.links, noHostReason: hosts.noHostReason,
                              verdicts: verdicts, closingNote: hosts.note, console: console, interrupts: interrupts,
-                             events: events, reconnect: hosts.reconnect)
+                             events: events, reconnect: hosts.reconnect, stager: stager)
     }
 
     /// Without `--arch`, a FUNCTIONAL test runs for the meson targets some host has a
@@ -135,12 +135,13 @@ public enum JobRunner {
     static func execute(_ request: JobRequest, job: JobStart, plan: JobPlan, links: [Coordinator.HostLink], noHostReason: String,
                         verdicts: [Int: JobPlan.Verdict] = [:], closingNote: String? = nil,
                         console: Console, interrupts: AsyncStream<BookSignal>, events: JobEventSink,
-                        reconnect: Coordinator.Reconnect? = nil) async -> JobExitCode {
+                        reconnect: Coordinator.Reconnect? = nil, stager: AssetStager? = nil) async -> JobExitCode {
+        var request = request
         let (directory, log, recorder, jobID) = (job.directory, job.log, job.recorder, job.jobID)
         let coordinator = Coordinator(tests: request.tests, plan: plan, links: links, directory: directory, recorder: recorder,
                                       log: log, config: request.configuration, console: console,
                                       noHostReason: noHostReason, verdicts: verdicts, events: events, reconnect: reconnect,
-                                      completed: request.resume?.completed ?? [:])
+                                      completed: request.resume?.completed ?? [:], stager: stager)
         let interruptWatcher = Task {
             for await signal in interrupts { await coordinator.signal(signal) }
         }
@@ -157,6 +158,9 @@ public enum JobRunner {
             for link in all { group.addTask { await link.shutdown(grace: grace) } }
         }
 
+        if let stager {
+            await JobAssets.finish(stager, configuration: &request.configuration, hosts: links.map(\.link.host), log: log, console: console)
+        }
         let endDate = Date()
         var summary = JobSummary(
             jobID: jobID, jobDir: directory.path, jobName: directory.name,
