@@ -9,8 +9,10 @@ import QCoordSSH
 /// under `asset_cache_max`, what was there touched); here are only the transfers, one at a time
 /// per host, over the host's current session (a host that came back has a new one).
 ///
-/// A transfer that fails is not tried again in the job: the tests that need the asset there run
-/// without the store's environment and download their own (one error line in job.log).
+/// A transfer that fails is tried once more when a test asks for it again (the host may have been
+/// lost and come back: the next try goes over its new session); after a second failure the tests
+/// that need the asset there run without the store's environment and download their own (one
+/// error line in job.log each time).
 public actor AssetStager {
     struct Host {
         var storeDirectory: String
@@ -21,6 +23,8 @@ public actor AssetStager {
         var inFlight: [String: Task<Bool, Never>] = [:]
         /// The host's last transfer: the next one starts after it.
         var tail: Task<Void, Never>?
+        /// content key → failed transfers.
+        var failures: [String: Int] = [:]
         var traffic: HostAssetTraffic
     }
 
@@ -94,8 +98,11 @@ public actor AssetStager {
                 h.traffic.pushedFiles += 1
                 h.traffic.pushedBytes += item.size
             } else if !sent {
-                h.sendable[key] = nil
-                if h.traffic.failed == nil { h.traffic.failed = "asset \(key) could not be pushed (see job.log)" }
+                h.failures[key, default: 0] += 1
+                if h.failures[key, default: 0] >= 2 {
+                    h.sendable[key] = nil
+                    if h.traffic.failed == nil { h.traffic.failed = "asset \(key) could not be pushed (see job.log)" }
+                }
             }
             hosts[host] = h
         }
