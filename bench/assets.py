@@ -3,7 +3,7 @@
 
 Two ways, side by side in one run, each from cold caches:
   qcoord   `qcoord run`: the coordinator fetches each asset once from the asset server (the
-           "internet", rate-limited like a WAN link), pushes each host the assets of the tests it
+           "internet", behind one rate-limited link all downloads share), pushes each host the assets of the tests it
            runs there, when it runs them (the next test's ahead), hosts preferred for the tests
            whose assets they hold;
   peer     every host downloading its own: `qcoord run --no-fetch`, each test's QEMU `Asset`
@@ -131,7 +131,7 @@ def main():
         asset_bytes = count * (mib << 20)
         mb = lambda b: "%.1f MiB" % (b / (1 << 20))
         print("bench-assets: %d tests sharing %d assets of %d MiB (%d tests each, %s s each), 3 hosts x 2 slots, "
-              "asset server at %s Mbit/s per download" % (total_tests, count, mib, per_asset, sleep_s, rate))
+              "asset server behind a %s Mbit/s link (the WAN, shared by parallel downloads)" % (total_tests, count, mib, per_asset, sleep_s, rate))
         print("  %-8s %10s %16s %16s" % ("", "wall", "from the server", "pushed (LAN)"))
         print("  %-8s %9.1fs %16s %16s   per host: %s" % ("qcoord", qwall, mb(qwan), mb(qlan),
                                                           ", ".join("%s %s" % (h, mb(b)) for h, b in sorted(qhosts.items()))))

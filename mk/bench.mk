@@ -143,14 +143,14 @@ bench-functional: setup qemu-material
 
 # --- bench-assets: assets fetched once and pushed (issue 17) ---
 # N tests (functional, QEMU 10.0's qemu_test) sharing M assets over a 3-host testbed whose hosts
-# all hold qemu-system-x86_64 (qcba, 10.231.30); an asset server on the testbed's bridge,
-# rate-limited per download like a WAN link. qcoord (the coordinator fetches each asset once and
+# all hold qemu-system-x86_64 (qcba, 10.231.30); an asset server on the testbed's bridge behind
+# one rate-limited link every download shares (a site's WAN link). qcoord (the coordinator fetches each asset once and
 # pushes it to the hosts that run a test needing it) vs every host downloading its own
 # (--no-fetch), each from cold caches, side by side in one run. Figures: docs/assets.md.
 BENCH_ASSETS ?= 6:16
 BENCH_ASSET_TESTS ?= 4
 BENCH_ASSET_SLEEP ?= 2
-BENCH_ASSET_MBPS ?= 200
+BENCH_ASSET_MBPS ?= 400
 BENCH_ASSETS_TESTBED := $(CURDIR)/build/testbed-bench-assets
 bench-assets: setup qemu-material
 	$(BENCH_RELEASE) --product qcoord

@@ -2,9 +2,10 @@
 ///
 /// Pull-based: whenever a host has a free slot it takes, among the pending tests it may run
 /// (and whose exclusive group is not already running there), the most constrained one — the
-/// fewest live hosts able to run it — and among those the longest expected one (LPT), then one
-/// whose assets the host already holds (`noteHeld`), ties by job order. Tests are identified by
-/// their index in the job (0-based).
+/// fewest live hosts able to run it — and among those the longest expected one (LPT), then by
+/// assets: one whose assets the host holds (`noteHeld`, or sent there with an earlier test), then
+/// one whose assets no other host holds; ties by job order. Tests are identified by their index
+/// in the job (0-based).
 ///
 /// Tests with the same eligibility and exclusive group form a class, kept as one queue sorted
 /// longest first; a free slot only compares the heads of the classes, so a pick costs
@@ -215,7 +216,7 @@ public struct Scheduler: Sendable {
     public func peek(for host: String) -> Int? {
         guard !stopped, let h = hostIndex[host] else { return nil }
         if let r = pickRetry(for: h) { return retryList[r] }
-        guard let q = classes.pick(for: host, busy: hosts[h].busy, held: held[host] ?? []) else { return nil }
+        guard let q = classes.pick(for: host, busy: hosts[h].busy, held: held) else { return nil }
         let queue = classes.queues[q]
         return queue.tests[queue.head]
     }
@@ -234,7 +235,7 @@ public struct Scheduler: Sendable {
                 let test: Int
                 if let r = pickRetry(for: h) {
                     test = retryList.remove(at: r)
-                } else if let next = classes.pick(for: hosts[h].name, busy: hosts[h].busy, held: held[hosts[h].name] ?? []) {
+                } else if let next = classes.pick(for: hosts[h].name, busy: hosts[h].busy, held: held) {
                     test = classes.take(next)
                 } else {
                     return false
@@ -244,6 +245,9 @@ public struct Scheduler: Sendable {
                 if let group = classes.queue(of: test).exclusive { hosts[h].busy[group, default: 0] += 1 }
                 running[test] = hosts[h].name
                 attempts[test, default: 0] += 1
+                // Its assets are on their way there: the host counts as holding them.
+                let assets = classes.queue(of: test).assets
+                if !assets.isEmpty { held[hosts[h].name, default: []].formUnion(assets) }
                 out.append(Assignment(test: test, host: hosts[h].name, attempt: attempts[test] ?? 1))
                 return true
             }

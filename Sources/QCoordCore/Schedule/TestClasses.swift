@@ -76,10 +76,10 @@ struct TestClasses: Sendable {
         queues[q].tests.insert(test, at: lo)
     }
 
-    /// The class whose head `host` should run next: fewest eligible hosts, then longest, then
-    /// one whose assets the host already holds (`held`), then first; none whose exclusive group
-    /// is `busy` there.
-    func pick(for host: String, busy: [String: Int], held: Set<String> = []) -> Int? {
+    /// The class whose head `host` should run next: fewest eligible hosts, then longest, then by
+    /// assets (`assetRank`: one whose assets the host holds, then one no other host holds, then
+    /// one another host holds — left to it), then first; none whose exclusive group is `busy` there.
+    func pick(for host: String, busy: [String: Int], held: [String: Set<String>] = [:]) -> Int? {
         var best: Int?
         for q in queues.indices {
             let queue = queues[q]
@@ -96,19 +96,25 @@ struct TestClasses: Sendable {
                 if expected[t] > expected[u] { best = q }
                 continue
             }
-            let (mine, theirs) = (Self.holds(queue, held), Self.holds(queues[b], held))
-            if mine != theirs {
-                if mine { best = q }
-                continue
+            if !held.isEmpty {
+                let (mine, theirs) = (Self.assetRank(queue, host, held), Self.assetRank(queues[b], host, held))
+                if mine != theirs {
+                    if mine < theirs { best = q }
+                    continue
+                }
             }
             if t < u { best = q }
         }
         return best
     }
 
-    /// Whether a host holding `held` has every asset of the class (and it has some).
-    static func holds(_ queue: Queue, _ held: Set<String>) -> Bool {
-        !queue.assets.isEmpty && queue.assets.isSubset(of: held)
+    /// 0: `host` holds every asset of the class; 1: no other host does (or it has none); 2:
+    /// another host does — so tests sharing an asset gather where it is, and it crosses less.
+    static func assetRank(_ queue: Queue, _ host: String, _ held: [String: Set<String>]) -> Int {
+        guard !queue.assets.isEmpty else { return 1 }
+        if let mine = held[host], queue.assets.isSubset(of: mine) { return 0 }
+        for (other, keys) in held where other != host && queue.assets.isSubset(of: keys) && queue.hosts.contains(other) { return 2 }
+        return 1
     }
 
     /// Takes the head of class `q`.

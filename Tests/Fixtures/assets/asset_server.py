@@ -22,7 +22,8 @@ Files, generated at start (never committed), all served with Range support (206)
 Anything else: 404.
 
 --bind ADDR listens there instead of 127.0.0.1 (the benchmark's hosts reach it over the testbed's
-network); --rate-mbps R sends every response at R megabits per second at most (a WAN link).
+network); --rate-mbps R: every response shares one link of R megabits per second (a site's WAN
+link: parallel downloads split it).
 Each request's log line has "bytes": what was sent.
 """
 import argparse
@@ -65,7 +66,21 @@ def generate(seed, size):
 FILES = {}
 PACED = set()
 DROPPED = set()
-RATE = None  # bytes per second per response, or None
+RATE = None  # bytes per second of the one link all responses share, or None
+RATE_LOCK = threading.Lock()
+NEXT_FREE = 0.0
+
+
+def pace(count):
+    """Waits for `count` bytes' turn on the shared link."""
+    global NEXT_FREE
+    with RATE_LOCK:
+        now = time.monotonic()
+        start = max(now, NEXT_FREE)
+        NEXT_FREE = start + count / RATE
+        wait = NEXT_FREE - now
+    if wait > 0:
+        time.sleep(wait)
 
 
 class Origin(http.server.BaseHTTPRequestHandler):
@@ -134,15 +149,12 @@ class Origin(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             return
         step = 64 << 10
-        began = time.monotonic()
         for offset in range(0, len(piece), step):
+            if RATE:
+                pace(len(piece[offset:offset + step]))
             self.wfile.write(piece[offset:offset + step])
             if self.path in PACED:
                 time.sleep(0.02)
-            if RATE:
-                ahead = (offset + step) / RATE - (time.monotonic() - began)
-                if ahead > 0:
-                    time.sleep(ahead)
         if self.path in PACED:
             log({"server": self.name, "method": "DONE", "path": self.path, "range": rng})
 

@@ -22,10 +22,11 @@ import Testing
         return out
     }
 
-    @Test func withNothingHeldJobOrderDecides() {
+    @Test func withNothingHeldTheSecondHostTakesAnotherAsset() {
+        // a's K goes to h1 with a: b (K) is left to h1, h2 takes c (D), which nobody holds.
         var b = Self.book()
         let d = JobBookTests.dispatches(b.handle(.start(hosts: [.init(name: "h1", slots: 1), .init(name: "h2", slots: 1)], now: 0)))
-        #expect(d.map { "\($0.host):\($0.test)" } == ["h1:0", "h2:1"])
+        #expect(d.map { "\($0.host):\($0.test)" } == ["h1:0", "h2:2"])
     }
 
     @Test func aHostHoldingATestsAssetsGetsItFirst() {
@@ -55,15 +56,24 @@ import Testing
         var b = Self.book()
         let start = b.handle(.start(hosts: [.init(name: "h1", slots: 1)], now: 0))
         #expect(JobBookTests.dispatches(start).map(\.test) == [0])
-        // h1 runs a (K); it would take b next, which needs K too (not held yet: being pushed for a).
-        let staged = Self.prefetches(start)
-        #expect(staged["h1"]?.test == 1 && staged["h1"]?.keys == ["K"])
-        _ = b.handle(.assetsHeld(host: "h1", keys: ["K"]))
-        // a ends; b (K held) goes; c is next and its D is staged — once.
+        // h1 runs a (K, on its way with a); it would take b next, which needs K too: nothing to stage.
+        #expect(Self.prefetches(start).isEmpty)
+        // a ends; b goes; c is next and its D is staged while b runs — once.
         let d = JobBookTests.dispatches(start)[0]
         let next = b.handle(JobBookTests.finished(d, .pass))
-        #expect(JobBookTests.dispatches(next).map(\.test) == [1])
+        let second = JobBookTests.dispatches(next)[0]
+        #expect(second.test == 1)
         #expect(Self.prefetches(next)["h1"]?.test == 2 && Self.prefetches(next)["h1"]?.keys == ["D"])
+        let third = b.handle(JobBookTests.finished(second, .pass))
+        #expect(JobBookTests.dispatches(third).map(\.test) == [2])
+        #expect(Self.prefetches(third).isEmpty, "c's D was staged, d needs D too")
+    }
+
+    @Test func testsSharingAnAssetGatherOnOneHost() {
+        // Nothing held at the start: each host takes a class no other host has, and keeps to it.
+        var b = Self.book()
+        let start = JobBookTests.dispatches(b.handle(.start(hosts: [.init(name: "h1", slots: 2), .init(name: "h2", slots: 2)], now: 0)))
+        #expect(start.map { "\($0.host):\($0.test)" } == ["h1:0", "h1:1", "h2:2", "h2:3"])
     }
 
     @Test func noStagingWithoutAssets() {
