@@ -575,6 +575,42 @@ def asset_key(asset):
     return (asset["name"], asset["hash"], asset["algorithm"], tuple(asset["locations"]))
 
 
+def read_text(path, limit=1 << 20):
+    try:
+        with open(path, "rb") as f:
+            return f.read(limit).decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+def host_sysinfo():
+    """What `ready` says of the host for the job's sysinfo/<host>/ (as Avocado's sysinfo):
+    uname, the CPU (model, count, flags), memory, the OS. Each value one short text."""
+    info = {"uname": " ".join(os.uname())}
+    cpuinfo = read_text("/proc/cpuinfo") or ""
+    fields = {}
+    for line in cpuinfo.splitlines():
+        key, _, value = line.partition(":")
+        key = key.strip()
+        if key in ("model name", "cpu model", "Model", "cpu", "flags", "Features", "isa") and key not in fields:
+            fields[key] = value.strip()
+    model = fields.get("model name") or fields.get("cpu model") or fields.get("Model") or fields.get("cpu") or platform.processor()
+    cpu = ["model: %s" % (model or "unknown"), "count: %d" % (os.cpu_count() or 0)]
+    flags = fields.get("flags") or fields.get("Features") or fields.get("isa")
+    if flags:
+        cpu.append("flags: %s" % flags)
+    info["cpu"] = "\n".join(cpu)
+    for line in (read_text("/proc/meminfo") or "").splitlines():
+        if line.startswith("MemTotal:"):
+            info["memory"] = line.split(":", 1)[1].strip()
+            break
+    for line in (read_text("/etc/os-release") or "").splitlines():
+        if line.startswith("PRETTY_NAME="):
+            info["os"] = line.split("=", 1)[1].strip().strip('"')
+            break
+    return info
+
+
 def test_python(configured):
     """The python of PyUNITTEST and FUNCTIONAL tests: the configured one, else the agent's."""
     if configured:
@@ -1873,6 +1909,7 @@ class Agent:
             "avocado": self.avocado.version if self.avocado else None,
             "pycotap": self.pycotap,
             "qemu": qemu,
+            "sysinfo": host_sysinfo(),
         })
         threading.Thread(target=self.heartbeat, name="heartbeat", daemon=True).start()
         limit = msg.get("coordinator_idle_limit_s")

@@ -24,6 +24,13 @@ public enum JobRunner {
         }
         for error in request.resolutionErrors { log.error(ResolutionCheck.line(error)) }
         let hosts = await JobHosts.connect(request, jobID: job.jobID, log: log, console: console)
+        if request.sysinfo {
+            for l in hosts.links {
+                do { try job.directory.writeSysinfo(host: l.link.host, facts: l.link.capabilities) } catch {
+                    log.error("sysinfo of host \(l.link.host): \(error)")
+                }
+            }
+        }
         if request.resume == nil {
             if let note = keepRunnableFunctional(&request, hosts: hosts.planHosts) {
                 log.info(note)
