@@ -110,36 +110,39 @@ def main():
         ref = [os.path.join(root, "tests", "functional", "test_bench_assets.py")]
         hosts = ["--inventory", os.path.join(state, "inventory.yaml"), "--known-hosts", os.path.join(state, "known_hosts")]
         total_tests = count * per_asset
-        rows = []
+        rows = {}
         for way in ("qcoord", "peer"):
             clear_hosts(state)
             cache = os.path.join(work, "cache-" + way)
-            mark = log_lines(log)
-            extra = ["--asset-cache", cache] if way == "qcoord" else ["--no-fetch"]
-            proc, wall, res = run(qcoord, extra + hosts + ref, os.path.join(work, "results-" + way))
-            statuses = {}
-            for t in res["tests"]:
-                statuses[t["status"]] = statuses.get(t["status"], 0) + 1
-            if statuses != {"PASS": total_tests}:
-                sys.stderr.write(proc.stderr[-3000:])
-                raise SystemExit("bench-assets: %s: not every test passed: %s" % (way, statuses))
-            wan = served(log, mark)
-            lan = sum(h["pushed_bytes"] for h in res.get("asset_push", []))
-            per_host = {h["host"]: h["pushed_bytes"] for h in res.get("asset_push", [])}
-            rows.append((way, wall, sum(wan.values()), lan, per_host, wan))
-        (qw, qwall, qwan, qlan, qhosts, _), (pw, pwall, pwan, plan_, _, phosts) = rows
+            for run_name in ("cold", "warm"):
+                mark = log_lines(log)
+                extra = ["--asset-cache", cache] if way == "qcoord" else ["--no-fetch"]
+                proc, wall, res = run(qcoord, extra + hosts + ref, os.path.join(work, "results-%s-%s" % (way, run_name)))
+                statuses = {}
+                for t in res["tests"]:
+                    statuses[t["status"]] = statuses.get(t["status"], 0) + 1
+                if statuses != {"PASS": total_tests}:
+                    sys.stderr.write(proc.stderr[-3000:])
+                    raise SystemExit("bench-assets: %s %s: not every test passed: %s" % (way, run_name, statuses))
+                wan = served(log, mark)
+                pushed = {h["host"]: h["pushed_bytes"] for h in res.get("asset_push", [])}
+                rows[(way, run_name)] = (wall, sum(wan.values()), sum(pushed.values()), pushed, wan)
         asset_bytes = count * (mib << 20)
         mb = lambda b: "%.1f MiB" % (b / (1 << 20))
         print("bench-assets: %d tests sharing %d assets of %d MiB (%d tests each, %s s each), 3 hosts x 2 slots, "
-              "asset server behind a %s Mbit/s link (the WAN, shared by parallel downloads)" % (total_tests, count, mib, per_asset, sleep_s, rate))
-        print("  %-8s %10s %16s %16s" % ("", "wall", "from the server", "pushed (LAN)"))
-        print("  %-8s %9.1fs %16s %16s   per host: %s" % ("qcoord", qwall, mb(qwan), mb(qlan),
-                                                          ", ".join("%s %s" % (h, mb(b)) for h, b in sorted(qhosts.items()))))
-        print("  %-8s %9.1fs %16s %16s   per host: %s" % ("peer", pwall, mb(pwan), mb(0),
-                                                          ", ".join("%s %s" % (h, mb(b)) for h, b in sorted(phosts.items()))))
-        print("  ratio peer/qcoord: wall %.2fx, bytes from the server %.2fx; every asset to every host would push %s"
-              % (pwall / qwall, pwan / max(qwan, 1), mb(asset_bytes * 3)))
-        print("  the assets once: %s" % mb(asset_bytes))
+              "asset server behind a %s Mbit/s link (the WAN, shared by parallel downloads)"
+              % (total_tests, count, mib, per_asset, sleep_s, rate))
+        print("  %-14s %8s %17s %14s   %s" % ("", "wall", "from the server", "pushed (LAN)", "per host (pushed / downloaded)"))
+        for (way, run_name), (wall, wan, lan, pushed, by_client) in sorted(rows.items(), key=lambda kv: (kv[0][0] != "qcoord", kv[0][1])):
+            per = pushed if way == "qcoord" else by_client
+            print("  %-14s %7.1fs %17s %14s   %s" % ("%s %s" % (way, run_name), wall, mb(wan), mb(lan),
+                                                     ", ".join("%s %s" % (h, mb(b)) for h, b in sorted(per.items())) or "-"))
+        for run_name in ("cold", "warm"):
+            q, p = rows[("qcoord", run_name)], rows[("peer", run_name)]
+            print("  %s: peer/qcoord wall %.2fx, bytes from the server %s" % (
+                run_name, p[0] / q[0], ("%.2fx" % (p[1] / q[1])) if q[1] else "%s vs 0" % mb(p[1])))
+        print("  the assets once: %s; every asset pushed to every host would be %s"
+              % (mb(asset_bytes), mb(asset_bytes * 3)))
     finally:
         server.terminate()
         for d in cleanup:

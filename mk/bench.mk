@@ -150,7 +150,7 @@ bench-functional: setup qemu-material
 BENCH_ASSETS ?= 6:16
 BENCH_ASSET_TESTS ?= 4
 BENCH_ASSET_SLEEP ?= 2
-BENCH_ASSET_MBPS ?= 400
+BENCH_ASSET_MBPS ?= 100
 BENCH_ASSETS_TESTBED := $(CURDIR)/build/testbed-bench-assets
 bench-assets: setup qemu-material
 	$(BENCH_RELEASE) --product qcoord

@@ -76,9 +76,10 @@ struct TestClasses: Sendable {
         queues[q].tests.insert(test, at: lo)
     }
 
-    /// The class whose head `host` should run next: fewest eligible hosts, then longest, then by
-    /// assets (`assetRank`: one whose assets the host holds, then one no other host holds, then
-    /// one another host holds — left to it), then first; none whose exclusive group is `busy` there.
+    /// The class whose head `host` should run next: fewest eligible hosts, then longest — but
+    /// among heads about as long (`aboutAsLong`), by assets first (`assetRank`: one whose assets
+    /// the host holds, then one no other host holds, then one another host holds — left to it) —
+    /// then first; none whose exclusive group is `busy` there.
     func pick(for host: String, busy: [String: Int], held: [String: Set<String>] = [:]) -> Int? {
         var best: Int?
         for q in queues.indices {
@@ -92,20 +93,27 @@ struct TestClasses: Sendable {
                 continue
             }
             let (t, u) = (queue.tests[queue.head], queues[b].tests[queues[b].head])
-            if expected[t] != expected[u] {
-                if expected[t] > expected[u] { best = q }
-                continue
-            }
-            if !held.isEmpty {
+            // Assets first among tests about as long (timings are never exactly equal): a test
+            // whose assets are here beats one a few percent longer that needs a push.
+            if !held.isEmpty && (!queue.assets.isEmpty || !queues[b].assets.isEmpty) && Self.aboutAsLong(expected[t], expected[u]) {
                 let (mine, theirs) = (Self.assetRank(queue, host, held), Self.assetRank(queues[b], host, held))
                 if mine != theirs {
                     if mine < theirs { best = q }
                     continue
                 }
             }
+            if expected[t] != expected[u] {
+                if expected[t] > expected[u] { best = q }
+                continue
+            }
             if t < u { best = q }
         }
         return best
+    }
+
+    /// Within 1 s or 10 % of each other: for the asset preference, as long.
+    static func aboutAsLong(_ a: Double, _ b: Double) -> Bool {
+        abs(a - b) <= max(1, 0.1 * max(a, b))
     }
 
     /// 0: `host` holds every asset of the class; 1: no other host does (or it has none); 2:
