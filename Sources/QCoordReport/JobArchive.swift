@@ -93,3 +93,37 @@ public struct JobArchive: Sendable {
                       total: (top["total"] as? NSNumber)?.intValue ?? tests.count, tests: tests)
     }
 }
+
+extension JobArchive {
+    /// `qcoord jobs get-output-files`: copies each test's output files (its `data/` directory,
+    /// `AVOCADO_TEST_OUTPUTDIR`, already fetched from its host) to `destination/<test dir>/`, as
+    /// `avocado jobs get-output-files` does. Symlinks are not followed. Returns the tests and
+    /// files copied; a test with no output files is left out.
+    public static func copyOutputFiles(jobDir: String, to destination: String) throws -> (tests: Int, files: Int) {
+        let fm = FileManager.default
+        let results = jobDir + "/test-results"
+        var (tests, files) = (0, 0)
+        for name in ((try? fm.contentsOfDirectory(atPath: results)) ?? []).sorted() {
+            let data = results + "/" + name + "/data"
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: data, isDirectory: &isDir), isDir.boolValue,
+                  let walker = fm.enumerator(atPath: data) else { continue }
+            var copied = 0
+            while let relative = walker.nextObject() as? String {
+                let source = data + "/" + relative
+                let attrs = try fm.attributesOfItem(atPath: source)
+                guard attrs[.type] as? FileAttributeType == .typeRegular else { continue }
+                let target = destination + "/" + name + "/" + relative
+                try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                if fm.fileExists(atPath: target) { try fm.removeItem(atPath: target) }
+                try fm.copyItem(atPath: source, toPath: target)
+                copied += 1
+            }
+            if copied > 0 {
+                tests += 1
+                files += copied
+            }
+        }
+        return (tests, files)
+    }
+}

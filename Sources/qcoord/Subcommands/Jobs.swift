@@ -5,8 +5,8 @@ import QCoordReport
 extension QCoord {
     struct Jobs: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List past jobs and show one job's tests, as 'avocado jobs' does.",
-            subcommands: [ListJobs.self, Show.self]
+            abstract: "List past jobs, show one job's tests, copy its tests' output files, as 'avocado jobs' does.",
+            subcommands: [ListJobs.self, Show.self, GetOutputFiles.self]
         )
     }
 }
@@ -53,6 +53,35 @@ extension QCoord.Jobs {
                 let dir = try base.archive.resolve(job)
                 print(JobsRenderer.show(try JobArchive.load(dir)), terminator: "")
             } catch let error as ReportError {
+                FileHandle.standardError.write(Data("qcoord: \(error)\n".utf8))
+                throw ExitCode(4)
+            }
+        }
+    }
+
+    struct GetOutputFiles: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "get-output-files",
+            abstract: "Copy each test's output files (its data/ directory) of a job to DESTINATION/<test>/.")
+
+        @OptionGroup var base: JobsBaseOptions
+
+        @Argument(help: ArgumentHelp("A job directory, 'latest', or a prefix of a job id.", valueName: "JOB"))
+        var job: String
+
+        @Argument(help: ArgumentHelp("Where to copy them (made when missing).", valueName: "DESTINATION"))
+        var destination: String
+
+        func run() throws {
+            do {
+                let dir = try base.archive.resolve(job)
+                let cwd = FileManager.default.currentDirectoryPath
+                let (tests, files) = try JobArchive.copyOutputFiles(jobDir: dir, to: QCoord.Run.absolute(destination, cwd: cwd))
+                print("\(files) output file\(files == 1 ? "" : "s") of \(tests) test\(tests == 1 ? "" : "s") copied to \(destination)")
+            } catch let error as ReportError {
+                FileHandle.standardError.write(Data("qcoord: \(error)\n".utf8))
+                throw ExitCode(4)
+            } catch {
                 FileHandle.standardError.write(Data("qcoord: \(error)\n".utf8))
                 throw ExitCode(4)
             }
