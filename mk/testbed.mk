@@ -16,7 +16,7 @@
 #   check-asset-push qcap    10.231.28    2    AssetPushTestbedTests (mk/check.mk)
 #   testbed-up       (build/testbed)      N    by hand
 
-.PHONY: testbed-up testbed-down test-testbed check-faults check-deploy test-multihost demo-cluster test-tree-sync
+.PHONY: testbed-up testbed-down test-testbed check-faults check-deploy test-multihost demo-cluster test-tree-sync readme-screenshot
 
 # By hand: `make testbed-up` (N=3), then qcoord … --inventory build/testbed/inventory.yaml
 N ?= 3
@@ -71,6 +71,13 @@ test-multihost: build
 	  bash deploy/testbed/testbed.sh up 3 >/dev/null || { bash deploy/testbed/testbed.sh down; exit 1; }; \
 	  $(SWIFT) test $(BUILD_FLAGS) --filter 'MultiHostRunTests'; rc=$$?; \
 	  bash deploy/testbed/testbed.sh down; exit $$rc
+
+# The README's screenshot (docs/images/results-html.png): the multi-host suite's results.html in
+# headless Chromium, palette-reduced with pngquant (apt) to stay small.
+.PHONY: readme-screenshot
+readme-screenshot: test-multihost
+	@command -v pngquant >/dev/null || { echo "readme-screenshot: needs pngquant (apt-get install pngquant)"; exit 1; }
+	pngquant --quality 60-90 --speed 1 --force --output docs/images/results-html.png build/artifacts/results-html-multihost.png
 
 # Tree sync from a git checkout: only git's files, never key material, --dry-run's lines, the
 # --max-sync-size refusal, the host cache's mode (Tests/QCoordIntegrationTests/Sync).
