@@ -46,7 +46,8 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
     /// host; a Slurm job step, whose `srun` forwards the step's stdin and stdout).
     static func launch(host: String, executable: String, arguments: [String], preamble: [UInt8] = [],
                        hello: CoordinatorMessage.Hello, log: JobLog, readyTimeout: Duration, idleLimit: Double,
-                       cannotRun: String, endedReason: String) async throws -> LocalAgentLink {
+                       cannotRun: String, endedReason: String,
+                       onStderr: (@Sendable (String) -> Void)? = nil) async throws -> LocalAgentLink {
         // Writing to a dead agent must fail with EPIPE rather than kill the whole process.
         signal(SIGPIPE, SIG_IGN)
         let process = Process()
@@ -70,7 +71,7 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
         link.pipes = [stdinPipe, stdoutPipe, stderrPipe]
         let (readyStream, readySink) = AsyncStream<Result<HostCapabilities, RunError>>.makeStream()
         link.startReaders(stdout: stdoutPipe.fileHandleForReading.fileDescriptor,
-                          stderr: stderrPipe.fileHandleForReading.fileDescriptor, log: log, ready: readySink)
+                          stderr: stderrPipe.fileHandleForReading.fileDescriptor, log: log, ready: readySink, onStderr: onStderr)
         if !preamble.isEmpty { await link.writeBytes(preamble) }
         await link.send(.hello(hello))
 
@@ -88,6 +89,9 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
 
     /// The child's process id (the agent, or its launcher).
     var processID: Int32 { process.processIdentifier }
+
+    /// Whether the child (the agent, or its launcher) still runs.
+    var isRunning: Bool { process.isRunning }
 
     private var pipes: [Pipe] = []
 
@@ -159,7 +163,8 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
     }
 
     private func startReaders(stdout: Int32, stderr: Int32, log: JobLog,
-                              ready: AsyncStream<Result<HostCapabilities, RunError>>.Continuation) {
+                              ready: AsyncStream<Result<HostCapabilities, RunError>>.Continuation,
+                              onStderr: (@Sendable (String) -> Void)? = nil) {
         let host = self.host
         let outThread = Thread { [self] in
             var reader = AgentOutputReader()
@@ -191,6 +196,7 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
                 if n <= 0 { break }
                 for piece in splitter.push(buffer[0..<n]) {
                     let text = (try? piece.get()).map { String(decoding: $0, as: UTF8.self) } ?? "(overlong line dropped)"
+                    onStderr?(text)
                     log.log("AGENT", "[\(host) stderr] " + text)
                 }
             }

@@ -80,3 +80,24 @@ import QCoordCore
         #expect(SlurmJob.jobTimeout(given: nil, timeMinutes: 5) == 270)
     }
 }
+
+@Suite struct SlurmStepEndTests {
+    func finished(_ status: TestStatus, _ reason: String?) -> AgentMessage.Finished {
+        .init(taskID: "t", status: status, failReason: reason, timeS: 1)
+    }
+
+    @Test func resultsOfTestsSlurmKilledAreNotTheTests() {
+        #expect(SlurmAgentLink.killedWithTheStep(finished(.fail, "Killed by signal SIGTERM"), shutdownAsked: false))
+        #expect(SlurmAgentLink.killedWithTheStep(finished(.interrupted, "Test interrupted: agent shutting down"), shutdownAsked: false))
+        #expect(!SlurmAgentLink.killedWithTheStep(finished(.interrupted, "Test interrupted: agent shutting down"), shutdownAsked: true))
+        #expect(!SlurmAgentLink.killedWithTheStep(finished(.fail, "assertion failed"), shutdownAsked: false))
+        #expect(!SlurmAgentLink.killedWithTheStep(finished(.pass, nil), shutdownAsked: false))
+    }
+
+    @Test func srunAndSlurmstepdLinesThatEndTheStep() {
+        #expect(StepEnding.isEndLine("slurmstepd-h1: error: *** STEP 9.1 ON h1 CANCELLED AT 2026-12-06T21:48:03 ***"))
+        #expect(StepEnding.isEndLine("slurmstepd: error: *** JOB 9 ON h1 CANCELLED AT 2026-12-06T21:48:03 DUE TO TIME LIMIT ***"))
+        #expect(StepEnding.isEndLine("srun: error: Node failure on h2"))
+        #expect(!StepEnding.isEndLine("srun: error: h2: task 0: Exited with exit code 1"))
+    }
+}
