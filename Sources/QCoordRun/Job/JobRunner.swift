@@ -112,7 +112,7 @@ public enum JobRunner {
         var text = "Hosts:\n"
         for l in hosts.links {
             let caps = l.link.capabilities
-            let python = request.hosts == nil ? "\(request.python) (\(request.pythonSource ?? "--python")), Python \(caps.python)"
+            let python = request.hosts == nil && request.slurm == nil ? "\(request.python) (\(request.pythonSource ?? "--python")), Python \(caps.python)"
                 : "Python \(caps.python)"
             text += "  \(l.link.host): \(caps.arch), \(caps.cpus) cpus, kvm \(caps.kvm ? "yes" : "no"), \(python), "
                 + "avocado \(caps.avocado ?? "none"), \(l.slots) slots, qemu: "

@@ -8,8 +8,8 @@ import QCoordCore
 /// `srun --jobid=J --nodelist=NODE -N1 -n1 --overlap -u PYTHON -u -c BOOT`. `srun` forwards
 /// the step's stdin and stdout, so protocol v1 travels over them as over the local agent's
 /// pipes (the process side is `LocalAgentLink`'s, shared, not copied): no open port, no daemon.
-/// BOOT reads the embedded agent from stdin (a length line, then the file) and runs it, so a
-/// node needs nothing of qcoord on disk — the same agent file as over SSH.
+/// BOOT is `AgentProtocol.stdinBootstrap` (docs/protocol.md §1): it reads the embedded agent from
+/// stdin and runs it, so a node needs nothing of qcoord on disk — the same agent file as over SSH.
 public final class SlurmAgentLink: AgentLink, @unchecked Sendable {
     // @unchecked: `pathMap` is guarded by `lock`; the rest is immutable.
     public let host: String
@@ -22,11 +22,6 @@ public final class SlurmAgentLink: AgentLink, @unchecked Sendable {
     public var capabilities: HostCapabilities { process.capabilities }
     public let events: AsyncStream<[AgentEvent]>
     private let forwarder: Task<Void, Never>
-
-    /// Reads `<length>\n<agent source>` from stdin and runs it as `__main__`; the agent then reads
-    /// the protocol from the same buffered stdin.
-    static let bootstrap = "import sys;b=sys.stdin.buffer;n=int(b.readline());s=b.read(n);"
-        + "g={'__name__':'__main__','__file__':'qcoord_agent.py'};exec(compile(s,'qcoord_agent.py','exec'),g)"
 
     /// The `srun` words of a node's agent step (without the program).
     public static func srunArguments(jobID: String, node: String, settings: SlurmSettings) -> [String] {
@@ -43,13 +38,12 @@ public final class SlurmAgentLink: AgentLink, @unchecked Sendable {
                              beforeLost: (@Sendable () async -> Bool)? = nil) async throws -> SlurmAgentLink {
         let python = settings.python ?? "python3"
         let arguments = [srun] + srunArguments(jobID: jobID, node: node, settings: settings)
-            + [python, "-u", "-c", bootstrap]
-        let source = Array(agentSource.utf8)
+            + [python, "-u", "-c", AgentProtocol.stdinBootstrap]
         log.info("host \(node): " + arguments.map(SSHAgentLink.shellQuote).joined(separator: " "))
         let ending = StepEnding()
         do {
             let process = try await LocalAgentLink.launch(
-                host: node, executable: "/usr/bin/env", arguments: arguments, preamble: Array("\(source.count)\n".utf8) + source,
+                host: node, executable: "/usr/bin/env", arguments: arguments, preamble: AgentProtocol.bootstrapPayload(agentSource: agentSource),
                 hello: hello, log: log, readyTimeout: readyTimeout, idleLimit: idleLimit,
                 cannotRun: "cannot run \(srun)",
                 endedReason: "the agent's job step ended before it was ready (see job.log for srun's and the agent's stderr)",

@@ -24,9 +24,12 @@ struct SlurmOptions: ParsableArguments {
     func validate() throws {
         if let slurmNodes, slurmNodes < 1 { throw ValidationError("'--slurm-nodes' must be at least 1") }
         if let time, time < 1 { throw ValidationError("'--time' must be at least 1 minute") }
-        if !slurm && (partition != nil || account != nil || slurmNodes != nil || time != nil) {
-            throw ValidationError("'--partition', '--account', '--slurm-nodes' and '--time' go with '--slurm' (or an inventory's 'slurm:')")
-        }
+    }
+
+    /// Said when Slurm options come without Slurm (no `--slurm`, no inventory `slurm:`).
+    var strayOptionsProblem: String? {
+        partition != nil || account != nil || slurmNodes != nil || time != nil
+            ? "'--partition', '--account', '--slurm-nodes' and '--time' go with '--slurm' (or an inventory's 'slurm:')" : nil
     }
 
     /// The job's Slurm pool: `--slurm` or an inventory's `slurm:` section, the options over the

@@ -205,6 +205,14 @@ extension QCoord {
             // Slurm (docs/slurm.md): `--slurm` or an inventory's `slurm:` section gives the hosts.
             let slurmJob = slurmOptions.job(inventory: hostJob?.inventory.slurm, arch: schedule.arch, maxTotal: maxParallelTasks,
                                             idleLimit: hostOptions.hostIdleLimit)
+            if slurmJob != nil, hostJob?.inventory.hosts.isEmpty == false {
+                console.err("qcoord: '--slurm' takes its hosts from Slurm: give no '--hosts' or inventory 'hosts:' with it\n")
+                throw ExitCode(JobExitCode.jobFailed.rawValue)
+            }
+            if slurmJob == nil, let problem = slurmOptions.strayOptionsProblem {
+                console.err("qcoord: \(problem)\n")
+                throw ExitCode(JobExitCode.jobFailed.rawValue)
+            }
             if slurmJob != nil { hostJob = nil }
             let history = Self.openHistory(environment: environment, console: console)
             config.schedule(timings: fileTimings, history: history, exclusiveTag: schedule.exclusiveTag)
