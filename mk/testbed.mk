@@ -104,7 +104,8 @@ demo-cluster: build
 # Slurm as the host pool (docs/slurm.md): the netns testbed plus munged, slurmctld and one slurmd
 # per host (deploy/testbed/slurm.sh; `up` already proves `srun -w hI` runs on each node and sees
 # only that host's binaries). SlurmRunTests: examples/tests over SSH and over Slurm give the same
-# statuses on the same hosts, a node set DOWN mid-run loses no result, scancel gives exit 8.
+# statuses on the same hosts, a node set DOWN mid-run loses no result, scancel gives exit 8,
+# --time 1 ends the job (54 s) before Slurm's limit.
 SLURM_TESTBED_DIR ?= $(CURDIR)/build/testbed-slurm
 SLURM_ENV = QCOORD_TESTBED_DIR=$(SLURM_TESTBED_DIR) QCOORD_TESTBED_PREFIX=qcsl QCOORD_TESTBED_NET=10.231.29 \
 	QCOORD_TESTBED_PYTHON=$(MH_PYTHON)

@@ -64,4 +64,23 @@ extension SlurmRunTests {
         #expect(out.stderr.contains("cancelled (scancel)"), "\(out.stderr)")
         #expect(FileManager.default.fileExists(atPath: out.jobDir + "/results.xml"))
     }
+
+    @Test func theTimeLimitEndsTheJobBeforeSlurmDoes() throws {
+        let suite = try Self.sleepers(6, seconds: 40)
+        defer { try? FileManager.default.removeItem(atPath: suite) }
+        let inventory = try Self.slurmInventory("  slots: 1\n")
+        defer { try? FileManager.default.removeItem(atPath: inventory) }
+        let harness = try RunHarness()
+        defer { harness.cleanup() }
+        let out = try harness.run(["--inventory", inventory, "--time", "1", suite], environment: Self.environment)
+        // --time 1: the job's own timeout (54 s) ends it with a full report, before Slurm's minute.
+        #expect(out.status & 8 == 8, "exit \(out.status)\n\(out.stderr)")
+        #expect(out.stderr.contains("Job timeout (54 s) reached"), "\(out.stderr)")
+        let tests = try Self.tests(out.jobDir)
+        #expect(tests.count == 6)
+        #expect(tests.filter { $0["status"] as? String == "PASS" }.count == 3, "\(tests.map { $0["status"] ?? "" })")
+        #expect(tests.filter { $0["status"] as? String == "INTERRUPTED" }.count == 3, "\(tests.map { $0["status"] ?? "" })")
+        let log = String(decoding: FileManager.default.contents(atPath: out.jobDir + "/job.log") ?? Data(), as: UTF8.self)
+        #expect(log.contains("time limit 1 min") && !log.contains("DUE TO TIME LIMIT"), "\(log.suffix(2000))")
+    }
 }
