@@ -120,13 +120,16 @@ public final class SlurmAgentLink: AgentLink, @unchecked Sendable {
     }
 
     /// A batch as the job must see it when the step may be ending. Results of tests Slurm killed
-    /// with the step are not the tests' own: when the whole allocation ended (scancel, time
+    /// with the step (every result after srun/slurmstepd said the step ends) are not the tests' own: when the whole allocation ended (scancel, time
     /// limit) they are INTERRUPTED; when only this step ended (the node DOWN, the step killed)
     /// they are dropped, so the host's loss sends those tests to another node.
     static func settle(_ batch: [AgentEvent], allocationEnded: Bool, ending: StepEnding, asked: StepEnding,
                        process: LocalAgentLink, recheck: @Sendable () async -> Bool) async -> [AgentEvent] {
+        // Once Slurm has said the step ends, no result of it is trusted (a test whose `sleep`
+        // Slurm killed may well exit 0); before that, those that died of a signal.
+        let stepEnded = ending.isSet && !asked.isSet
         let killed = { (e: AgentEvent) -> Bool in
-            if case .message(.finished(let f)) = e { return killedWithTheStep(f, shutdownAsked: asked.isSet) }
+            if case .message(.finished(let f)) = e { return stepEnded || killedWithTheStep(f, shutdownAsked: asked.isSet) }
             return false
         }
         guard batch.contains(where: killed) else { return batch }
