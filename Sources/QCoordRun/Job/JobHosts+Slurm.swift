@@ -29,6 +29,19 @@ extension JobHosts {
             return failed("no usable node" + (settings.partition.map { " in partition \($0)" } ?? "")
                           + (choice.left.isEmpty ? "" : ": " + choice.left.map { "\($0.name) \($0.reason)" }.joined(separator: "; ")))
         }
+        // The test tree: read from a shared file system (`shared_tree`), else synced to each
+        // node's cache through Slurm steps (SlurmTreeSync), selected and hashed once, here,
+        // before anything is allocated.
+        let root = request.treeRoot ?? TestTreeRoot.root(of: request.tests, workdir: request.configuration.workdir)
+        var treeToSync: (root: String, manifest: TreeManifest)?
+        if settings.sharedTree == nil, let root, !request.dryRun {
+            switch selectTrees([root], request: request, log: log, console: console)[root]?.manifest {
+            case .success(let manifest): treeToSync = (root, manifest)
+            case .failure(let error): return failed("the test tree \(root) is not synced: \(error)")
+            case nil: return failed("the test tree \(root) is not synced")
+            }
+        }
+        let tree = treeToSync
         console.status?("slurm: asking for \(choice.nodes.count) nodes")
         let allocation: String
         do {
@@ -41,11 +54,10 @@ extension JobHosts {
         log.info("slurm: job \(allocation) holds " + SlurmNodes.nodeList(choice.nodes)
                  + (settings.timeMinutes.map { ", time limit \($0) min" } ?? ""))
 
-        let root = request.treeRoot ?? TestTreeRoot.root(of: request.tests, workdir: request.configuration.workdir)
         let pathMap = settings.sharedTree.flatMap { shared in root.map { SSHAgentLink.PathMap(local: $0, remote: shared) } }
         if let root {
             log.info("slurm: the test tree \(root) is " + (settings.sharedTree.map { "\($0) on the nodes (shared_tree)" }
-                                                           ?? "read at the same path on the nodes (a shared file system)"))
+                                                           ?? "synced to each node's cache through Slurm steps"))
         }
         // A `scancel` of the allocation (or its time limit) is a signal to the job: the report
         // is written in full and the exit code has the interrupted bit. Asked every few seconds,
@@ -61,8 +73,21 @@ extension JobHosts {
             let link = try await SlurmAgentLink.start(node: node, jobID: allocation, settings: settings, hello: hello, log: log,
                                                       srun: cluster.command("srun"), idleLimit: slurm.idleLimit,
                                                       beforeLost: { await watch.checkNow() })
-            link.setPathMap(pathMap)
-            return link
+            guard let tree else {
+                link.setPathMap(pathMap)
+                return link
+            }
+            do {
+                let report = try await SlurmTreeSync.sync(tree.manifest, root: tree.root, node: node, jobID: allocation,
+                                                          settings: settings, cluster: cluster)
+                link.setPathMap(.init(local: tree.root, remote: report.remoteDirectory))
+                log.info("host \(node): test tree \(tree.root) synced to \(report.remoteDirectory): sent \(report.bytesSent) bytes "
+                         + "in \(report.filesSent) files of \(tree.manifest.entries.count)\(report.wasComplete ? ", already there" : "")")
+                return link
+            } catch {
+                await link.shutdown(grace: .zero)
+                throw RunError.hostUnreachable(host: node, reason: "host \(node): cannot sync the test tree \(tree.root): \(error)")
+            }
         }
 
         var started: [String: SlurmAgentLink] = [:]

@@ -23,15 +23,17 @@ public struct SlurmCluster: Sendable {
     public func command(_ name: String) -> String { binDir.map { $0 + "/" + name } ?? name }
 
     /// Runs `name args` (looked up on PATH through /usr/bin/env) and waits up to `timeout`.
-    public func run(_ name: String, _ args: [String], timeout: Double = 60) async throws -> CommandResult {
+    public func run(_ name: String, _ args: [String], stdin: [UInt8] = [], timeout: Double = 60) async throws -> CommandResult {
         let executable = command(name)
+        // A child that exits before reading its stdin must give EPIPE, not kill qcoord.
+        signal(SIGPIPE, SIG_IGN)
         return try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
                 process.arguments = [executable] + args
-                let output = Pipe(), errors = Pipe()
-                process.standardInput = FileHandle.nullDevice
+                let output = Pipe(), errors = Pipe(), input = Pipe()
+                process.standardInput = stdin.isEmpty ? FileHandle.nullDevice : input
                 process.standardOutput = output
                 process.standardError = errors
                 do { try process.run() } catch {
@@ -45,6 +47,13 @@ public struct SlurmCluster: Sendable {
                     errDone.signal()
                 }
                 errReader.start()
+                if !stdin.isEmpty {
+                    let writer = Thread {
+                        try? input.fileHandleForWriting.write(contentsOf: Data(stdin))
+                        try? input.fileHandleForWriting.close()
+                    }
+                    writer.start()
+                }
                 let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
                 DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
                 let out = output.fileHandleForReading.readDataToEndOfFile()

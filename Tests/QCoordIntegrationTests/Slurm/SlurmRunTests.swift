@@ -108,6 +108,11 @@ struct SlurmRunTests {
         // The job log tells the allocation and its release; Slurm knows it no more as running.
         let log = String(decoding: FileManager.default.contents(atPath: overSlurm.jobDir + "/job.log") ?? Data(), as: UTF8.self)
         #expect(log.contains("slurm: job ") && log.contains(" released"), "\(log.suffix(2000))")
+        // Each node got the tree through Slurm steps, into its own cache (its own home here).
+        for node in ["h1", "h2", "h3"] {
+            #expect(log.contains("host \(node): test tree ") && log.contains("synced to /root/.cache/qcoord/trees/"), "\(log.suffix(3000))")
+            #expect(FileManager.default.fileExists(atPath: Self.state + "/\(node)/home/.cache/qcoord/trees"), "\(node)")
+        }
         let queue = try Self.scontrol(["squeue", "-h", "-t", "R", "-o", "%j"])
         #expect(!queue.out.contains("qcoord-"), "still running: \(queue.out)")
     }
