@@ -549,6 +549,68 @@ def pycotap_version(python):
     return last_line(out, "") or None
 
 
+# Run by Avocado's python: where that Avocado version looks for each asset in a cache dir
+# (`Asset.relative_dir`: by_location/<sha1 of the base URL>/<file>, by_name/<name>, …) and its
+# configured cache dirs. Asked of Avocado itself, so the layout is the host's version's own.
+AVOCADO_ASSET_PLACES = r'''
+import json, sys
+from avocado.utils.asset import Asset
+places = [Asset(a["name"], a["hash"], a["algorithm"], a["locations"], []).relative_dir
+          for a in json.load(sys.stdin)]
+try:
+    from avocado.core.settings import settings
+    dirs = settings.as_dict().get("datadir.paths.cache_dirs") or []
+except Exception:
+    dirs = []
+print(json.dumps({"places": places, "cache_dirs": list(dirs)}))
+'''
+
+# Avocado has no switch that forbids a download: a test whose assets are all provided gets
+# proxies that point at a closed local port, so an attempt fails at once (fetch_asset then
+# cancels the test) instead of downloading on the host.
+NO_DOWNLOAD_PROXY = "http://127.0.0.1:9"
+
+
+def asset_key(asset):
+    return (asset["name"], asset["hash"], asset["algorithm"], tuple(asset["locations"]))
+
+
+def read_text(path, limit=1 << 20):
+    try:
+        with open(path, "rb") as f:
+            return f.read(limit).decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+def host_sysinfo():
+    """What `ready` says of the host for the job's sysinfo/<host>/ (as Avocado's sysinfo):
+    uname, the CPU (model, count, flags), memory, the OS. Each value one short text."""
+    info = {"uname": " ".join(os.uname())}
+    cpuinfo = read_text("/proc/cpuinfo") or ""
+    fields = {}
+    for line in cpuinfo.splitlines():
+        key, _, value = line.partition(":")
+        key = key.strip()
+        if key in ("model name", "cpu model", "Model", "cpu", "flags", "Features", "isa") and key not in fields:
+            fields[key] = value.strip()
+    model = fields.get("model name") or fields.get("cpu model") or fields.get("Model") or fields.get("cpu") or platform.processor()
+    cpu = ["model: %s" % (model or "unknown"), "count: %d" % (os.cpu_count() or 0)]
+    flags = fields.get("flags") or fields.get("Features") or fields.get("isa")
+    if flags:
+        cpu.append("flags: %s" % flags)
+    info["cpu"] = "\n".join(cpu)
+    for line in (read_text("/proc/meminfo") or "").splitlines():
+        if line.startswith("MemTotal:"):
+            info["memory"] = line.split(":", 1)[1].strip()
+            break
+    for line in (read_text("/etc/os-release") or "").splitlines():
+        if line.startswith("PRETTY_NAME="):
+            info["os"] = line.split("=", 1)[1].strip().strip('"')
+            break
+    return info
+
+
 def test_python(configured):
     """The python of PyUNITTEST and FUNCTIONAL tests: the configured one, else the agent's."""
     if configured:
@@ -705,6 +767,8 @@ class TaskPlan:
         self.env_extra.update({str(k): str(v) for k, v in (msg.get("env") or {}).items()})
         self.host = agent.host_name
         self.problem = self.check_fields(msg)
+        # INSTRUMENTED: the assets the coordinator provided here ({"files": [...], "complete"}).
+        self.assets = msg.get("assets") if self.problem is None else None
         # The plan's final limit, for every kind (it already holds any `-p timeout`).
         self.timeout = msg.get("timeout_s") if self.problem is None else None
         qemu_bin, arch = msg.get("qemu_bin"), msg.get("arch")
@@ -724,6 +788,14 @@ class TaskPlan:
         for field in ("qemu_bin", "arch"):
             if msg.get(field) is not None and not isinstance(msg.get(field), str):
                 return "%s must be a string or null" % field
+        assets = msg.get("assets")
+        if assets is not None:
+            files = assets.get("files") if isinstance(assets, dict) else None
+            if not isinstance(files, list) or not all(
+                    isinstance(f, dict) and all(isinstance(f.get(k), str) for k in ("name", "hash", "algorithm", "file"))
+                    and isinstance(f.get("locations"), list) and all(isinstance(u, str) for u in f["locations"])
+                    for f in files):
+                return "assets must be {files: [{name, locations, hash, algorithm, file}], complete}"
         return None
 
     def prepare(self):
@@ -1066,9 +1138,54 @@ def run_instrumented(task):
         link = os.path.join(plan.wd, "qemu-system-" + plan.arch)
         if not os.path.lexists(link):
             os.symlink(plan.qemu_bin, link)
+    cache = avocado_asset_cache(task, avocado)
     if avocado.major >= 91:
-        return InstrumentedNRunner(task, avocado, path).run()
-    return run_instrumented_legacy(task, avocado, path)
+        return InstrumentedNRunner(task, avocado, path, cache).run()
+    return run_instrumented_legacy(task, avocado, path, cache)
+
+
+class AvocadoCache:
+    """An Avocado cache of the task's own: links to the assets the coordinator provided, at the
+    places the host's Avocado looks, each with its `-CHECKSUM` file (verified when pushed).
+    `cache_dirs` is what Avocado is told; `offline`: every asset is here, downloads refused."""
+
+    def __init__(self, cache_dirs, offline):
+        self.cache_dirs = cache_dirs
+        self.offline = offline
+
+    def environment(self, env):
+        if self.offline:
+            for name in ("no_proxy", "NO_PROXY"):
+                env.pop(name, None)
+            for name in ("http_proxy", "https_proxy", "ftp_proxy", "HTTP_PROXY", "HTTPS_PROXY", "FTP_PROXY"):
+                env[name] = NO_DOWNLOAD_PROXY
+        return env
+
+
+def avocado_asset_cache(task, avocado):
+    """The task's AvocadoCache, or None when the coordinator provided no assets for it."""
+    plan = task.plan
+    files = (plan.assets or {}).get("files") or []
+    if not files:
+        return None
+    places, default_dirs = task.agent.avocado_asset_places(avocado, files)
+    root = os.path.join(plan.dir, "assets")
+    offline = bool(plan.assets.get("complete"))
+    for asset, place in zip(files, places):
+        if not os.path.isfile(asset["file"]):
+            if offline:
+                raise TaskError("CANCEL", "asset %s: %s is not on host %s any more (it was pushed for this job)"
+                                % (asset["name"], asset["file"], plan.host))
+            continue
+        path = os.path.normpath(os.path.join(root, place))
+        if not path.startswith(root + os.sep):
+            raise TaskError("ERROR", "Avocado places asset %s outside its cache: %s" % (asset["name"], place))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if not os.path.lexists(path):
+            os.symlink(asset["file"], path)
+        with open(path + "-CHECKSUM", "w") as f:
+            f.write("%s %s\n" % (asset["algorithm"], asset["hash"]))
+    return AvocadoCache([root] + ([] if offline else [d for d in default_dirs if d != root]), offline)
 
 
 class InstrumentedNRunner:
@@ -1078,11 +1195,12 @@ class InstrumentedNRunner:
     the test's `stdout`/`stderr` to `output` messages, and the `finished` one is the result.
     """
 
-    def __init__(self, task, avocado, path):
+    def __init__(self, task, avocado, path, cache=None):
         self.task = task
         self.plan = task.plan
         self.avocado = avocado
         self.path = path
+        self.cache = cache
         self.buf = b""
         self.finished = None
         self.debug_log = None
@@ -1094,8 +1212,10 @@ class InstrumentedNRunner:
                    "variant": [["/", [["/", k, v] for k, v in sorted(params.items())]]]}
         argv = self.avocado.tool("avocado-runner-avocado-instrumented",
                                  ["-m", "avocado.plugins.runners.avocado_instrumented"])
-        argv += ["runnable-run", "-k", "avocado-instrumented", "-u", "%s:%s" % (self.path, self.plan.test_part()),
-                 "variant=json:" + json.dumps(variant), "output_dir=" + self.plan.results]
+        argv += ["runnable-run", "-k", "avocado-instrumented", "-u", "%s:%s" % (self.path, self.plan.test_part())]
+        if self.cache:
+            argv += ["-c", json.dumps({"datadir.paths.cache_dirs": self.cache.cache_dirs})]
+        argv += ["variant=json:" + json.dumps(variant), "output_dir=" + self.plan.results]
         if self.plan.tags:
             # avocado_qemu-style tests read single `arch:` / `machine:` / `cpu:` tags from self.tags.
             argv.append("tags=json:" + json.dumps(self.plan.tags, sort_keys=True))
@@ -1144,8 +1264,8 @@ class InstrumentedNRunner:
         argv = self.argv()
         self.debug_log = open(os.path.join(plan.results, "debug.log"), "ab")
         try:
-            rc = task.process.spawn(argv, plan.wd, plan.environment(),
-                                    on_stdout=self.on_stdout, on_stderr=self.on_stderr)
+            env = self.cache.environment(plan.environment()) if self.cache else plan.environment()
+            rc = task.process.spawn(argv, plan.wd, env, on_stdout=self.on_stdout, on_stderr=self.on_stderr)
             self.handle(self.buf)
         finally:
             self.debug_log.close()
@@ -1165,12 +1285,19 @@ class InstrumentedNRunner:
         return result, (str(reason) if reason is not None else None)
 
 
-def run_instrumented_legacy(task, avocado, path):
+def run_instrumented_legacy(task, avocado, path, cache=None):
     """Avocado < 91 (QEMU 7.x pins 88.1): its nrunner ignores -p, the legacy runner honours it."""
     plan = task.plan
     jobs = os.path.join(plan.dir, "job-results")
     out_json = os.path.join(plan.dir, "results.json")
     argv = avocado.tool("avocado", ["-m", "avocado"])
+    env = plan.environment()
+    if cache:
+        conf = os.path.join(plan.dir, "avocado.conf")
+        with open(conf, "w") as f:
+            f.write("[datadir.paths]\ncache_dirs = %s\n" % json.dumps(cache.cache_dirs))
+        argv += ["--config", conf]
+        env = cache.environment(env)
     port = free_port()
     argv += ["run", "--test-runner=runner", "--disable-sysinfo", "--job-results-dir", jobs,
              "--json", out_json, "--disable-xunit-job-result", "--disable-tap-job-result",
@@ -1186,7 +1313,7 @@ def run_instrumented_legacy(task, avocado, path):
         ui.extend(data)
         del ui[:-8192]
 
-    rc = task.process.spawn(argv, plan.wd, plan.environment(), on_stdout=keep, on_stderr=keep)
+    rc = task.process.spawn(argv, plan.wd, env, on_stdout=keep, on_stderr=keep)
     try:
         with open(out_json) as f:
             res = json.load(f)
@@ -1649,6 +1776,35 @@ class Agent:
         self.task_serial = itertools.count(1)
         self.spare_dirs = []
         self.spare_dirs_lock = threading.Lock()
+        # Avocado's place of each asset in a cache dir, asked once per asset (avocado_asset_places).
+        self.asset_places = {}
+        self.avocado_cache_dirs = None
+        self.asset_places_lock = threading.Lock()
+
+    def avocado_asset_places(self, avocado, files):
+        """Where the host's Avocado looks for each of `files` in a cache dir, and its configured
+        cache dirs. TaskError ERROR when Avocado cannot say."""
+        with self.asset_places_lock:
+            todo = [f for f in files if asset_key(f) not in self.asset_places]
+            if todo or self.avocado_cache_dirs is None:
+                request = [{"name": f["name"], "hash": f["hash"], "algorithm": f["algorithm"], "locations": f["locations"]}
+                           for f in todo]
+                proc = None
+                try:
+                    proc = subprocess.run([avocado.python, "-c", AVOCADO_ASSET_PLACES], input=json.dumps(request).encode(),
+                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=PROBE_TIMEOUT_S * 6)
+                    answer = json.loads(proc.stdout.decode("utf-8", "replace"))
+                    places = answer["places"]
+                    if proc.returncode != 0 or len(places) != len(todo) or not all(isinstance(p, str) for p in places):
+                        raise ValueError("unexpected answer")
+                except (OSError, ValueError, KeyError, TypeError, subprocess.TimeoutExpired) as e:
+                    err = proc.stderr.decode("utf-8", "replace") if proc is not None else ""
+                    raise TaskError("ERROR", "Avocado %s on host %s cannot say where its cache keeps assets (%s): %s" % (
+                        avocado.version, self.host_name, e, last_line(err, "no output")))
+                for f, place in zip(todo, places):
+                    self.asset_places[asset_key(f)] = place
+                self.avocado_cache_dirs = [os.path.expanduser(d) for d in answer.get("cache_dirs") or [] if isinstance(d, str)]
+            return [self.asset_places[asset_key(f)] for f in files], self.avocado_cache_dirs
 
     # -- main loop ----------------------------------------------------------------------
 
@@ -1753,6 +1909,7 @@ class Agent:
             "avocado": self.avocado.version if self.avocado else None,
             "pycotap": self.pycotap,
             "qemu": qemu,
+            "sysinfo": host_sysinfo(),
         })
         threading.Thread(target=self.heartbeat, name="heartbeat", daemon=True).start()
         limit = msg.get("coordinator_idle_limit_s")

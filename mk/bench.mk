@@ -11,8 +11,9 @@
 #   bench-scanner   Python scanner throughput
 #   bench-hash      content hashing of a large test tree (tree sync's manifest)
 #   bench-functional  QEMU tests/functional: list vs unittest's loader; a 3-host run vs meson's serial way
+#   bench-assets    N tests sharing M assets over 3 hosts: qcoord's fetch-once-and-push vs each host downloading
 
-.PHONY: bench-list bench-run bench-ssh bench-agent bench-scale bench-schedule bench-scanner bench-hash bench-functional
+.PHONY: bench-list bench-run bench-ssh bench-agent bench-scale bench-schedule bench-scanner bench-hash bench-functional bench-assets
 
 QCOORD_BENCH := $(RELEASE_DIR)/qcoord-bench
 # Every benchmark builds with the same flags (a statically linked Swift runtime: see
@@ -138,4 +139,29 @@ bench-functional: setup qemu-material
 	  python3 bench/functional.py run $(CURDIR)/$(RELEASE_DIR)/qcoord $(BENCH_FN_TARGETS) $(CURDIR)/build/qemu-10.0/src \
 	    $(CURDIR)/build/qemu-10.0/bin $(CURDIR)/build/qemu-10.0/pylib $(BENCH_FN_TESTBED)/inventory.yaml \
 	    $(BENCH_FN_TESTBED)/known_hosts; rc=$$?; \
+	  bash deploy/testbed/testbed.sh down >/dev/null; exit $$rc
+
+# --- bench-assets: assets fetched once and pushed (issue 17) ---
+# N tests (functional, QEMU 10.0's qemu_test) sharing M assets over a 3-host testbed whose hosts
+# all hold qemu-system-x86_64 (qcba, 10.231.30); an asset server on the testbed's bridge behind
+# one rate-limited link every download shares (a site's WAN link). qcoord (the coordinator fetches each asset once and
+# pushes it to the hosts that run a test needing it) vs every host downloading its own
+# (--no-fetch), each from cold caches, side by side in one run. Figures: docs/assets.md.
+BENCH_ASSETS ?= 6:16
+BENCH_ASSET_TESTS ?= 4
+BENCH_ASSET_SLEEP ?= 2
+BENCH_ASSET_MBPS ?= 100
+BENCH_ASSETS_TESTBED := $(CURDIR)/build/testbed-bench-assets
+bench-assets: setup qemu-material
+	$(BENCH_RELEASE) --product qcoord
+	@export QCOORD_TESTBED_DIR=$(BENCH_ASSETS_TESTBED) QCOORD_TESTBED_PREFIX=qcba QCOORD_TESTBED_NET=10.231.30 \
+	    QCOORD_TESTBED_PYTHON=/usr/bin/python3 QCOORD_TESTBED_QEMU_DIR=$(CURDIR)/build/qemu-10.0/bin \
+	    QCOORD_TESTBED_ARCH_SETS="x86_64;x86_64;x86_64"; \
+	  bash deploy/testbed/testbed.sh down >/dev/null; \
+	  bash deploy/testbed/testbed.sh up 3 >/dev/null || { bash deploy/testbed/testbed.sh down; exit 1; }; \
+	  $(RELEASE_DIR)/qcoord deploy --inventory $(BENCH_ASSETS_TESTBED)/inventory.yaml --known-hosts $(BENCH_ASSETS_TESTBED)/known_hosts \
+	    --pip-python $(VENV113)/bin/python >/dev/null && \
+	  python3 bench/assets.py $(CURDIR)/$(RELEASE_DIR)/qcoord $(BENCH_ASSETS_TESTBED) $(CURDIR)/build/qemu-10.0/src \
+	    $(CURDIR)/Tests/Fixtures/assets/asset_server.py 10.231.30 $(BENCH_ASSETS) $(BENCH_ASSET_TESTS) $(BENCH_ASSET_SLEEP) \
+	    $(BENCH_ASSET_MBPS); rc=$$?; \
 	  bash deploy/testbed/testbed.sh down >/dev/null; exit $$rc

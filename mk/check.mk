@@ -105,14 +105,14 @@ check-asset-fetch: build qemu-material
 	  --filter 'AssetFetcherTests|AssetsFetchCommandTests|AssetFetchPlanTests|AssetFetchReportTests|AssetFetchProgressTests|FunctionalAssetRunTests'
 
 # Assets pushed to SSH hosts (docs/assets.md): a 2-host testbed (qcap, 10.231.28) with QEMU
-# 10.0's binaries, whose hosts cannot reach the local asset server; a FUNCTIONAL test PASSes
-# there from the pushed store, each asset crosses once per host, a second job pushes nothing
-# (AssetPushTestbedTests). About a minute.
+# 10.0's binaries and Avocado 113, whose hosts cannot reach the local asset server; FUNCTIONAL and
+# Avocado tests PASS there from the pushed store, each asset crosses once per host, a second job
+# pushes nothing (AssetPushTestbedTests). About a minute.
 ASSET_PUSH_TESTBED_DIR := $(CURDIR)/build/testbed-asset-push
 .PHONY: check-asset-push
 check-asset-push: build qemu-material
 	@export QCOORD_TESTBED_DIR=$(ASSET_PUSH_TESTBED_DIR) QCOORD_TESTBED_PREFIX=qcap QCOORD_TESTBED_NET=10.231.28 \
-	    QCOORD_TESTBED_PYTHON=/usr/bin/python3 QCOORD_TESTBED_QEMU_DIR=$(CURDIR)/build/qemu-10.0/bin; \
+	    QCOORD_TESTBED_PYTHON=$(MH_PYTHON) QCOORD_TESTBED_QEMU_DIR=$(CURDIR)/build/qemu-10.0/bin; \
 	  bash deploy/testbed/testbed.sh down >/dev/null; \
 	  bash deploy/testbed/testbed.sh up 2 >/dev/null || { bash deploy/testbed/testbed.sh down; exit 1; }; \
 	  $(QCOORD) deploy --inventory $(ASSET_PUSH_TESTBED_DIR)/inventory.yaml --known-hosts $(ASSET_PUSH_TESTBED_DIR)/known_hosts \
@@ -173,7 +173,7 @@ check-functional-run: build qemu-material
 	QCOORD_FUNCTIONAL_REFERENCE=$(FUNCTIONAL_REF) QCOORD_AVOCADO113=$(CURDIR)/$(VENV113) \
 	  $(SWIFT) test $(BUILD_FLAGS) --filter 'FunctionalRunDifferentialTests/(localHost|bothFormatsInOneJob|checkFunctionalEntry)'
 	@export QCOORD_TESTBED_DIR=$(FUNCTIONAL_TESTBED_DIR) QCOORD_TESTBED_PREFIX=qcfn QCOORD_TESTBED_NET=10.231.25 \
-	    QCOORD_TESTBED_PYTHON=/usr/bin/python3 QCOORD_TESTBED_QEMU_DIR=$(CURDIR)/build/qemu-10.0/bin; \
+	    QCOORD_TESTBED_PYTHON=$(MH_PYTHON) QCOORD_TESTBED_QEMU_DIR=$(CURDIR)/build/qemu-10.0/bin; \
 	  bash deploy/testbed/testbed.sh down >/dev/null; \
 	  bash deploy/testbed/testbed.sh up 4 >/dev/null || { bash deploy/testbed/testbed.sh down; exit 1; }; \
 	  $(QCOORD) deploy --inventory $(FUNCTIONAL_TESTBED_DIR)/inventory.yaml --known-hosts $(FUNCTIONAL_TESTBED_DIR)/known_hosts \

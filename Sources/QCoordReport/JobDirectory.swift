@@ -179,6 +179,14 @@ public struct JobDirectory: Sendable {
         try Self.makeDirectories(dir)
     }
 
+    /// `sysinfo/<host>/`: each host's files (HostSysinfo), as Avocado's job keeps its sysinfo.
+    public func writeSysinfo(host: String, facts: HostCapabilities) throws {
+        let name = SafePath.testDirectoryName(host)
+        let dir = "sysinfo/" + (name == "." || name == ".." || name.isEmpty ? "_" : name)
+        try makeDirectories(path + "/" + dir)
+        for file in HostSysinfo.files(facts) { try writeText(dir + "/" + file.name, file.text) }
+    }
+
     static func makeDirectories(_ dir: String) throws {
         var current = dir.hasPrefix("/") ? "" : "."
         for part in dir.split(separator: "/") {

@@ -82,6 +82,7 @@ public enum ResultsHTMLRenderer {
             return esc(host) + (arch.map { " <small>" + esc($0) + "</small>" } ?? "")
         })
         out += summaryTable(job, caption: "By arch", id: "byarch", key: { $0.arch }, label: { $0.map(esc) ?? "(none)" })
+        out += assetTable(job)
         out += "</div>\n"
         if let reason = job.interruption { out += "<p><strong>Interrupted:</strong> \(esc(reason))</p>\n" }
 
@@ -133,6 +134,26 @@ public enum ResultsHTMLRenderer {
                 }
             }
             out += "<td>\(tests.count)</td></tr>"
+        }
+        return out + "</table></div>\n"
+    }
+
+    /// Per SSH host, the asset bytes the job pushed and found already there; none without a push.
+    static func assetTable(_ job: JobSummary) -> String {
+        let hosts = job.hosts.filter { $0.assets != nil }
+        guard !hosts.isEmpty else { return "" }
+        var out = "<div class=\"scroll\"><table class=\"by\" id=\"assets\"><caption>Assets</caption>"
+        out += "<tr><th></th><th>pushed</th><th>reused</th><th>evicted</th></tr>"
+        for host in hosts {
+            guard let a = host.assets else { continue }
+            out += "<tr><th>\(esc(host.name))</th>"
+            if let failed = a.failed {
+                out += "<td colspan=\"3\" class=\"bad\" style=\"background:\(colour(.error))\" title=\"\(esc(failed))\">push failed</td></tr>"
+                continue
+            }
+            out += "<td title=\"\(a.pushedBytes) bytes\">\(a.pushedFiles) · \(esc(ByteSize.format(a.pushedBytes)))</td>"
+            out += "<td title=\"\(a.reusedBytes) bytes\">\(a.reusedFiles) · \(esc(ByteSize.format(a.reusedBytes)))</td>"
+            out += "<td\(a.evictedFiles == 0 ? " class=\"z\"" : "")>\(a.evictedFiles)</td></tr>"
         }
         return out + "</table></div>\n"
     }

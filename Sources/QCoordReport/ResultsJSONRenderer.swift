@@ -31,6 +31,15 @@ public enum ResultsJSONRenderer {
                 .object(["file": .string(e.path), "line": e.reading ? .null : .int(e.line), "message": .string(e.message)])
             })
         }
+        // What the asset push moved to each host; only when something was pushed or reused.
+        let pushed = job.hosts.compactMap { host in host.assets.map { (host.name, $0) } }
+        if extras && !pushed.isEmpty {
+            all["asset_push"] = .array(pushed.map { name, a in
+                .object(["host": .string(name), "pushed_files": .int(a.pushedFiles), "pushed_bytes": .int(a.pushedBytes),
+                         "reused_files": .int(a.reusedFiles), "reused_bytes": .int(a.reusedBytes),
+                         "evicted_files": .int(a.evictedFiles), "failed": a.failed.map(PythonJSON.string) ?? .null])
+            })
+        }
         return PythonJSON.object(all).rendered()
     }
 

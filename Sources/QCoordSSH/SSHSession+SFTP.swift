@@ -96,44 +96,75 @@ extension SSHSession {
         }
     }
 
-    /// Streams the local file `source` to a temporary name beside `path`, then renames it over
-    /// `path` (replacing another file there): a cut transfer never leaves a wrong `path`.
-    /// `progress` is told the bytes written so far, now and then.
-    func sftpUploadAtomically(_ id: Int, source: String, _ path: String, mode: UInt32,
-                              progress: ((Int) -> Void)?) throws -> Int {
+    /// Starts an upload to `path` through a temporary name beside it: the local file `source` is
+    /// sent in pieces (`sftpUploadPiece`), each its own call on the host thread, so the agent's
+    /// channel on this session is served between them (a long push never silences it), then
+    /// renamed over `path` (`sftpUploadFinish`). Returns the upload's id.
+    func sftpUploadStart(_ id: Int, source: String, _ path: String, mode: UInt32) throws -> Int {
+        let sftp = try sftpHandle(id)
         let fd = Glibc.open(source, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw SSHError.sftpFailed(host: label, operation: "upload", path: path,
                                       detail: "cannot read \(source): \(String(cString: strerror(errno)))")
         }
-        defer { _ = Glibc.close(fd) }
-        var total = 0
-        try sftpReplace(id, path, mode: mode) { sftp, file, temporary in
-            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-            var lastReport = 0
-            while true {
-                let count = Glibc.read(fd, &buffer, buffer.count)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return .sftpFailed(host: self.label, operation: "upload", path: path,
-                                       detail: "reading \(source): \(String(cString: strerror(errno)))")
-                }
-                if count == 0 { return nil }
-                var offset = 0
-                while offset < count {
-                    let written = buffer.withUnsafeBufferPointer { sftp_write(file, $0.baseAddress! + offset, count - offset) }
-                    if written <= 0 { return self.sftpError(sftp, "write", temporary) }
-                    offset += written
-                }
-                total += count
-                if total - lastReport >= 4 * 1024 * 1024 {
-                    lastReport = total
-                    progress?(total)
-                }
-            }
+        let temporary = Self.temporaryName(beside: path)
+        guard let file = sftp_open(sftp, temporary, O_WRONLY | O_CREAT | O_EXCL, mode_t(mode)) else {
+            _ = Glibc.close(fd)
+            throw sftpError(sftp, "create", temporary)
         }
-        progress?(total)
-        return total
+        let upload = makeID()
+        uploads[upload] = SFTPUpload(sftp: id, fd: fd, file: file, source: source, temporary: temporary, path: path)
+        return upload
+    }
+
+    /// Sends up to `limit` more bytes of an upload (64 KiB packets: OpenSSH drops the SFTP channel
+    /// on packets over 256 KiB). Returns the bytes sent now; 0 once the source is all sent.
+    func sftpUploadPiece(_ upload: Int, limit: Int) throws -> Int {
+        guard let u = uploads[upload] else { throw SSHError.closed(host: label) }
+        let sftp = try sftpHandle(u.sftp)
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var sent = 0
+        while sent < limit {
+            let count = Glibc.read(u.fd, &buffer, min(buffer.count, limit - sent))
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw SSHError.sftpFailed(host: label, operation: "upload", path: u.path,
+                                          detail: "reading \(u.source): \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { break }
+            var offset = 0
+            while offset < count {
+                let written = buffer.withUnsafeBufferPointer { sftp_write(u.file, $0.baseAddress! + offset, count - offset) }
+                if written <= 0 { throw sftpError(sftp, "write", u.temporary) }
+                offset += written
+            }
+            sent += count
+        }
+        return sent
+    }
+
+    /// Ends an upload: closes the temporary file and renames it over its path (`commit`), or
+    /// removes it (an upload that failed or was given up).
+    func sftpUploadFinish(_ upload: Int, commit: Bool) throws {
+        guard let u = uploads.removeValue(forKey: upload) else { return }
+        _ = Glibc.close(u.fd)
+        guard let sftp = sftpSessions[u.sftp], handle != nil else { throw SSHError.closed(host: label) }
+        var failed: SSHError?
+        if sftp_close(u.file) != SSH_OK { failed = sftpError(sftp, "close", u.temporary) }
+        if !commit || failed != nil {
+            _ = sftp_unlink(sftp, u.temporary)
+            if let failed { throw failed }
+            return
+        }
+        try sftpRename(u.sftp, sftp, temporary: u.temporary, over: u.path, sameContent: { false })
+    }
+
+    /// `.<name>.tmp-<random>` beside `path`.
+    static func temporaryName(beside path: String) -> String {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[..<$0]) } ?? "."
+        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        return "\(directory.isEmpty ? "" : directory)/.\(base).tmp-\(UInt64.random(in: 0...UInt64.max) & 0xFFFF_FFFF_FFFF)"
     }
 
     /// Writes `path` through a temporary name beside it (`write` fills the open file, returning
@@ -144,10 +175,7 @@ extension SSHSession {
     private func sftpReplace(_ id: Int, _ path: String, mode: UInt32, sameContent: () -> Bool = { false },
                              write: (sftp_session, sftp_file, String) -> SSHError?) throws {
         let sftp = try sftpHandle(id)
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[..<$0]) } ?? "."
-        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        let temporary = "\(directory.isEmpty ? "" : directory)/.\(base).tmp-\(UInt64.random(in: 0...UInt64.max) & 0xFFFF_FFFF_FFFF)"
+        let temporary = Self.temporaryName(beside: path)
         guard let file = sftp_open(sftp, temporary, O_WRONLY | O_CREAT | O_EXCL, mode_t(mode)) else {
             throw sftpError(sftp, "create", temporary)
         }
@@ -157,6 +185,12 @@ extension SSHSession {
             _ = sftp_unlink(sftp, temporary)
             throw failed
         }
+        try sftpRename(id, sftp, temporary: temporary, over: path, sameContent: sameContent)
+    }
+
+    /// Renames a written temporary file over `path` (see `sftpReplace`); removes it on failure.
+    private func sftpRename(_ id: Int, _ sftp: sftp_session, temporary: String, over path: String,
+                            sameContent: () -> Bool) throws {
         guard sftp_rename(sftp, temporary, path) != 0 else { return }
         let error = sftpError(sftp, "rename", path)
         if sameContent() {
@@ -262,4 +296,15 @@ extension SSHSession {
         defer { ssh_string_free_char(text) }
         return String(cString: text)
     }
+}
+
+/// An upload in progress (`SSHSession.sftpUploadStart`): the local file and the remote
+/// temporary one, used only on the host thread.
+struct SFTPUpload {
+    var sftp: Int
+    var fd: Int32
+    var file: sftp_file
+    var source: String
+    var temporary: String
+    var path: String
 }

@@ -24,6 +24,8 @@ public actor SSHSession {
     var setupError: String?
     var channels: [Int: ChannelCore] = [:]
     var sftpSessions: [Int: sftp_session] = [:]
+    /// Uploads in progress, in pieces (`sftpUploadPiece`): id → the open temporary file.
+    var uploads: [Int: SFTPUpload] = [:]
     var nextID = 0
     var pumpRunning = false
 

@@ -25,6 +25,19 @@ import QCoordCore
                 JobHost(name: "idle", arch: "s390x", slots: 1)],
         startEpoch: 100)
 
+    @Test func theAssetTableShowsPerHostBytesPushedAndReusedOnlyWhenThereWasAPush() {
+        #expect(!ResultsHTMLRenderer.render(Self.job).contains("id=\"assets\""))
+        var job = Self.job
+        job.hosts[0].assets = HostAssetTraffic(pushedFiles: 2, pushedBytes: 2 * 1_048_576, reusedFiles: 1, reusedBytes: 1024)
+        job.hosts[1].assets = HostAssetTraffic(failed: "sftp <denied>")
+        let html = ResultsHTMLRenderer.render(job)
+        #expect(html.contains("<table class=\"by\" id=\"assets\"><caption>Assets</caption>"))
+        #expect(html.contains("<tr><th>h1</th><td title=\"2097152 bytes\">2 · \(ByteSize.format(2 * 1_048_576))</td>"
+                              + "<td title=\"1024 bytes\">1 · \(ByteSize.format(1024))</td><td class=\"z\">0</td></tr>"))
+        #expect(html.contains("title=\"sftp &lt;denied&gt;\">push failed</td>"))
+        #expect(!html.contains("<th>idle</th><td title"))
+    }
+
     @Test func escapesEverythingFromTests() {
         let html = ResultsHTMLRenderer.render(Self.job)
         #expect(!html.contains("<script>alert"))

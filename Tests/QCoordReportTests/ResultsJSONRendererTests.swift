@@ -33,6 +33,26 @@ import QCoordCore
         #expect(text.contains("\n    \"tests\": [\n        {\n            \"actual_end\": 0.0,\n            \"actual_time_end\": 0.0,\n"))
     }
 
+    @Test func assetPushIsPerHostOnlyWhenAHostWasPushedTo() throws {
+        var job = JobSummary(jobID: String(repeating: "a", count: 40), jobDir: "/j", jobName: "job", start: "s",
+                             timestamp: "t", jobTime: 1, tests: [],
+                             hosts: [JobHost(name: "local", arch: "x86_64", slots: 2)])
+        #expect(!ResultsJSONRenderer.render(job).contains("asset_push"))
+        job.hosts = [JobHost(name: "h1", arch: "x86_64", slots: 1,
+                             assets: HostAssetTraffic(pushedFiles: 2, pushedBytes: 3000, reusedFiles: 1, reusedBytes: 10, evictedFiles: 1)),
+                     JobHost(name: "h2", arch: "aarch64", slots: 1),
+                     JobHost(name: "h3", arch: "ppc64", slots: 1, assets: HostAssetTraffic(failed: "sftp: permission denied"))]
+        let text = ResultsJSONRenderer.render(job)
+        #expect(!ResultsJSONRenderer.render(job, extras: false).contains("asset_push"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let push = try #require(object["asset_push"] as? [[String: Any]])
+        #expect(push.map { $0["host"] as? String } == ["h1", "h3"])
+        #expect(push[0]["pushed_bytes"] as? Int == 3000 && push[0]["pushed_files"] as? Int == 2)
+        #expect(push[0]["reused_bytes"] as? Int == 10 && push[0]["reused_files"] as? Int == 1 && push[0]["evicted_files"] as? Int == 1)
+        #expect(push[0]["failed"] is NSNull)
+        #expect(push[1]["failed"] as? String == "sftp: permission denied")
+    }
+
     @Test func resolutionErrorsAreATopLevelListOnlyWhenThereAreSome() throws {
         var job = JobSummary(jobID: String(repeating: "a", count: 40), jobDir: "/j", jobName: "job", start: "s",
                              timestamp: "t", jobTime: 1, tests: [])

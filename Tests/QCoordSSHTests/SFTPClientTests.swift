@@ -74,6 +74,44 @@ extension SSHLoopbackTests {
         }
     }
 
+    /// A long upload goes a piece at a time: the agent's channel on the same session is served
+    /// meanwhile (before, one upload held the session's thread until it ended, and a push longer
+    /// than the idle limit silenced the host). A cancelled upload leaves neither file nor temporary.
+    @Test func aChannelIsServedDuringALongUploadAndACutUploadLeavesNothing() async throws {
+        let sshd = try SSHDFixture()
+        defer { sshd.stop() }
+        let session = try await SSHSession.connect(sshd.options())
+        let sftp = try await session.sftp()
+        let store = sshd.directory + "/store"
+        try await sftp.makeDirectories(store)
+        let local = sshd.directory + "/big.bin"
+        FileManager.default.createFile(atPath: local, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: local))
+        let block = Data(repeating: 0x5a, count: 1 << 20)
+        for _ in 0..<96 { handle.write(block) }
+        try handle.close()
+        let channel = try await session.openChannel(command: "cat")
+        let progress = SeenBytes()
+        let upload = Task { try await sftp.uploadAtomically(from: local, to: store + "/big") { progress.add($0) } }
+        // Wait until the upload is under way, then ask the channel: it answers before the upload ends.
+        while progress.last < 8 << 20 { try await Task.sleep(for: .milliseconds(5)) }
+        try await channel.send(Array("ping\n".utf8))
+        var iterator = channel.stdout.makeAsyncIterator()
+        #expect(await iterator.next() == Array("ping\n".utf8))
+        #expect(progress.last < 96 << 20, "the echo came back before the upload ended")
+        #expect(try await upload.value == 96 << 20)
+        #expect(FileManager.default.contents(atPath: store + "/big")?.count == 96 << 20)
+
+        let cut = Task { try await sftp.uploadAtomically(from: local, to: store + "/cut") }
+        try await Task.sleep(for: .milliseconds(20))
+        cut.cancel()
+        _ = try? await cut.value
+        #expect(try await sftp.stat(store + "/cut") == nil)
+        #expect(try await sftp.list(store) == ["big"], "no temporary left behind")
+        await channel.closeInput()
+        #expect(try await channel.exitStatus() == 0)
+    }
+
     @Test func sftpAndChannelsShareOneSession() async throws {
         let sshd = try SSHDFixture()
         defer { sshd.stop() }

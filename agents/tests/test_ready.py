@@ -49,6 +49,13 @@ class Ready(unittest.TestCase):
         for arch, info in ready["qemu"].items():
             self.assertEqual(info["path"], os.path.join(d, "qemu-system-" + arch))
             self.assertRegex(info["version"], r"^\d+\.\d+\.\d+")
+        # The job's sysinfo/<host>/: uname, the CPU, memory, the OS.
+        sysinfo = ready["sysinfo"]
+        self.assertEqual(sysinfo["uname"], " ".join(os.uname()))
+        self.assertIn("count: %d" % os.cpu_count(), sysinfo["cpu"])
+        self.assertRegex(sysinfo["cpu"], r"^model: .+")
+        self.assertRegex(sysinfo["memory"], r"^\d+ kB$")
+        self.assertTrue(sysinfo["os"])
 
     def test_path_search_after_dirs_and_overrides_first(self):
         d = make_bin_dir(self)

@@ -35,8 +35,12 @@ PORT_BASE=${QCOORD_TESTBED_PORT:-22400}
 MADE=$STATE/made.list
 SSHD=/usr/sbin/sshd
 
-# Binary sets per host, disjoint; host i uses entry (i-1) mod count.
+# Binary sets per host, disjoint; host i uses entry (i-1) mod count. QCOORD_TESTBED_ARCH_SETS
+# ("x86_64;x86_64;x86_64": sets separated by ';') replaces them, e.g. for hosts that are alike.
 ARCH_SETS=("x86_64 i386" "aarch64 arm" "ppc ppc64 riscv64" "s390x m68k" "alpha sh4")
+if [ -n "${QCOORD_TESTBED_ARCH_SETS:-}" ]; then
+    IFS=';' read -r -a ARCH_SETS <<<"$QCOORD_TESTBED_ARCH_SETS"
+fi
 
 die() { echo "testbed: $*" >&2; exit 1; }
 note() { echo "$*" >>"$MADE"; }

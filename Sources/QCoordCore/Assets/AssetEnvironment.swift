@@ -1,33 +1,42 @@
-/// The environment a FUNCTIONAL test gets when the coordinator holds all of its assets where it
-/// runs (docs/assets.md): QEMU's `Asset` then finds them in `QEMU_TEST_CACHE_DIR/download/<sha256>`
-/// and, with `QEMU_TEST_NO_DOWNLOAD=1`, never downloads on its own. Pure.
+/// What a test is given to find the assets the coordinator provided where it runs
+/// (docs/assets.md), decided in one place for every host and both formats. Pure.
+///
+/// - FUNCTIONAL: QEMU's `Asset` finds them in `QEMU_TEST_CACHE_DIR/download/<sha256>` and, with
+///   `QEMU_TEST_NO_DOWNLOAD=1`, never downloads on its own.
+/// - INSTRUMENTED (Avocado): the agent links each file into an Avocado cache of the task's own,
+///   at the place the host's Avocado version looks (`by_location/…`, `by_name/…`), and points
+///   `datadir.paths.cache_dirs` at it; with every asset provided, downloads are refused.
+///
+/// A test gets nothing when the host has no store (its push failed, or `--no-fetch`) or one of
+/// its assets cannot be given: it then fetches on its own, as without qcoord.
 public enum AssetEnvironment {
-    /// - Parameters:
-    ///   - qemuCacheDir: a directory whose `download/` holds the assets by sha256 (the coordinator's
-    ///     cache on the local host: `<cache>/qemu`, its `download` a link to `<cache>/sha256`).
-    ///   - unavailable: content keys (or URLs) whose fetch failed.
-    /// - Returns: empty when the test is not FUNCTIONAL, has no assets, or one of them is not
-    ///   fetchable as sha256 or failed (it then fetches on its own, as without qcoord).
-    public static func functional(_ test: TestCase, qemuCacheDir: String, unavailable: [String: String]) -> [String: String] {
-        guard test.kind == .functional, let assets = test.assets, !assets.isEmpty else { return [:] }
-        for asset in assets {
-            guard asset.isFetchable, asset.algorithm == .sha256, let key = asset.contentKey, unavailable[key] == nil else { return [:] }
-        }
-        return ["QEMU_TEST_CACHE_DIR": qemuCacheDir, "QEMU_TEST_NO_DOWNLOAD": "1"]
-    }
-
-    /// The environment of a FUNCTIONAL test on `host`, decided in one place for every host:
-    /// `views` (host → where its assets are, `RunConfiguration.hostAssetViews`) says whether the
-    /// host has a QEMU view of an asset store, and which assets it holds (a host whose push
-    /// failed has none: its tests download their own).
+    /// The environment of a FUNCTIONAL test on `host`. `views` (host → its store,
+    /// `RunConfiguration.hostAssetViews`) says which assets each host holds.
     public static func functional(_ test: TestCase, host: String, views: [String: HostAssetView],
                                   unavailable: [String: String]) -> [String: String] {
-        guard let view = views[host] else { return [:] }
-        if let present = view.present {
-            for asset in test.assets ?? [] {
-                guard let key = asset.contentKey, present.contains(key) else { return [:] }
-            }
+        guard test.kind == .functional, let view = views[host], let assets = test.assets, !assets.isEmpty else { return [:] }
+        for asset in assets {
+            guard asset.isFetchable, asset.algorithm == .sha256, let key = asset.contentKey,
+                  unavailable[key] == nil, view.holds(key) else { return [:] }
         }
-        return functional(test, qemuCacheDir: view.qemuCacheDir, unavailable: unavailable)
+        return ["QEMU_TEST_CACHE_DIR": view.qemuCacheDir, "QEMU_TEST_NO_DOWNLOAD": "1"]
+    }
+
+    /// The assets an INSTRUMENTED test on `host` is given, as the `run` message carries them;
+    /// nil when it is given none.
+    public static func avocado(_ test: TestCase, host: String, views: [String: HostAssetView],
+                               unavailable: [String: String]) -> CoordinatorMessage.TaskAssets? {
+        guard test.kind == .instrumented, let view = views[host], let assets = test.assets, !assets.isEmpty else { return nil }
+        var files: [CoordinatorMessage.TaskAsset] = []
+        for asset in assets {
+            guard asset.isFetchable, let name = asset.url ?? asset.name, let hash = asset.hash,
+                  let item = try? AssetFetchPlan.item(for: asset).get(),
+                  unavailable[item.contentKey] == nil, view.holds(item.contentKey) else { continue }
+            files.append(CoordinatorMessage.TaskAsset(
+                name: name, locations: asset.locations, hash: hash, algorithm: item.algorithm.rawValue,
+                file: view.storeDirectory + "/" + AssetCacheLayout.dataPath(item)))
+        }
+        guard !files.isEmpty else { return nil }
+        return CoordinatorMessage.TaskAssets(files: files, complete: files.count == assets.count)
     }
 }

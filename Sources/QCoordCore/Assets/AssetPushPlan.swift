@@ -153,15 +153,23 @@ public enum AssetPushPlan {
     }
 }
 
-/// Where FUNCTIONAL tests on one host find their assets as QEMU's cache.
+/// Where the tests on one host find the assets the coordinator provided: its store
+/// (`<alg>/<hex>`), QEMU's view of it (`qemu/download` → `../sha256`) for FUNCTIONAL tests, and
+/// for Avocado tests the files the agent links into an Avocado cache of the task's own.
 public struct HostAssetView: Sendable, Equatable {
-    /// A directory whose `download/` holds the assets by sha256 (absolute on that host).
-    public var qemuCacheDir: String
+    /// The store's directory on that host (absolute): `<alg>/<hex>` below it.
+    public var storeDirectory: String
     /// Content keys there; nil: every asset the coordinator could fetch (its own cache).
     public var present: Set<String>?
 
-    public init(qemuCacheDir: String, present: Set<String>? = nil) {
-        self.qemuCacheDir = qemuCacheDir
+    public init(storeDirectory: String, present: Set<String>? = nil) {
+        self.storeDirectory = storeDirectory
         self.present = present
     }
+
+    /// A directory whose `download/` holds the assets by sha256: QEMU's cache layout.
+    public var qemuCacheDir: String { storeDirectory + "/qemu" }
+
+    /// Whether the host holds `key` (a content key).
+    public func holds(_ key: String) -> Bool { present?.contains(key) ?? true }
 }

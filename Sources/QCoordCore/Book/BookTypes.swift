@@ -18,6 +18,9 @@ public enum BookEvent: Sendable, Hashable {
     /// Ctrl-C, SIGTERM (a CI cancel), SIGHUP: the first stops dispatching and cancels running
     /// tests (they get `interruptGrace` to report); the second ends them at once.
     case signal(BookSignal, now: Double)
+    /// A host now holds these assets (content keys: in its store when the job began, or pushed
+    /// since): it is preferred for the tests that need them.
+    case assetsHeld(host: String, keys: [String])
 }
 
 /// The signals that interrupt a job.
@@ -66,6 +69,9 @@ public enum BookDecision: Sendable, Hashable {
     case tell(String)
     /// Every test has its result: the job is over.
     case finish
+    /// Put on `host`, ahead of time, the assets `test` needs (`keys`, those it lacks): the test
+    /// it would take next, staged while the host is busy.
+    case prefetch(host: String, test: Int, keys: [String])
 }
 
 /// One dispatch: the test, its host, and the plan's choice for that host.

@@ -34,17 +34,21 @@ public struct JobBook: Sendable {
     private var retrying: [String: Int] = [:]
     private var lostReasons: [String: String] = [:]
     private var lossCount = 0
+    /// host → the test whose assets were last staged there ahead (`prefetch`), so it is asked once.
+    private var prefetched: [String: Int] = [:]
 
     /// - Parameters:
     ///   - expected: seconds per test (the longest start first); exclusive: `--exclusive-tag` groups.
     ///   - verdicts: tests decided before the job starts (`JobPlan.verdicts`).
     ///   - completed: `run --resume`: tests that have their result already; never dispatched.
+    ///   - assets: each test's assets (content keys) when hosts are pushed them: hosts holding a
+    ///     test's assets are preferred, and the next test's are staged ahead (`prefetch`).
     public init(plan: JobPlan, settings: BookSettings, expected: [Double]? = nil, exclusive: [String?]? = nil,
-                verdicts: [Int: JobPlan.Verdict] = [:], completed: Set<Int> = []) {
+                verdicts: [Int: JobPlan.Verdict] = [:], completed: Set<Int> = [], assets: [[String]]? = nil) {
         self.plan = plan
         self.settings = settings
         self.verdicts = verdicts
-        scheduler = Scheduler(plan: plan, expected: expected, exclusive: exclusive)
+        scheduler = Scheduler(plan: plan, expected: expected, exclusive: exclusive, assets: assets)
         scheduler.quarantineAfter = settings.quarantineAfter
         // Tests decided before the start (verdicts) are never dispatched, whatever group the
         // scheduler put them in: a test recorded done must not run (and finish twice).
@@ -117,6 +121,8 @@ public struct JobBook: Sendable {
                 _ = interrupt(reason: interruption ?? signal.reason, cancelRunning: false)
                 out += graceExpired(now: now, reason: "Test interrupted: the job was stopped by a second \(signal.rawValue)")
             }
+        case .assetsHeld(let host, let keys):
+            scheduler.noteHeld(host, keys: keys)
         }
         if isDone && !finishSent {
             finishSent = true
@@ -177,7 +183,7 @@ public struct JobBook: Sendable {
     }
 
     private mutating func dispatch(_ assignments: [Assignment]) -> [BookDecision] {
-        assignments.map { a in
+        var out: [BookDecision] = assignments.map { a in
             let id = "\(a.test + 1).\(a.attempt)"
             tests[a.test].taskID = id
             tests[a.test].startedAt = nil
@@ -189,6 +195,16 @@ public struct JobBook: Sendable {
                                           arch: placement?.arch ?? "", qemuBin: placement?.qemuBin,
                                           timeout: plan.tasks[a.test].timeout))
         }
+        // While a host runs what it just got, the assets of the test it would take next go there.
+        var seen = Set<String>()
+        for a in assignments where seen.insert(a.host).inserted {
+            guard let next = scheduler.peek(for: a.host), prefetched[a.host] != next else { continue }
+            let missing = scheduler.missingAssets(next, on: a.host)
+            guard !missing.isEmpty else { continue }
+            prefetched[a.host] = next
+            out.append(.prefetch(host: a.host, test: next, keys: missing.sorted()))
+        }
+        return out
     }
 
     // MARK: hosts lost, given up on; interrupts

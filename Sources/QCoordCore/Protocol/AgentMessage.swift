@@ -29,10 +29,14 @@ public enum AgentMessage: Sendable, Hashable {
         /// pycotap's version where the agent's python can import it (QEMU's tests/functional
         /// print TAP through it), nil when it cannot: FUNCTIONAL tests need it.
         public var pycotap: String?
+        /// What the host says of itself for the job's `sysinfo/<host>/` (uname, cpu, memory, os).
+        public var sysinfo: [String: String]?
 
         public init(version: Int = AgentProtocol.version, host: String, arch: String, cpus: Int, kvm: Bool,
-                    python: String, avocado: String?, qemu: [String: QemuBinary], pycotap: String? = nil) {
+                    python: String, avocado: String?, qemu: [String: QemuBinary], pycotap: String? = nil,
+                    sysinfo: [String: String]? = nil) {
             self.pycotap = pycotap
+            self.sysinfo = sysinfo
             self.version = version
             self.host = host
             self.arch = arch

@@ -86,10 +86,13 @@ public enum CoordinatorMessage: Sendable, Hashable {
         /// The test's tags, handed to Avocado's runner so `self.tags` (single `machine:` /
         /// `cpu:` tags of avocado_qemu-style tests) matches what `avocado run` would give.
         public var tags: Tags?
+        /// INSTRUMENTED: the assets the coordinator provided on this host (AssetEnvironment).
+        public var assets: TaskAssets?
 
         public init(taskID: String, kind: TestKind, name: String, uri: String, args: [String] = [],
                     arch: String? = nil, qemuBin: String? = nil, params: [String: String] = [:], env: [String: String] = [:],
-                    timeoutS: Double? = nil, workdir: String? = nil, tags: Tags? = nil) {
+                    timeoutS: Double? = nil, workdir: String? = nil, tags: Tags? = nil, assets: TaskAssets? = nil) {
+            self.assets = assets
             self.qemuBin = qemuBin
             self.taskID = taskID
             self.kind = kind
@@ -105,10 +108,44 @@ public enum CoordinatorMessage: Sendable, Hashable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case kind, name, uri, args, arch, params, env, workdir, tags
+            case kind, name, uri, args, arch, params, env, workdir, tags, assets
             case taskID = "task_id"
             case qemuBin = "qemu_bin"
             case timeoutS = "timeout_s"
+        }
+    }
+
+    /// One asset file on the host, with the `fetch_asset` arguments Avocado computes its cache
+    /// place from (the agent mirrors the host's Avocado version, docs/assets.md).
+    public struct TaskAsset: Sendable, Hashable, Codable {
+        /// `fetch_asset`'s first argument: a URL or a file name.
+        public var name: String
+        public var locations: [String]
+        /// As the test declares it (Avocado compares it as written).
+        public var hash: String
+        /// `sha1`, `sha256`, `sha512`.
+        public var algorithm: String
+        /// The verified file on the host (`<store>/<alg>/<hex>`).
+        public var file: String
+
+        public init(name: String, locations: [String], hash: String, algorithm: String, file: String) {
+            self.name = name
+            self.locations = locations
+            self.hash = hash
+            self.algorithm = algorithm
+            self.file = file
+        }
+    }
+
+    public struct TaskAssets: Sendable, Hashable, Codable {
+        public var files: [TaskAsset]
+        /// Every asset the test declares is here: the test must not download (the agent
+        /// refuses Avocado's downloads).
+        public var complete: Bool
+
+        public init(files: [TaskAsset], complete: Bool) {
+            self.files = files
+            self.complete = complete
         }
     }
 }

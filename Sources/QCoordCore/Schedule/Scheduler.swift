@@ -2,8 +2,10 @@
 ///
 /// Pull-based: whenever a host has a free slot it takes, among the pending tests it may run
 /// (and whose exclusive group is not already running there), the most constrained one — the
-/// fewest live hosts able to run it — and among those the longest expected one (LPT), ties by
-/// job order. Tests are identified by their index in the job (0-based).
+/// fewest live hosts able to run it — and among those the longest expected one (LPT), then by
+/// assets: one whose assets the host holds (`noteHeld`, or sent there with an earlier test), then
+/// one whose assets no other host holds; ties by job order. Tests are identified by their index
+/// in the job (0-based).
 ///
 /// Tests with the same eligibility and exclusive group form a class, kept as one queue sorted
 /// longest first; a free slot only compares the heads of the classes, so a pick costs
@@ -46,22 +48,25 @@ public struct Scheduler: Sendable {
     private var quarantined: [(test: Int, hosts: [String])] = []
     /// Every host that ever came up (lost ones included).
     private var known: Set<String> = []
+    /// host → the assets (content keys) it holds (`noteHeld`).
+    private var held: [String: Set<String>] = [:]
     /// A test in flight on this many consecutive lost hosts is quarantined instead of re-queued.
     public var quarantineAfter = 2
 
     /// The general form: `classKey` groups tests that share eligibility (tests in one class must
     /// give the same answer from `eligible`); `exclusive` names each test's exclusive group.
     public init(expected: [Double], classKey: (Int) -> String, exclusive: (Int) -> String? = { _ in nil },
-                eligible: @escaping ClassEligibility) {
+                assets: (Int) -> [String] = { _ in [] }, eligible: @escaping ClassEligibility) {
         self.expected = expected
         classEligible = eligible
-        classes = TestClasses(expected: expected, classKey: classKey, exclusive: exclusive)
+        classes = TestClasses(expected: expected, classKey: classKey, exclusive: exclusive, assets: assets)
     }
 
     /// The job plan's tasks: each may run only on the hosts the plan lists for it (nothing else
     /// decides placement); `expected` seconds per test (use `Timings.expected`), and exclusive
-    /// groups (see `exclusiveGroups`).
-    public init(plan: JobPlan, expected: [Double]? = nil, exclusive: [String?]? = nil) {
+    /// groups (see `exclusiveGroups`); `assets`: each test's assets (content keys), for the
+    /// preference of hosts that hold them.
+    public init(plan: JobPlan, expected: [Double]? = nil, exclusive: [String?]? = nil, assets: [[String]]? = nil) {
         // One host set per group of tests planned alike (not per test: 20 000 tests × 200 hosts).
         var sets: [Int: Set<String>] = [:]
         for task in plan.tasks where sets[task.group] == nil { sets[task.group] = Set(task.placements.map(\.host)) }
@@ -71,6 +76,7 @@ public struct Scheduler: Sendable {
         let exclusiveGroups = exclusive ?? Array(repeating: nil, count: plan.tasks.count)
         self.init(expected: expected ?? Array(repeating: 0, count: plan.tasks.count),
                   classKey: { keys[group[$0]] ?? "" }, exclusive: { exclusiveGroups[$0] },
+                  assets: { assets?[$0] ?? [] },
                   eligible: { test, host in hostsOf[group[test]]?.contains(host) ?? false })
     }
 
@@ -194,6 +200,27 @@ public struct Scheduler: Sendable {
     /// How many live hosts may run `test`.
     public func eligibleHostCount(_ test: Int) -> Int { classes.queue(of: test).hosts.count }
 
+    /// `host` now holds these assets (content keys): among tests otherwise equal, it prefers
+    /// those whose assets it has.
+    public mutating func noteHeld(_ host: String, keys: some Sequence<String>) {
+        held[host, default: []].formUnion(keys)
+    }
+
+    /// The assets `test` needs that `host` does not hold (as far as `noteHeld` said).
+    public func missingAssets(_ test: Int, on host: String) -> Set<String> {
+        classes.queue(of: test).assets.subtracting(held[host] ?? [])
+    }
+
+    /// The test `host` would take next if it had a free slot now (nil: none); nothing changes.
+    /// What the run loop stages ahead (the next test's assets) while the host is busy.
+    public func peek(for host: String) -> Int? {
+        guard !stopped, let h = hostIndex[host] else { return nil }
+        if let r = pickRetry(for: h) { return retryList[r] }
+        guard let q = classes.pick(for: host, busy: hosts[h].busy, held: held) else { return nil }
+        let queue = classes.queues[q]
+        return queue.tests[queue.head]
+    }
+
     // MARK: -
 
     /// Fills free slots: of `only` host, or of every host (one pick per host in turn, so the
@@ -208,7 +235,7 @@ public struct Scheduler: Sendable {
                 let test: Int
                 if let r = pickRetry(for: h) {
                     test = retryList.remove(at: r)
-                } else if let next = classes.pick(for: hosts[h].name, busy: hosts[h].busy) {
+                } else if let next = classes.pick(for: hosts[h].name, busy: hosts[h].busy, held: held) {
                     test = classes.take(next)
                 } else {
                     return false
@@ -218,6 +245,9 @@ public struct Scheduler: Sendable {
                 if let group = classes.queue(of: test).exclusive { hosts[h].busy[group, default: 0] += 1 }
                 running[test] = hosts[h].name
                 attempts[test, default: 0] += 1
+                // Its assets are on their way there: the host counts as holding them.
+                let assets = classes.queue(of: test).assets
+                if !assets.isEmpty { held[hosts[h].name, default: []].formUnion(assets) }
                 out.append(Assignment(test: test, host: hosts[h].name, attempt: attempts[test] ?? 1))
                 return true
             }

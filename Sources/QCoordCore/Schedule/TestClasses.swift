@@ -1,11 +1,14 @@
 /// A job's pending tests in classes of interchangeable tests (the same eligible hosts, the same
-/// exclusive group), each one queue sorted longest expected first, then job order. A free slot
-/// compares only the heads of the classes, so a pick costs O(classes), not O(tests).
+/// exclusive group, the same assets), each one queue sorted longest expected first, then job
+/// order. A free slot compares only the heads of the classes, so a pick costs O(classes), not
+/// O(tests).
 struct TestClasses: Sendable {
     struct Queue: Sendable {
         /// A member, asked for the class's eligibility.
         var representative: Int
         var exclusive: String?
+        /// The assets (content keys) every test of the class needs; empty: none.
+        var assets: Set<String> = []
         /// Sorted by expected duration, longest first, then by index; `head` is the next one.
         var tests: [Int]
         var head = 0
@@ -19,20 +22,21 @@ struct TestClasses: Sendable {
     private(set) var queues: [Queue] = []
     private var queueOf: [Int]
 
-    init(expected: [Double], classKey: (Int) -> String, exclusive: (Int) -> String?) {
+    init(expected: [Double], classKey: (Int) -> String, exclusive: (Int) -> String?, assets: (Int) -> [String] = { _ in [] }) {
         self.expected = expected
         var index: [String: Int] = [:]
         queueOf = [Int](repeating: 0, count: expected.count)
         for test in expected.indices {
             let group = exclusive(test)
-            let key = classKey(test) + "\u{0}" + (group.map { "x" + $0 } ?? "-")
+            let needs = assets(test)
+            let key = classKey(test) + "\u{0}" + (group.map { "x" + $0 } ?? "-") + "\u{0}" + needs.sorted().joined(separator: "\u{1}")
             if let q = index[key] {
                 queues[q].tests.append(test)
                 queueOf[test] = q
             } else {
                 index[key] = queues.count
                 queueOf[test] = queues.count
-                queues.append(Queue(representative: test, exclusive: group, tests: [test]))
+                queues.append(Queue(representative: test, exclusive: group, assets: Set(needs), tests: [test]))
             }
         }
         for q in queues.indices { queues[q].tests.sort { Self.before($0, $1, expected) } }
@@ -72,9 +76,11 @@ struct TestClasses: Sendable {
         queues[q].tests.insert(test, at: lo)
     }
 
-    /// The class whose head `host` should run next: fewest eligible hosts, then longest, then
-    /// first; none whose exclusive group is `busy` there.
-    func pick(for host: String, busy: [String: Int]) -> Int? {
+    /// The class whose head `host` should run next: fewest eligible hosts, then longest — but
+    /// among heads about as long (`aboutAsLong`), by assets first (`assetRank`: one whose assets
+    /// the host holds, then one no other host holds, then one another host holds — left to it) —
+    /// then first; none whose exclusive group is `busy` there.
+    func pick(for host: String, busy: [String: Int], held: [String: Set<String>] = [:]) -> Int? {
         var best: Int?
         for q in queues.indices {
             let queue = queues[q]
@@ -82,11 +88,41 @@ struct TestClasses: Sendable {
             if let group = queue.exclusive, busy[group] != nil { continue }
             guard let b = best else { best = q; continue }
             let (n, m) = (queue.hosts.count, queues[b].hosts.count)
-            if n != m ? n < m : Self.before(queue.tests[queue.head], queues[b].tests[queues[b].head], expected) {
-                best = q
+            if n != m {
+                if n < m { best = q }
+                continue
             }
+            let (t, u) = (queue.tests[queue.head], queues[b].tests[queues[b].head])
+            // Assets first among tests about as long (timings are never exactly equal): a test
+            // whose assets are here beats one a few percent longer that needs a push.
+            if !held.isEmpty && (!queue.assets.isEmpty || !queues[b].assets.isEmpty) && Self.aboutAsLong(expected[t], expected[u]) {
+                let (mine, theirs) = (Self.assetRank(queue, host, held), Self.assetRank(queues[b], host, held))
+                if mine != theirs {
+                    if mine < theirs { best = q }
+                    continue
+                }
+            }
+            if expected[t] != expected[u] {
+                if expected[t] > expected[u] { best = q }
+                continue
+            }
+            if t < u { best = q }
         }
         return best
+    }
+
+    /// Within 1 s or 10 % of each other: for the asset preference, as long.
+    static func aboutAsLong(_ a: Double, _ b: Double) -> Bool {
+        abs(a - b) <= max(1, 0.1 * max(a, b))
+    }
+
+    /// 0: `host` holds every asset of the class; 1: no other host does (or it has none); 2:
+    /// another host does — so tests sharing an asset gather where it is, and it crosses less.
+    static func assetRank(_ queue: Queue, _ host: String, _ held: [String: Set<String>]) -> Int {
+        guard !queue.assets.isEmpty else { return 1 }
+        if let mine = held[host], queue.assets.isSubset(of: mine) { return 0 }
+        for (other, keys) in held where other != host && queue.assets.isSubset(of: keys) && queue.hosts.contains(other) { return 2 }
+        return 1
     }
 
     /// Takes the head of class `q`.

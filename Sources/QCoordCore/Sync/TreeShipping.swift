@@ -54,23 +54,29 @@ public enum TreeShipping {
         return nil
     }
 
-    static let markers: [[UInt8]] = [Array("PRIVATE KEY-----".utf8), Array("OPENSSH PRIVATE KEY".utf8)]
-
-    /// Whether the first `headLength` bytes of `bytes` hold a PEM or OpenSSH private key marker.
+    /// Whether the first `headLength` bytes of `bytes` hold a private key's armour line: a line
+    /// that begins (after blanks) with `-----BEGIN ` and ends (before blanks) with `PRIVATE KEY-----`
+    /// (PEM's RSA/EC/ENCRYPTED/plain, OpenSSH's). A file that only mentions the words — source or
+    /// docs quoting the marker inside a string or a sentence — ships.
     public static func looksLikePrivateKey(_ bytes: [UInt8]) -> Bool {
         let head = bytes.prefix(headLength)
-        return markers.contains { contains(head, $0) }
-    }
-
-    static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, haystack.count >= needle.count else { return false }
-        var i = haystack.startIndex
-        let end = haystack.endIndex - needle.count
-        while i <= end {
-            if haystack[i] == first && haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
-            i += 1
+        var start = head.startIndex
+        while start < head.endIndex {
+            let end = head[start...].firstIndex(of: UInt8(ascii: "\n")) ?? head.endIndex
+            if isArmourLine(head[start..<end]) { return true }
+            start = end == head.endIndex ? end : end + 1
         }
         return false
+    }
+
+    static let begin = Array("-----BEGIN ".utf8)
+    static let privateKeyEnd = Array("PRIVATE KEY-----".utf8)
+
+    static func isArmourLine(_ line: ArraySlice<UInt8>) -> Bool {
+        let blank: (UInt8) -> Bool = { $0 == 32 || $0 == 9 || $0 == 13 }
+        guard let first = line.firstIndex(where: { !blank($0) }), let last = line.lastIndex(where: { !blank($0) }) else { return false }
+        let text = line[first...last]
+        return text.starts(with: begin) && text.count >= begin.count + privateKeyEnd.count && text.suffix(privateKeyEnd.count).elementsEqual(privateKeyEnd)
     }
 }
 

@@ -2,7 +2,7 @@ import Foundation
 import QCoordCore
 import QCoordSSH
 
-/// What one host's push did.
+/// What readying one host's store did (AssetPush.prepare); the transfers are AssetStager's.
 struct AssetPushReport: Sendable {
     var host: String
     /// `<home>/.cache/qcoord/assets` on the host (nil when the push failed before it was known).
@@ -13,10 +13,16 @@ struct AssetPushReport: Sendable {
     /// Why the push failed: the host's tests then download their own.
     var failed: String?
 
-    /// The host's view for its FUNCTIONAL tests; nil when the push failed.
+    /// Where the host's tests find its store, holding what was already there; nil when the store
+    /// could not be readied.
     var view: HostAssetView? {
         guard failed == nil, let storeDirectory else { return nil }
-        return HostAssetView(qemuCacheDir: storeDirectory + "/qemu", present: decision.present)
+        return HostAssetView(storeDirectory: storeDirectory, present: Set(decision.reuse.map(\.contentKey)))
+    }
+
+    var traffic: HostAssetTraffic {
+        HostAssetTraffic(pushedFiles: pushedFiles, pushedBytes: pushedBytes, reusedFiles: decision.reuse.count,
+                         reusedBytes: decision.reuseBytes, evictedFiles: decision.evict.count, failed: failed)
     }
 
     var summary: String {
@@ -27,7 +33,8 @@ struct AssetPushReport: Sendable {
 
 /// Puts the job's assets on an SSH host, content-addressed, over its session's SFTP: the store
 /// `~/.cache/qcoord/assets/<alg>/<hex>` (the coordinator cache's layout) with `qemu/download` a
-/// link to `../sha256` (QEMU's). Only what is missing is sent, to a temporary name then renamed;
+/// link to `../sha256` (QEMU's). Only what is missing is sent (when a test needs it there:
+/// AssetStager), to a temporary name then renamed;
 /// what the job uses is touched (the store's LRU order for `asset_cache_max`). Decisions:
 /// AssetPushPlan (QCoordCore).
 enum AssetPush {
@@ -53,10 +60,11 @@ enum AssetPush {
         return AssetPushPlan.decide(needed: needed, store: try await listStore(sftp), maxBytes: maxBytes)
     }
 
-    /// Pushes `needed` (their local files: `files`, content key → path) to the host's store.
-    /// Never throws: a failure is in the report.
-    static func push(host: String, needed: [AssetPushItem], files: [String: String], session: SSHSession, maxBytes: Int?,
-                     progress: SyncProgress? = nil) async -> AssetPushReport {
+    /// Readies the host's store for the job, sending nothing: lists it, evicts what must go for
+    /// `needed` to fit under `maxBytes`, touches what is already there (the LRU order), makes the
+    /// directories and QEMU's view. The transfers come later, each when a test needs it there
+    /// (AssetStager). Never throws: a failure is in the report.
+    static func prepare(host: String, needed: [AssetPushItem], session: SSHSession, maxBytes: Int?) async -> AssetPushReport {
         var report = AssetPushReport(host: host)
         do {
             let sftp = try await session.sftp()
@@ -68,23 +76,8 @@ enum AssetPush {
             for entry in decision.evict { try await sftp.remove("\(store)/\(entry.path)") }
             let now = Int(Date().timeIntervalSince1970)
             for item in decision.reuse { try await sftp.setTimes("\(store)/\(item.storePath)", seconds: now) }
-            let total = (files: decision.push.count, bytes: decision.pushBytes)
-            progress?.update(host, sent: (0, 0), of: total)
-            for item in decision.push {
-                guard let source = files[item.contentKey] else {
-                    throw AssetCacheError("\(item.contentKey) is not in the coordinator's cache")
-                }
-                try await sftp.makeDirectories("\(store)/\(item.algorithm.rawValue)", mode: 0o700)
-                let (doneFiles, doneBytes) = (report.pushedFiles, report.pushedBytes)
-                let sent = try await sftp.uploadAtomically(from: source, to: "\(store)/\(item.storePath)", mode: 0o644) { bytes in
-                    progress?.update(host, sent: (doneFiles, doneBytes + bytes), of: total)
-                }
-                guard sent == item.size else {
-                    throw AssetCacheError("\(source) changed while it was pushed (\(sent) bytes, not \(item.size))")
-                }
-                report.pushedFiles += 1
-                report.pushedBytes += sent
-                progress?.update(host, sent: (report.pushedFiles, report.pushedBytes), of: total)
+            for algorithm in Set(decision.push.map(\.algorithm)) {
+                try await sftp.makeDirectories("\(store)/\(algorithm.rawValue)", mode: 0o700)
             }
             try await sftp.ensureSymlink("\(store)/qemu/download", target: "../sha256")
             report.storeDirectory = "\(home)/\(store)"
@@ -92,5 +85,15 @@ enum AssetPush {
             report.failed = "\(error)"
         }
         return report
+    }
+
+    /// Sends one asset (its local file `source`) to the host's store, to a temporary name then
+    /// renamed. Returns the bytes sent.
+    static func send(_ item: AssetPushItem, from source: String, storeDirectory: String, sftp: SFTPClient) async throws -> Int {
+        let sent = try await sftp.uploadAtomically(from: source, to: "\(storeDirectory)/\(item.storePath)", mode: 0o644)
+        guard sent == item.size else {
+            throw AssetCacheError("\(source) changed while it was pushed (\(sent) bytes, not \(item.size))")
+        }
+        return sent
     }
 }

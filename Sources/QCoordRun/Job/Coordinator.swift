@@ -38,6 +38,14 @@ public actor Coordinator {
     // report: live progress and --json-events read these (see JobEventSink).
     private let events: JobEventSink
     private let reconnect: Reconnect?
+    /// Sends SSH hosts each test's assets before the test (AssetStager); nil: no pushes.
+    private let stager: AssetStager?
+    /// Per test, the assets (content keys) the coordinator holds for it.
+    private let assetKeys: [[String]]
+    /// Where each host's tests find the assets, and which it holds now (grows as they are pushed).
+    private var assetViews: [String: HostAssetView]
+    /// Dispatches waiting for their assets to reach the host: sent once they are (or failed).
+    private var awaitingAssets: [String: BookDispatch] = [:]
 
     /// - Parameters:
     ///   - plan: where each test may run (default: planned from the links' `ready` reports).
@@ -47,11 +55,13 @@ public actor Coordinator {
     ///   - events: told when a test starts or ends and when a host is lost.
     ///   - reconnect: how to connect a lost host again; nil: a lost host stays lost.
     ///   - completed: `run --resume`: tests that have their result from the earlier run; never dispatched.
+    ///   - stager: sends SSH hosts the assets of the tests dispatched there (and of the next ones
+    ///     ahead); nil: the hosts hold what they hold (the local host reads the coordinator's cache).
     public init(tests: [TestCase], plan: JobPlan? = nil, links: [HostLink], directory: JobDirectory, recorder: JobRecorder,
                 log: JobLog, config: RunConfiguration, console: Console,
                 noHostReason: String = "no host is available",
                 verdicts: [Int: JobPlan.Verdict] = [:], events: JobEventSink = .none,
-                reconnect: Reconnect? = nil, completed: [Int: TestResult] = [:]) {
+                reconnect: Reconnect? = nil, completed: [Int: TestResult] = [:], stager: AssetStager? = nil) {
         let plan = plan ?? JobPlan.make(tests: tests, settings: config.planSettings,
                                         hosts: links.map { .init(name: $0.link.host, facts: $0.link.capabilities) })
         self.plan = plan
@@ -70,9 +80,15 @@ public actor Coordinator {
                                     hostGiveUp: reconnect == nil ? nil : config.hostGiveUp,
                                     interruptGrace: config.interruptGrace, jobTimeout: config.jobTimeout,
                                     noHostReason: noHostReason)
+        self.stager = stager
+        let unavailable = config.unavailableAssets
+        assetKeys = tests.map { test in
+            (test.assets ?? []).compactMap { try? AssetFetchPlan.item(for: $0).get().contentKey }.filter { unavailable[$0] == nil }
+        }
+        assetViews = config.hostAssetViews
         book = JobBook(plan: plan, settings: settings, expected: config.timings.expected(for: tests),
                        exclusive: Scheduler.exclusiveGroups(tests, tag: config.exclusiveTag),
-                       verdicts: verdicts, completed: Set(completed.keys))
+                       verdicts: verdicts, completed: Set(completed.keys), assets: stager == nil ? nil : assetKeys)
         files = ResultFiles(tests: tests, directory: directory, log: log)
         results = completed
         (doneStream, done) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -82,6 +98,15 @@ public actor Coordinator {
     public func run() async -> [TestResult] {
         guard !tests.isEmpty else { return [] }
         let hosts = hostOrder.map { BookHost(name: $0, slots: links[$0]?.slots ?? 1) }
+        if let stager {
+            // What each host's store held at the start: those hosts are preferred for those tests.
+            assetViews.merge(await stager.views()) { _, new in new }
+            for host in hostOrder {
+                if let present = assetViews[host]?.present, !present.isEmpty {
+                    _ = book.handle(.assetsHeld(host: host, keys: present.sorted()))
+                }
+            }
+        }
         await perform(book.handle(.start(hosts: hosts, now: JobClock.monotonic())))
         await withTaskGroup(of: Void.self) { group in
             for host in hostOrder {
@@ -249,16 +274,35 @@ public actor Coordinator {
                 // job.log: one line per test start (and one per end, in `record`), as Avocado's.
                 log.info("(\(d.test + 1)/\(tests.count)) \(test.name): STARTED on \(d.host)"
                          + (d.qemuBin.map { " (\(d.arch), \($0))" } ?? " (\(d.arch))") + (d.attempt > 1 ? ", attempt \(d.attempt)" : ""))
-                let task = CoordinatorMessage.RunTask(
-                    // FUNCTIONAL: the one unittest id the agent runs (its name carries `;arch=T`).
-                    taskID: d.taskID, kind: test.kind, name: test.kind == .functional ? test.name : test.baseName, uri: test.uri,
-                    args: test.functional.map { [$0.unittestID] } ?? test.runner ?? [],
-                    arch: d.qemuBin == nil ? nil : d.arch, qemuBin: d.qemuBin, params: plan.tasks[d.test].params,
-                    env: AssetEnvironment.functional(test, host: d.host, views: config.hostAssetViews,
-                                                     unavailable: config.unavailableAssets),
-                    timeoutS: d.timeout, workdir: config.workdir, tags: test.tags.isEmpty ? nil : test.tags)
-                await links[d.host]?.link.run(task)
+                // Decided before any await, so no other decision can come between.
+                if let stager, let session = (links[d.host]?.link as? SSHAgentLink)?.session,
+                   let view = assetViews[d.host], assetKeys[d.test].contains(where: { !view.holds($0) }) {
+                    // Its assets go to the host first; the test is sent once they are there.
+                    awaitingAssets[d.taskID] = d
+                    let keys = assetKeys[d.test], why = test.name
+                    Task {
+                        let held = await stager.ensure(keys, on: d.host, session: session, why: why)
+                        await self.assetsArrived(d.host, held: held, for: d)
+                    }
+                } else {
+                    await send(d)
+                }
+            case .prefetch(let host, let test, let keys):
+                guard let stager, let session = (links[host]?.link as? SSHAgentLink)?.session else { break }
+                let why = "the next test there (\(tests[test].name))"
+                Task {
+                    let held = await stager.ensure(keys, on: host, session: session, why: why)
+                    await self.assetsArrived(host, held: held, for: nil)
+                }
             case .cancel(let host, let taskID):
+                if let d = awaitingAssets.removeValue(forKey: taskID) {
+                    // Never sent: it ends now, as a test the agent stopped before it began.
+                    await perform(book.handle(.finished(taskID: taskID, host: host, status: .interrupted,
+                                                        reason: "Test interrupted before it started: its assets were still being pushed to \(host)",
+                                                        time: 0, whiteboard: nil, now: JobClock.monotonic())))
+                    log.info("host \(host): \(tests[d.test].name) cancelled while its assets were pushed")
+                    continue
+                }
                 await links[host]?.link.cancel(taskID: taskID)
             case .startTimer(let timer, let seconds):
                 timers.append(Task {
@@ -278,6 +322,33 @@ public actor Coordinator {
                 done.yield()
             }
         }
+    }
+
+    /// Sends a dispatched test to its host's agent: exactly the plan's choice there, with what
+    /// the host holds of its assets.
+    private func send(_ d: BookDispatch) async {
+        let test = tests[d.test]
+        let task = CoordinatorMessage.RunTask(
+            // FUNCTIONAL: the one unittest id the agent runs (its name carries `;arch=T`).
+            taskID: d.taskID, kind: test.kind, name: test.kind == .functional ? test.name : test.baseName, uri: test.uri,
+            args: test.functional.map { [$0.unittestID] } ?? test.runner ?? [],
+            arch: d.qemuBin == nil ? nil : d.arch, qemuBin: d.qemuBin, params: plan.tasks[d.test].params,
+            env: AssetEnvironment.functional(test, host: d.host, views: assetViews, unavailable: config.unavailableAssets),
+            timeoutS: d.timeout, workdir: config.workdir, tags: test.tags.isEmpty ? nil : test.tags,
+            assets: AssetEnvironment.avocado(test, host: d.host, views: assetViews, unavailable: config.unavailableAssets))
+        await links[d.host]?.link.run(task)
+    }
+
+    /// Assets reached `host` (`held`: the asked-for ones it holds now); the dispatch that waited
+    /// for them (if any, and still current) is sent.
+    private func assetsArrived(_ host: String, held: [String], for dispatch: BookDispatch?) async {
+        if !held.isEmpty {
+            assetViews[host]?.present?.formUnion(held)
+            _ = book.handle(.assetsHeld(host: host, keys: held))
+        }
+        guard let d = dispatch, awaitingAssets.removeValue(forKey: d.taskID) != nil,
+              book.current(d.taskID, on: d.host) != nil else { return }
+        await send(d)
     }
 
     private func fire(_ timer: BookTimer) async {

@@ -33,8 +33,8 @@ enum JobAssets {
         log.info("assets (\(cacheDir)): \(summary)")
         console.err("ASSETS     : \(summary)\n")
         request.configuration.unavailableAssets = unavailable
-        if let localHost, let view = qemuView(of: cache.directory.path, log: log) {
-            request.configuration.hostAssetViews[localHost] = HostAssetView(qemuCacheDir: view)
+        if let localHost, qemuView(of: cache.directory.path, log: log) != nil {
+            request.configuration.hostAssetViews[localHost] = HostAssetView(storeDirectory: cache.directory.path)
         }
         var held: Held = [:]
         for outcome in outcomes where outcome.state != .failed {
@@ -54,55 +54,67 @@ enum JobAssets {
                                    held: held)
     }
 
-    /// Pushes each SSH host its assets (AssetPush), every host at once; records where each
-    /// host's FUNCTIONAL tests find them (`hostAssetViews`). One summary line (job.log, stderr),
-    /// one line per host whose push failed (its tests there download their own).
-    static func push(_ request: inout JobRequest, plan: JobPlan, links: [Coordinator.HostLink], held: Held,
-                     log: JobLog, console: Console) async {
-        guard !held.isEmpty, let inventory = request.hosts?.inventory else { return }
+    /// Readies each SSH host's store for the job (AssetPush.prepare, every host at once: evicts to
+    /// fit, touches what is there, sends nothing) and returns the stager that sends each asset
+    /// when a test needs it on a host (nil: no SSH host needs any). Records where each host's
+    /// tests find the store (`hostAssetViews`). One line per host whose store could not be readied
+    /// (its tests there download their own) or whose cap leaves assets out.
+    static func stage(_ request: inout JobRequest, plan: JobPlan, links: [Coordinator.HostLink], held: Held,
+                      log: JobLog, console: Console) async -> AssetStager? {
+        guard !held.isEmpty, let inventory = request.hosts?.inventory else { return nil }
         let wanted = needs(request, plan: plan, held: held.mapValues { $0.size })
-        let files = held.mapValues { $0.path }
         let targets = links.compactMap { $0.link as? SSHAgentLink }.filter { !(wanted[$0.host] ?? []).isEmpty }
-        guard !targets.isEmpty else { return }
-        let progress = SyncProgress(console: console, label: "asset push")
-        let start = ContinuousClock.now
+        guard !targets.isEmpty else { return nil }
         var reports: [AssetPushReport] = []
         await withTaskGroup(of: AssetPushReport.self) { group in
             for link in targets {
                 let max = inventory.host(named: link.host)?.assetCacheMax
                 let needed = wanted[link.host] ?? []
-                group.addTask {
-                    await AssetPush.push(host: link.host, needed: needed, files: files, session: link.session,
-                                         maxBytes: max, progress: progress)
-                }
+                group.addTask { await AssetPush.prepare(host: link.host, needed: needed, session: link.session, maxBytes: max) }
             }
             for await report in group { reports.append(report) }
         }
-        progress.finish()
         let order = Dictionary(uniqueKeysWithValues: inventory.hosts.enumerated().map { ($1.name, $0) })
         reports.sort { (order[$0.host] ?? 0) < (order[$1.host] ?? 0) }
         for r in reports {
-            log.info("host \(r.host): assets in \(r.storeDirectory ?? AssetPush.store): pushed \(r.pushedBytes) bytes in "
-                     + "\(r.pushedFiles) files, reused \(r.decision.reuseBytes) bytes in \(r.decision.reuse.count) files, "
-                     + "evicted \(r.decision.evict.count) files (\(r.decision.evict.reduce(0) { $0 + $1.size }) bytes)")
+            if let failed = r.failed {
+                let line = "host \(r.host): its asset store could not be readied (its tests there download their own): \(failed)"
+                log.error(line)
+                console.err(line + "\n")
+                request.configuration.assetTraffic[r.host] = r.traffic
+                continue
+            }
+            log.info("host \(r.host): assets in \(r.storeDirectory ?? AssetPush.store): \(r.decision.reuse.count) there "
+                     + "(\(r.decision.reuseBytes) bytes), up to \(r.decision.push.count) to push when a test needs them "
+                     + "(\(r.decision.pushBytes) bytes), evicted \(r.decision.evict.count) files")
             if !r.decision.overCap.isEmpty {
                 let line = "host \(r.host): \(r.decision.overCap.count) assets do not fit under its asset_cache_max: "
                     + "their tests there download their own"
                 log.warning(line)
                 console.err(line + "\n")
             }
-            if let failed = r.failed {
-                let line = "host \(r.host): the asset push failed (its tests there download their own): \(failed)"
-                log.error(line)
-                console.err(line + "\n")
-            }
             if let view = r.view { request.configuration.hostAssetViews[r.host] = view }
         }
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let line = "ASSET PUSH : pushed \(reports.reduce(0) { $0 + $1.pushedBytes }) bytes in "
-            + "\(reports.reduce(0) { $0 + $1.pushedFiles }) files (" + reports.map(\.summary).joined(separator: "; ")
-            + ") in " + String(format: "%.1f s", seconds)
+        return AssetStager(prepared: reports, files: held.mapValues { $0.path }, log: log)
+    }
+
+    /// After the job: what the stager moved to each host, one line per host in job.log and one
+    /// `ASSET PUSH :` line on stderr; the traffic goes into the report (`assetTraffic`).
+    static func finish(_ stager: AssetStager, configuration: inout RunConfiguration, hosts: [String], log: JobLog, console: Console) async {
+        let traffic = await stager.traffic()
+        var parts: [String] = []
+        for host in hosts {
+            guard let t = traffic[host] else { continue }
+            configuration.assetTraffic[host] = t
+            log.info("host \(host): assets in \(AssetPush.store): pushed \(t.pushedBytes) bytes in \(t.pushedFiles) files, "
+                     + "reused \(t.reusedBytes) bytes in \(t.reusedFiles) files, evicted \(t.evictedFiles) files")
+            parts.append(AssetPushPlan.hostSummary(host, pushedFiles: t.pushedFiles, pushedBytes: t.pushedBytes, reusedFiles: t.reusedFiles,
+                                                   reusedBytes: t.reusedBytes, evicted: t.evictedFiles, failed: t.failed))
+        }
+        guard !parts.isEmpty else { return }
+        let all = hosts.compactMap { traffic[$0] }
+        let line = "ASSET PUSH : pushed \(all.reduce(0) { $0 + $1.pushedBytes }) bytes in \(all.reduce(0) { $0 + $1.pushedFiles }) files ("
+            + parts.joined(separator: "; ") + ")"
         log.info(line)
         console.err(line + "\n")
     }
@@ -125,7 +137,7 @@ enum JobAssets {
             guard !needed.isEmpty else { continue }
             do {
                 let d = try await AssetPush.plan(needed, session: link.session, maxBytes: inventory.host(named: link.host)?.assetCacheMax)
-                lines.append("  \(link.host): would push \(d.push.count) files, \(d.pushBytes) bytes; \(d.reuse.count) already there"
+                lines.append("  \(link.host): would push up to \(d.push.count) files, \(d.pushBytes) bytes (as its tests need them); \(d.reuse.count) already there"
                              + (d.evict.isEmpty ? "" : "; would evict \(d.evict.count) files")
                              + (d.overCap.isEmpty ? "" : "; \(d.overCap.count) over its asset_cache_max"))
             } catch {

@@ -49,6 +49,8 @@ public struct JobRequest: Sendable {
     public var functionalTargetsFromHosts = false
     /// They set the job-failed bit (no `--ignore-missing-references`).
     public var resolutionErrorsFailJob = false
+    /// Write `sysinfo/<host>/` for each host (unless `--disable-sysinfo`).
+    public var sysinfo = true
 
     public init(tests: [TestCase], references: [String], resultsBase: String, python: String, slots: Int,
                 configuration: RunConfiguration, qemuSearch: CoordinatorMessage.QemuSearch = .init(),

@@ -30,6 +30,13 @@ public enum JobRunner {
         }
         for error in request.resolutionErrors { log.error(ResolutionCheck.line(error)) }
         let hosts = await JobHosts.connect(request, jobID: job.jobID, log: log, console: console)
+        if request.sysinfo {
+            for l in hosts.links {
+                do { try job.directory.writeSysinfo(host: l.link.host, facts: l.link.capabilities) } catch {
+                    log.error("sysinfo of host \(l.link.host): \(error)")
+                }
+            }
+        }
         if request.resume == nil {
             if let note = keepRunnableFunctional(&request, hosts: hosts.planHosts) {
                 log.info(note)
@@ -67,14 +74,14 @@ public enum JobRunner {
             log.error(line)
             console.err(line + "\n")
         }
-        await JobAssets.push(&request, plan: plan, links: hosts.links, held: heldAssets, log: log, console: console)
+        let stager = await JobAssets.stage(&request, plan: plan, links: hosts.links, held: heldAssets, log: log, console: console)
         for l in hosts.links {
             log.info("host \(l.link.host): \(l.slots) slots")
             events.emit(.hostUp(host: l.link.host, arch: l.link.capabilities.arch, slots: l.slots, time: JobClock.epoch()))
         }
         let code = await execute(request, job: job, plan: plan, links: hosts.links, noHostReason: hosts.noHostReason,
                                  verdicts: verdicts, closingNote: hosts.note, console: console, interrupts: interrupts,
-                                 events: events, reconnect: hosts.reconnect, poolInterrupts: hosts.interrupts)
+                                 events: events, reconnect: hosts.reconnect, stager: stager, poolInterrupts: hosts.interrupts)
         await hosts.release?()
         return code
     }
@@ -145,13 +152,14 @@ public enum JobRunner {
     static func execute(_ request: JobRequest, job: JobStart, plan: JobPlan, links: [Coordinator.HostLink], noHostReason: String,
                         verdicts: [Int: JobPlan.Verdict] = [:], closingNote: String? = nil,
                         console: Console, interrupts: AsyncStream<BookSignal>, events: JobEventSink,
-                        reconnect: Coordinator.Reconnect? = nil,
+                        reconnect: Coordinator.Reconnect? = nil, stager: AssetStager? = nil,
                         poolInterrupts: AsyncStream<BookSignal>? = nil) async -> JobExitCode {
+        var request = request
         let (directory, log, recorder, jobID) = (job.directory, job.log, job.recorder, job.jobID)
         let coordinator = Coordinator(tests: request.tests, plan: plan, links: links, directory: directory, recorder: recorder,
                                       log: log, config: request.configuration, console: console,
                                       noHostReason: noHostReason, verdicts: verdicts, events: events, reconnect: reconnect,
-                                      completed: request.resume?.completed ?? [:])
+                                      completed: request.resume?.completed ?? [:], stager: stager)
         let interruptWatcher = Task {
             for await signal in interrupts { await coordinator.signal(signal) }
         }
@@ -172,12 +180,16 @@ public enum JobRunner {
             for link in all { group.addTask { await link.shutdown(grace: grace) } }
         }
 
+        if let stager {
+            await JobAssets.finish(stager, configuration: &request.configuration, hosts: links.map(\.link.host), log: log, console: console)
+        }
         let endDate = Date()
         var summary = JobSummary(
             jobID: jobID, jobDir: directory.path, jobName: directory.name,
             start: JobDirectory.startText(job.startDate), timestamp: JobDirectory.isoText(endDate),
             jobTime: JobClock.monotonic() - job.startMono, tests: results, interruption: interruption,
-            hosts: links.map { JobHost(name: $0.link.host, arch: $0.link.capabilities.arch, slots: $0.slots) },
+            hosts: links.map { JobHost(name: $0.link.host, arch: $0.link.capabilities.arch, slots: $0.slots,
+                                       assets: request.configuration.assetTraffic[$0.link.host]) },
             startEpoch: job.startDate.timeIntervalSince1970)
         summary.resolutionErrors = request.resolutionErrors
         var logs: [Int: String] = [:]

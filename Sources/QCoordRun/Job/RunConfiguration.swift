@@ -52,6 +52,8 @@ public struct RunConfiguration: Sendable {
     /// (`~/.cache/qcoord/assets`) for an SSH host. FUNCTIONAL tests whose assets are all there use
     /// it and never download (AssetEnvironment.functional); a host not in it: they download.
     public var hostAssetViews: [String: HostAssetView] = [:]
+    /// What the asset push did on each SSH host (the report's per-host bytes pushed and reused).
+    public var assetTraffic: [String: HostAssetTraffic] = [:]
 
     public var planSettings: JobPlan.Settings {
         var settings = JobPlan.Settings(params: params, archParams: archParams, timeout: timeout)

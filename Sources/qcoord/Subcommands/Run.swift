@@ -31,6 +31,10 @@ extension QCoord {
                                    valueName: "FILE"))
         var planJson: String?
 
+        @Flag(name: .customLong("disable-sysinfo"),
+              help: "Do not write sysinfo/<host>/ (each host's uname, CPU, memory, OS, qemu binaries and versions) into the job directory.")
+        var disableSysinfo = false
+
         @Flag(name: .customLong("no-fetch"),
               help: "Do not fetch the tests' assets on the coordinator first: each test downloads its own, as without qcoord (docs/assets.md).")
         var noFetch = false
@@ -239,6 +243,7 @@ extension QCoord {
             request.functionalTargetsFromHosts = replaying == nil && schedule.arch.isEmpty
             request.resolutionErrors = check.unreadable
             request.resolutionErrorsFailJob = check.failsJob
+            request.sysinfo = !disableSysinfo
             request.dryRun = dryRun
             request.treeRoot = tree.map { Self.absolute($0, cwd: cwd) }
             if let size = maxSyncSize.flatMap(ByteSize.parse) { request.maxSyncBytes = size }

@@ -18,7 +18,13 @@ Files, generated at start (never committed), all served with Range support (206)
                   body, then the connection is closed; later requests are served
   /paced/N.bin    N in 0..7, 2 MiB each, sent in 64 KiB pieces 20 ms apart (parallelism)
   /redirect.bin   302 to /small.bin
+  /bench/N.bin    with --bench-files COUNT:MIB (make bench-assets): COUNT files of MIB MiB
 Anything else: 404.
+
+--bind ADDR listens there instead of 127.0.0.1 (the benchmark's hosts reach it over the testbed's
+network); --rate-mbps R: every response shares one link of R megabits per second (a site's WAN
+link: parallel downloads split it).
+Each request's log line has "bytes": what was sent.
 """
 import argparse
 import hashlib
@@ -60,6 +66,21 @@ def generate(seed, size):
 FILES = {}
 PACED = set()
 DROPPED = set()
+RATE = None  # bytes per second of the one link all responses share, or None
+RATE_LOCK = threading.Lock()
+NEXT_FREE = 0.0
+
+
+def pace(count):
+    """Waits for `count` bytes' turn on the shared link."""
+    global NEXT_FREE
+    with RATE_LOCK:
+        now = time.monotonic()
+        start = max(now, NEXT_FREE)
+        NEXT_FREE = start + count / RATE
+        wait = NEXT_FREE - now
+    if wait > 0:
+        time.sleep(wait)
 
 
 class Origin(http.server.BaseHTTPRequestHandler):
@@ -77,7 +98,12 @@ class Origin(http.server.BaseHTTPRequestHandler):
 
     def serve(self, head):
         rng = self.headers.get("Range")
-        log({"server": self.name, "method": self.command, "path": self.path, "range": rng})
+        size = len(FILES[self.path]) if self.path in FILES and not head else 0
+        if rng and size:
+            first, _, last = rng[6:].partition("-")
+            size = max(0, min(size - 1, int(last) if last else size - 1) - (int(first) if first else 0) + 1)
+        log({"server": self.name, "method": self.command, "path": self.path, "range": rng, "bytes": size,
+             "client": self.client_address[0]})
         if self.path == "/redirect.bin":
             self.send_response(302)
             self.send_header("Location", "/small.bin")
@@ -124,6 +150,8 @@ class Origin(http.server.BaseHTTPRequestHandler):
             return
         step = 64 << 10
         for offset in range(0, len(piece), step):
+            if RATE:
+                pace(len(piece[offset:offset + step]))
             self.wfile.write(piece[offset:offset + step])
             if self.path in PACED:
                 time.sleep(0.02)
@@ -191,7 +219,17 @@ def main():
     parser.add_argument("--tls", action="store_true",
                         help="also serve the files over HTTPS (a self-signed certificate for 127.0.0.1 made with openssl, path in --info)")
     parser.add_argument("--lifetime", type=float, default=300, help="exit after this many seconds")
+    parser.add_argument("--bind", default="127.0.0.1")
+    parser.add_argument("--bench-files", default=None, help="COUNT:MIB: /bench/0.bin … of MIB MiB each")
+    parser.add_argument("--rate-mbps", type=float, default=None)
     args = parser.parse_args()
+    global RATE
+    if args.rate_mbps:
+        RATE = args.rate_mbps * 1e6 / 8
+    if args.bench_files:
+        count, mib = (int(x) for x in args.bench_files.split(":"))
+        for n in range(count):
+            FILES["/bench/%d.bin" % n] = generate(100 + n, mib << 20)
     LOG = open(args.log, "a")
     FILES["/small.bin"] = generate(1, 100 << 10)
     FILES["/big.bin"] = generate(2, args.big_mb << 20)
@@ -200,7 +238,7 @@ def main():
     for n in range(8):
         FILES["/paced/%d.bin" % n] = generate(10 + n, 2 << 20)
         PACED.add("/paced/%d.bin" % n)
-    origin = Server(("127.0.0.1", 0), Origin)
+    origin = Server((args.bind, 0), Origin)
     proxy = ProxyServer(("127.0.0.1", 0), Proxy)
     servers = [origin, proxy]
     info = {}

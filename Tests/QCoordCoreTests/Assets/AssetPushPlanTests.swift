@@ -74,15 +74,40 @@ struct AssetPushPlanTests {
 
     @Test func functionalTestsUseAHostsStoreOnlyWithAllTheirAssetsThere() {
         let test = TestCase(kind: .functional, name: "t", uri: "t.py", assets: [Self.ref(Self.a), Self.ref(Self.b)])
-        let full = HostAssetView(qemuCacheDir: "/home/u/.cache/qcoord/assets/qemu", present: ["sha256:\(Self.a)", "sha256:\(Self.b)"])
-        let partial = HostAssetView(qemuCacheDir: "/x/qemu", present: ["sha256:\(Self.a)"])
-        let views = ["h1": full, "h2": partial, "local": HostAssetView(qemuCacheDir: "/c/qemu")]
+        let full = HostAssetView(storeDirectory: "/home/u/.cache/qcoord/assets", present: ["sha256:\(Self.a)", "sha256:\(Self.b)"])
+        let partial = HostAssetView(storeDirectory: "/x", present: ["sha256:\(Self.a)"])
+        let views = ["h1": full, "h2": partial, "local": HostAssetView(storeDirectory: "/c")]
         #expect(AssetEnvironment.functional(test, host: "h1", views: views, unavailable: [:])
                 == ["QEMU_TEST_CACHE_DIR": "/home/u/.cache/qcoord/assets/qemu", "QEMU_TEST_NO_DOWNLOAD": "1"])
         #expect(AssetEnvironment.functional(test, host: "h2", views: views, unavailable: [:]).isEmpty)
         #expect(AssetEnvironment.functional(test, host: "h3", views: views, unavailable: [:]).isEmpty)
         #expect(AssetEnvironment.functional(test, host: "local", views: views, unavailable: [:])["QEMU_TEST_CACHE_DIR"] == "/c/qemu")
         #expect(AssetEnvironment.functional(test, host: "local", views: views, unavailable: ["sha256:\(Self.b)": "404"]).isEmpty)
+    }
+
+    @Test func avocadoTestsGetTheFilesTheHostHoldsAndAreOfflineOnlyWithAllOfThem() {
+        let sha1 = String(repeating: "D", count: 40)
+        let byURL = AssetRef(url: "https://x/vmlinuz", hash: sha1, algorithm: .sha1)
+        let byName = AssetRef(name: "initrd.img", locations: ["https://y/initrd.img"], hash: Self.a, algorithm: .sha256)
+        let computed = AssetRef(unknown: "url is computed: base + name")
+        let test = TestCase(kind: .instrumented, name: "t", uri: "t.py", assets: [byURL, byName])
+        let store = "/home/u/.cache/qcoord/assets"
+        let views = ["h1": HostAssetView(storeDirectory: store, present: ["sha1:\(sha1.lowercased())", "sha256:\(Self.a)"]),
+                     "h2": HostAssetView(storeDirectory: "/x", present: ["sha256:\(Self.a)"])]
+        let h1 = AssetEnvironment.avocado(test, host: "h1", views: views, unavailable: [:])
+        #expect(h1 == CoordinatorMessage.TaskAssets(files: [
+            .init(name: "https://x/vmlinuz", locations: [], hash: sha1, algorithm: "sha1", file: "\(store)/sha1/\(sha1.lowercased())"),
+            .init(name: "initrd.img", locations: ["https://y/initrd.img"], hash: Self.a, algorithm: "sha256", file: "\(store)/sha256/\(Self.a)"),
+        ], complete: true))
+        // The hash travels as declared: Avocado compares it as written.
+        #expect(h1?.files.first?.hash == sha1)
+        let h2 = AssetEnvironment.avocado(test, host: "h2", views: views, unavailable: [:])
+        #expect(h2?.files.map(\.name) == ["initrd.img"] && h2?.complete == false)
+        #expect(AssetEnvironment.avocado(test, host: "h3", views: views, unavailable: [:]) == nil)
+        let partlyKnown = TestCase(kind: .instrumented, name: "t", uri: "t.py", assets: [byURL, computed])
+        #expect(AssetEnvironment.avocado(partlyKnown, host: "h1", views: views, unavailable: [:])?.complete == false)
+        let functional = TestCase(kind: .functional, name: "t", uri: "t.py", assets: [byURL])
+        #expect(AssetEnvironment.avocado(functional, host: "h1", views: views, unavailable: [:]) == nil)
     }
 
     @Test func summaryLine() {

@@ -32,6 +32,17 @@ struct TreeShippingTests {
         // Only the first 4 KiB are looked at.
         let late = String(repeating: "x", count: 4096) + "-----BEGIN PRIVATE KEY-----"
         #expect(decide("big.txt", late) == .ship)
+        // Indented (a YAML block), with CRLF, encrypted: still a key.
+        #expect(decide("vars.yaml", "key: |\n  -----BEGIN ENCRYPTED PRIVATE KEY-----\r\n  MIIF\n") == .secret("looks like a private key"))
+        #expect(decide("k", "-----BEGIN EC PRIVATE KEY-----") == .secret("looks like a private key"))
+    }
+
+    @Test func filesThatOnlyMentionTheMarkerShip() {
+        // qcoord's own sources and docs quote it: they are not keys (they were held back before).
+        #expect(decide("TreeShipping.swift", "    static let privateKeyEnd = Array(\"PRIVATE KEY-----\".utf8)\n") == .ship)
+        #expect(decide("t.swift", "let key = \"-----BEGIN OPENSSH PRIVATE KEY-----\\nb3Bl\"\n") == .ship)
+        #expect(decide("tree-sync.md", "any file with a `-----BEGIN … PRIVATE KEY-----` line is held back\n") == .ship)
+        #expect(decide("x", "-----BEGIN PUBLIC KEY-----\n") == .ship)
     }
 
     @Test func ignoredFilesAreNotReadNorReported() {

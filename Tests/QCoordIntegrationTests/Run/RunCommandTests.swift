@@ -224,6 +224,23 @@ import Testing
         #expect(o.stdout.contains(" (1/1) \(RunHarness.fixtures)/pass.sh:  PASS ("))
     }
 
+    @Test func sysinfoPerHostUnlessDisabled() throws {
+        let h = try RunHarness()
+        defer { h.cleanup() }
+        let o = try h.run([RunHarness.fixtures + "/pass.sh"])
+        #expect(o.status == 0, "\(o.stderr)")
+        let dir = o.jobDir + "/sysinfo/local"
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        #expect(files == ["cpu", "memory", "os", "qemu", "software", "uname"])
+        let uname = try String(contentsOfFile: dir + "/uname", encoding: .utf8)
+        #expect(uname.hasPrefix("Linux "))
+        #expect(try String(contentsOfFile: dir + "/qemu", encoding: .utf8).contains("qemu-system-"))
+        #expect(try String(contentsOfFile: dir + "/cpu", encoding: .utf8).contains("count: \(ProcessInfo.processInfo.activeProcessorCount)"))
+        let off = try h.run(["--disable-sysinfo", RunHarness.fixtures + "/pass.sh"])
+        #expect(off.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: off.jobDir + "/sysinfo"))
+    }
+
     @Test func failfastStopsAfterTheFirstFailureAndSkipsTheRest() throws {
         let h = try RunHarness()
         defer { h.cleanup() }
