@@ -7,7 +7,7 @@ CHECK_TARGETS := check-core-purity \
 	check-faults test-multihost test-tree-sync \
 	check-html check-results-schema \
 	check-functional-meson check-functional-run \
-	check-asset-fetch check-asset-push \
+	check-asset-fetch check-asset-push check-slurm \
 	test-testbed
 
 .PHONY: check-core-purity check-examples-avocado test-agent-py38 check-ansible check-gitlab-ci \

@@ -14,9 +14,12 @@
 #   test-tree-sync   qcts    10.231.24    3    TreeSyncTestbedTests
 #   check-functional-run qcfn 10.231.25   4    FunctionalRunDifferentialTests (mk/check.mk)
 #   check-asset-push qcap    10.231.28    2    AssetPushTestbedTests (mk/check.mk)
+#   check-slurm      qcsl    10.231.29    3    SlurmRunTests: slurmctld + a slurmd per host (deploy/testbed/slurm.sh)
+#   slurm-up         qcsl    10.231.29    3    by hand (then: eval "$$(bash deploy/testbed/slurm.sh env)")
 #   testbed-up       (build/testbed)      N    by hand
 
-.PHONY: testbed-up testbed-down test-testbed check-faults check-deploy test-multihost demo-cluster test-tree-sync readme-screenshot
+.PHONY: testbed-up testbed-down test-testbed check-faults check-deploy test-multihost demo-cluster test-tree-sync \
+	check-slurm slurm-up slurm-down readme-screenshot
 
 # By hand: `make testbed-up` (N=3), then qcoord … --inventory build/testbed/inventory.yaml
 N ?= 3
@@ -104,3 +107,22 @@ demo-cluster: build
 	    [print("%-75s %-6s %-4s %s" % (t["name"], t["status"], t.get("host"), t.get("qemu_bin") or "-")) for t in r["tests"]]' \
 	      $(CURDIR)/build/demo-cluster-results/latest/results.json; \
 	  bash deploy/testbed/testbed.sh down; exit $$rc
+
+# Slurm as the host pool (docs/slurm.md): the netns testbed plus munged, slurmctld and one slurmd
+# per host (deploy/testbed/slurm.sh; `up` already proves `srun -w hI` runs on each node and sees
+# only that host's binaries). SlurmRunTests: examples/tests over SSH and over Slurm give the same
+# statuses on the same hosts, a node set DOWN mid-run loses no result, scancel gives exit 8,
+# --time 1 ends the job (54 s) before Slurm's limit.
+SLURM_TESTBED_DIR ?= $(CURDIR)/build/testbed-slurm
+SLURM_ENV = QCOORD_TESTBED_DIR=$(SLURM_TESTBED_DIR) QCOORD_TESTBED_PREFIX=qcsl QCOORD_TESTBED_NET=10.231.29 \
+	QCOORD_TESTBED_PYTHON=$(MH_PYTHON)
+check-slurm: build
+	@export $(SLURM_ENV) QCOORD_SLURM_DIR=$(SLURM_TESTBED_DIR); \
+	  bash deploy/testbed/slurm.sh down >/dev/null; \
+	  bash deploy/testbed/slurm.sh up 3 || { bash deploy/testbed/slurm.sh down; exit 1; }; \
+	  $(SWIFT) test $(BUILD_FLAGS) --filter 'SlurmRunTests'; rc=$$?; \
+	  bash deploy/testbed/slurm.sh down; exit $$rc
+slurm-up:
+	$(SLURM_ENV) bash deploy/testbed/slurm.sh up 3
+slurm-down:
+	$(SLURM_ENV) bash deploy/testbed/slurm.sh down

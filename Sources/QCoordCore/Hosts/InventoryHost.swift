@@ -62,9 +62,12 @@ public struct InventoryHost: Sendable, Hashable, Codable {
 /// The hosts of one job.
 public struct Inventory: Sendable, Hashable, Codable {
     public var hosts: [InventoryHost]
+    /// The `slurm:` section: the hosts come from Slurm (docs/slurm.md); nil: none.
+    public var slurm: SlurmSettings?
 
-    public init(hosts: [InventoryHost]) {
+    public init(hosts: [InventoryHost], slurm: SlurmSettings? = nil) {
         self.hosts = hosts
+        self.slurm = slurm
     }
 
     /// The hosts of a `--hosts` value.

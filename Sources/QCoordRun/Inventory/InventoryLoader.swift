@@ -13,6 +13,9 @@ public enum InventoryLoader {
         "asset_cache_max",
     ]
     static let defaultKeys = hostKeys.subtracting(["name", "address"])
+    static let slurmKeys: Set<String> = [
+        "partition", "account", "nodes", "time", "constraint", "python", "shared_tree", "slots", "env", "srun_args",
+    ]
 
     /// Loads `path`; `~` in `identity` is expanded against `home`.
     public static func load(path: String, home: String? = nil) throws -> Inventory {
@@ -39,6 +42,7 @@ public enum InventoryLoader {
         }
         var defaults = InventoryHost(name: "")
         var hostsNode: Node?
+        var slurm: SlurmSettings?
         for (keyNode, value) in top {
             let key = try reader.key(keyNode, context: "top level")
             switch key {
@@ -47,9 +51,16 @@ public enum InventoryLoader {
                 defaults = try reader.apply(fields, to: defaults, context: "defaults")
             case "hosts":
                 hostsNode = value
+            case "slurm":
+                slurm = try reader.slurm(value)
             default:
-                throw reader.error(keyNode, "top level: unknown key '\(key)' (known: defaults, hosts)")
+                throw reader.error(keyNode, "top level: unknown key '\(key)' (known: defaults, hosts, slurm)")
             }
+        }
+        if let slurm {
+            // The nodes come from Slurm: a list of hosts beside it would be a second pool.
+            if let hostsNode { throw reader.error(hostsNode, "'hosts' and 'slurm' cannot be combined: Slurm gives the hosts") }
+            return Inventory(hosts: [], slurm: slurm)
         }
         guard let hostsNode else {
             throw InventoryError(file: file, line: root.mark?.line, message: "missing 'hosts:' list")
@@ -173,6 +184,29 @@ struct NodeReader {
         case .sequence: "list"
         case .alias: "alias"
         }
+    }
+
+    /// The `slurm:` section (docs/slurm.md).
+    func slurm(_ node: Node) throws -> SlurmSettings {
+        var s = SlurmSettings()
+        if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" { return s }
+        for (key, keyNode, value) in try mapping(node, key: "slurm", context: "slurm", allowed: InventoryLoader.slurmKeys) {
+            _ = keyNode
+            switch key {
+            case "partition": s.partition = try string(value, key: key, context: "slurm")
+            case "account": s.account = try string(value, key: key, context: "slurm")
+            case "nodes": s.nodes = try integer(value, key: key, context: "slurm", range: 1...100_000)
+            case "time": s.timeMinutes = try integer(value, key: key, context: "slurm", range: 1...10_000_000)
+            case "constraint": s.constraint = try string(value, key: key, context: "slurm")
+            case "python": s.python = try string(value, key: key, context: "slurm")
+            case "shared_tree": s.sharedTree = expandHome(try string(value, key: key, context: "slurm"))
+            case "slots": s.slots = try integer(value, key: key, context: "slurm", range: 1...4096)
+            case "env": s.env = try stringMap(value, key: key, context: "slurm")
+            case "srun_args": s.srunArgs = try strings(value, key: key, context: "slurm")
+            default: throw error(value, "slurm: unknown key '\(key)'")
+            }
+        }
+        return s
     }
 
     func expandHome(_ path: String) -> String {

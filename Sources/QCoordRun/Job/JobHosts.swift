@@ -14,6 +14,10 @@ struct JobHosts: Sendable {
     var reconnect: Coordinator.Reconnect?
     /// `--dry-run`: the test tree and what each host would be sent.
     var treeLines: [String] = []
+    /// Signals from the host pool itself (a Slurm allocation cancelled or out of time).
+    var interrupts: AsyncStream<BookSignal>?
+    /// Gives the pool back at the job's end (the Slurm allocation); nil: nothing to give back.
+    var release: (@Sendable () async -> Void)?
 
     var noHostReason: String {
         unreachable.isEmpty ? "no host is available"
@@ -24,6 +28,9 @@ struct JobHosts: Sendable {
     var planHosts: [JobPlan.Host] { links.map { .init(name: $0.link.host, facts: $0.link.capabilities) } }
 
     static func connect(_ request: JobRequest, jobID: String, log: JobLog, console: Console) async -> JobHosts {
+        if let slurm = request.slurm {
+            return await connectSlurm(request, slurm: slurm, jobID: jobID, log: log, console: console)
+        }
         if let hosts = request.hosts {
             return await connectSSH(request, hosts: hosts, jobID: jobID, log: log, console: console)
         }
@@ -81,6 +88,7 @@ struct JobHosts: Sendable {
     func startProblem(_ request: JobRequest) -> String? {
         if links.isEmpty {
             let count = unreachable.count
+            if request.slurm != nil { return "the job did not start: no Slurm node could be used" }
             return request.hosts == nil ? "the job did not start: the local agent did not start"
                 : "the job did not start: no host could be reached (\(count) of \(count) unreachable)"
         }
@@ -88,7 +96,7 @@ struct JobHosts: Sendable {
         let pending = request.tests.indices.filter { request.tests[$0].kind == .instrumented && request.resume?.completed[$0] == nil }
         guard !pending.isEmpty else { return nil }
         let what = "\(pending.count) INSTRUMENTED test\(pending.count == 1 ? "" : "s") need\(pending.count == 1 ? "s" : "") Avocado"
-        if request.hosts == nil {
+        if request.hosts == nil && request.slurm == nil {
             let tried = request.pythonSource == LocalPython.Source.option.rawValue
                 ? "'--python \(request.python)' cannot import it"
                 : "no Python here has it ($VIRTUAL_ENV, the venv of 'qcoord deploy --local', python3)"

@@ -23,6 +23,8 @@ public struct JobRequest: Sendable {
     public var args: [String: String]
     /// Run on these SSH hosts instead of the local host (`--hosts`, `--inventory`).
     public var hosts: HostJob?
+    /// Run on nodes of a Slurm cluster (`--slurm`, an inventory's `slurm:`; docs/slurm.md).
+    public var slurm: SlurmJob?
     /// Written to jobdata/replay.json at the start, so the job can be resumed or replayed.
     public var record: JobRecord?
     /// `run --resume`: finish this job in its own directory instead of starting a new one.

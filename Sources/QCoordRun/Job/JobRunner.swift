@@ -13,10 +13,16 @@ public enum JobRunner {
                            interrupts: AsyncStream<BookSignal> = AsyncStream { $0.finish() },
                            events: JobEventSink = .none) async -> JobExitCode {
         var request = request
+        if let slurm = request.slurm {
+            request.configuration.jobTimeout = SlurmJob.jobTimeout(given: request.configuration.jobTimeout,
+                                                                   timeMinutes: slurm.settings.timeMinutes)
+        }
         if request.dryRun { return await dryRun(request, console: console) }
         guard let job = JobStart.begin(request, console: console, events: events) else { return .jobFailed }
         let log = job.log
-        if let hosts = request.hosts {
+        if request.slurm != nil {
+            log.info("job \(job.jobID): \(request.tests.count) tests on Slurm nodes")
+        } else if let hosts = request.hosts {
             log.info("job \(job.jobID): \(request.tests.count) tests on \(hosts.inventory.hosts.count) hosts: "
                      + hosts.inventory.hosts.map(\.name).joined(separator: ", "))
         } else {
@@ -46,13 +52,14 @@ public enum JobRunner {
             events.emit(.jobStarted(jobID: job.jobID, jobDir: job.directory.path, total: request.tests.count,
                                     time: job.startDate.timeIntervalSince1970))
         }
-        let heldAssets = await JobAssets.prepare(&request, localHost: request.hosts == nil ? hosts.links.first?.link.host : nil,
+        let heldAssets = await JobAssets.prepare(&request, localHost: request.hosts == nil && request.slurm == nil ? hosts.links.first?.link.host : nil,
                                                  log: log, console: console)
         if let problem = hosts.startProblem(request) {
             // One message, exit 2: not one ERROR per test (the hosts' own reasons came first, one line each).
             log.error(problem)
             console.err("qcoord: \(problem)\n")
             for l in hosts.links { await l.link.shutdown(grace: .seconds(5)) }
+            await hosts.release?()
             return .jobFailed
         }
         let plan = JobPlan.make(tests: request.tests, settings: request.configuration.planSettings, hosts: hosts.planHosts)
@@ -72,9 +79,11 @@ public enum JobRunner {
             log.info("host \(l.link.host): \(l.slots) slots")
             events.emit(.hostUp(host: l.link.host, arch: l.link.capabilities.arch, slots: l.slots, time: JobClock.epoch()))
         }
-        return await execute(request, job: job, plan: plan, links: hosts.links, noHostReason: hosts.noHostReason,
-                             verdicts: verdicts, closingNote: hosts.note, console: console, interrupts: interrupts,
-                             events: events, reconnect: hosts.reconnect, stager: stager)
+        let code = await execute(request, job: job, plan: plan, links: hosts.links, noHostReason: hosts.noHostReason,
+                                 verdicts: verdicts, closingNote: hosts.note, console: console, interrupts: interrupts,
+                                 events: events, reconnect: hosts.reconnect, stager: stager, poolInterrupts: hosts.interrupts)
+        await hosts.release?()
+        return code
     }
 
     /// Without `--arch`, a FUNCTIONAL test runs for the meson targets some host has a
@@ -110,7 +119,7 @@ public enum JobRunner {
         var text = "Hosts:\n"
         for l in hosts.links {
             let caps = l.link.capabilities
-            let python = request.hosts == nil ? "\(request.python) (\(request.pythonSource ?? "--python")), Python \(caps.python)"
+            let python = request.hosts == nil && request.slurm == nil ? "\(request.python) (\(request.pythonSource ?? "--python")), Python \(caps.python)"
                 : "Python \(caps.python)"
             text += "  \(l.link.host): \(caps.arch), \(caps.cpus) cpus, kvm \(caps.kvm ? "yes" : "no"), \(python), "
                 + "avocado \(caps.avocado ?? "none"), \(l.slots) slots, qemu: "
@@ -135,6 +144,7 @@ public enum JobRunner {
             }
         }
         for l in hosts.links { await l.link.shutdown(grace: .seconds(5)) }
+        await hosts.release?()
         return code
     }
 
@@ -142,7 +152,8 @@ public enum JobRunner {
     static func execute(_ request: JobRequest, job: JobStart, plan: JobPlan, links: [Coordinator.HostLink], noHostReason: String,
                         verdicts: [Int: JobPlan.Verdict] = [:], closingNote: String? = nil,
                         console: Console, interrupts: AsyncStream<BookSignal>, events: JobEventSink,
-                        reconnect: Coordinator.Reconnect? = nil, stager: AssetStager? = nil) async -> JobExitCode {
+                        reconnect: Coordinator.Reconnect? = nil, stager: AssetStager? = nil,
+                        poolInterrupts: AsyncStream<BookSignal>? = nil) async -> JobExitCode {
         var request = request
         let (directory, log, recorder, jobID) = (job.directory, job.log, job.recorder, job.jobID)
         let coordinator = Coordinator(tests: request.tests, plan: plan, links: links, directory: directory, recorder: recorder,
@@ -152,8 +163,12 @@ public enum JobRunner {
         let interruptWatcher = Task {
             for await signal in interrupts { await coordinator.signal(signal) }
         }
+        let poolWatcher = poolInterrupts.map { stream in
+            Task { for await signal in stream { await coordinator.signal(signal) } }
+        }
         let results = await coordinator.run()
         interruptWatcher.cancel()
+        poolWatcher?.cancel()
         let interruption = await coordinator.interruptionReason
         // Every agent at once (hosts that were lost and came back have new links); after a
         // second signal with no grace: each agent then kills its tests' process groups.

@@ -32,12 +32,27 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
     public static func start(host: String = "local", python: String, hello: CoordinatorMessage.Hello,
                              log: JobLog, readyTimeout: Duration = .seconds(60), idleLimit: Double = 30,
                              agentScript: String? = nil) async throws -> LocalAgentLink {
+        let script = try agentScript ?? AgentCache.materialize()
+        return try await launch(host: host, executable: "/usr/bin/env", arguments: [python, "-u", script], hello: hello,
+                                log: log, readyTimeout: readyTimeout, idleLimit: idleLimit,
+                                cannotRun: "cannot run \(python)",
+                                endedReason: "the agent exited before it was ready; see job.log for its stderr")
+    }
+
+    /// Starts `executable arguments` as the agent's process: its stdin and stdout carry the
+    /// protocol (after `preamble`, written to its stdin first: a launcher that reads the agent
+    /// itself from there, as the Slurm link's), its stderr goes to job.log. Sends `hello` and
+    /// waits for `ready`. Shared by every link whose agent is a local child process (the local
+    /// host; a Slurm job step, whose `srun` forwards the step's stdin and stdout).
+    static func launch(host: String, executable: String, arguments: [String], preamble: [UInt8] = [],
+                       hello: CoordinatorMessage.Hello, log: JobLog, readyTimeout: Duration, idleLimit: Double,
+                       cannotRun: String, endedReason: String,
+                       onStderr: (@Sendable (String) -> Void)? = nil) async throws -> LocalAgentLink {
         // Writing to a dead agent must fail with EPIPE rather than kill the whole process.
         signal(SIGPIPE, SIG_IGN)
-        let script = try agentScript ?? AgentCache.materialize()
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, "-u", script]
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         let stdinPipe = Pipe(), stdoutPipe = Pipe(), stderrPipe = Pipe()
         process.standardInput = stdinPipe
         process.standardOutput = stdoutPipe
@@ -48,7 +63,7 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
             exitSink.finish()
         }
         do { try process.run() } catch {
-            throw RunError.agentStart(host: host, reason: "cannot run \(python): \(error.localizedDescription)")
+            throw RunError.agentStart(host: host, reason: "\(cannotRun): \(error.localizedDescription)")
         }
         let link = LocalAgentLink(host: host, process: process, stdinFD: stdinPipe.fileHandleForWriting.fileDescriptor,
                                   exited: exited, idleLimit: idleLimit)
@@ -56,11 +71,11 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
         link.pipes = [stdinPipe, stdoutPipe, stderrPipe]
         let (readyStream, readySink) = AsyncStream<Result<HostCapabilities, RunError>>.makeStream()
         link.startReaders(stdout: stdoutPipe.fileHandleForReading.fileDescriptor,
-                          stderr: stderrPipe.fileHandleForReading.fileDescriptor, log: log, ready: readySink)
+                          stderr: stderrPipe.fileHandleForReading.fileDescriptor, log: log, ready: readySink, onStderr: onStderr)
+        if !preamble.isEmpty { await link.writeBytes(preamble) }
         await link.send(.hello(hello))
 
-        let result = await ReadyWait.first(readyStream, host: host, timeout: readyTimeout,
-                                           endedReason: "the agent exited before it was ready; see job.log for its stderr")
+        let result = await ReadyWait.first(readyStream, host: host, timeout: readyTimeout, endedReason: endedReason)
         switch result {
         case .success(let caps):
             link.capabilities = caps
@@ -71,6 +86,12 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
             throw error
         }
     }
+
+    /// The child's process id (the agent, or its launcher).
+    var processID: Int32 { process.processIdentifier }
+
+    /// Whether the child (the agent, or its launcher) still runs.
+    var isRunning: Bool { process.isRunning }
 
     private var pipes: [Pipe] = []
 
@@ -122,6 +143,11 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
             reportLost("cannot encode a message for the agent: \(error)")
             return
         }
+        await writeBytes(bytes)
+    }
+
+    /// Writes `bytes` to the agent's stdin, in order with the messages.
+    private func writeBytes(_ bytes: [UInt8]) async {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             // A pipe write can block when the agent stops reading: keep it off the cooperative pool.
             writeQueue.async { [stdinFD] in
@@ -137,7 +163,8 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
     }
 
     private func startReaders(stdout: Int32, stderr: Int32, log: JobLog,
-                              ready: AsyncStream<Result<HostCapabilities, RunError>>.Continuation) {
+                              ready: AsyncStream<Result<HostCapabilities, RunError>>.Continuation,
+                              onStderr: (@Sendable (String) -> Void)? = nil) {
         let host = self.host
         let outThread = Thread { [self] in
             var reader = AgentOutputReader()
@@ -169,6 +196,7 @@ public final class LocalAgentLink: AgentLink, @unchecked Sendable {
                 if n <= 0 { break }
                 for piece in splitter.push(buffer[0..<n]) {
                     let text = (try? piece.get()).map { String(decoding: $0, as: UTF8.self) } ?? "(overlong line dropped)"
+                    onStderr?(text)
                     log.log("AGENT", "[\(host) stderr] " + text)
                 }
             }

@@ -93,6 +93,12 @@ public enum TreeSync {
     static let assembleScript = """
         import json, os, shutil, sys, tempfile
         m = json.load(sys.stdin)
+
+        """ + assembleBody
+
+    /// Assembles the tree `m` (`{"id", "entries": [{"path", "digest", "x"}]}`) from the blobs
+    /// (shared with the Slurm nodes' sync, SlurmTreeSync, which stores the blobs itself).
+    static let assembleBody = """
         base = os.path.expanduser("~/.cache/qcoord")
         trees = os.path.join(base, "trees")
         if os.stat(base).st_mode & 0o077:

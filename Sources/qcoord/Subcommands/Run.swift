@@ -22,6 +22,8 @@ extension QCoord {
 
         @OptionGroup(title: "Hosts") var hostOptions: HostOptions
 
+        @OptionGroup(title: "Slurm") var slurmOptions: SlurmOptions
+
         @Flag(help: "Connect to the hosts (or start the local agent), print the plan (each test and the hosts that may run it with their qemu binary, and the tests none can run, with why), run nothing.")
         var dryRun = false
 
@@ -204,6 +206,18 @@ extension QCoord {
                 console.err("qcoord: \(error)\n")
                 throw ExitCode(JobExitCode.jobFailed.rawValue)
             }
+            // Slurm (docs/slurm.md): `--slurm` or an inventory's `slurm:` section gives the hosts.
+            let slurmJob = slurmOptions.job(inventory: hostJob?.inventory.slurm, arch: schedule.arch, maxTotal: maxParallelTasks,
+                                            idleLimit: hostOptions.hostIdleLimit)
+            if slurmJob != nil, hostJob?.inventory.hosts.isEmpty == false {
+                console.err("qcoord: '--slurm' takes its hosts from Slurm: give no '--hosts' or inventory 'hosts:' with it\n")
+                throw ExitCode(JobExitCode.jobFailed.rawValue)
+            }
+            if slurmJob == nil, let problem = slurmOptions.strayOptionsProblem {
+                console.err("qcoord: \(problem)\n")
+                throw ExitCode(JobExitCode.jobFailed.rawValue)
+            }
+            if slurmJob != nil { hostJob = nil }
             let history = Self.openHistory(environment: environment, console: console)
             config.schedule(timings: fileTimings, history: history, exclusiveTag: schedule.exclusiveTag)
             let home = environment["HOME"] ?? NSHomeDirectory()
@@ -221,6 +235,8 @@ extension QCoord {
                 tapPath: tap.map { Self.absolute($0, cwd: cwd) },
                 cmdline: CommandLine.arguments, args: argsRecord(params: params).merging(schedule.argsRecord(shard: shard)) { _, new in new },
                 hosts: hostJob)
+            request.slurm = slurmJob
+            request.args.merge(slurmOptions.argsRecord()) { _, new in new }
             request.record = JobRecord(arguments: replaying?.arguments ?? Self.runArguments(), workdir: cwd,
                                        references: references, env: config.env, tests: tests)
             request.resume = replaying?.resume

@@ -53,7 +53,7 @@ struct InventoryLoaderTests {
         ("hosts:\n  - name: a\n  - name: a\n", "hosts.yaml:3: duplicate host name 'a' (first at line 2)"),
         ("hosts:\n  - address: a\n", "hosts.yaml:2: host #1: missing 'name'"),
         ("hosts:\n  - just-a-name\n", "hosts.yaml:2: host #1: expected a mapping of keys (name: …, address: …)"),
-        ("host:\n  - name: a\n", "hosts.yaml:1: top level: unknown key 'host' (known: defaults, hosts)"),
+        ("host:\n  - name: a\n", "hosts.yaml:1: top level: unknown key 'host' (known: defaults, hosts, slurm)"),
         ("defaults:\n  name: x\nhosts:\n  - name: a\n",
          "hosts.yaml:2: defaults: unknown key 'name' (known: asset_cache_max, env, identity, labels, port, python, qemu_bin, qemu_dirs, qemu_path_search, slots, tree, user, workdir)"),
         ("hosts: []\n", "hosts.yaml:1: 'hosts' is empty: give at least one host"),
@@ -120,5 +120,42 @@ struct InventoryLoaderTests {
 
     @Test func unreadableFileIsReported() {
         #expect(throws: InventoryError.self) { try InventoryLoader.load(path: "/nonexistent/hosts.yaml") }
+    }
+}
+
+@Suite struct InventorySlurmSectionTests {
+    @Test func aSlurmSectionReplacesTheHostList() throws {
+        let inventory = try InventoryLoader.parse(yaml: """
+            slurm:
+              partition: qemu
+              account: virt
+              nodes: 4
+              time: 90
+              constraint: kvm
+              python: /opt/venv/bin/python3
+              shared_tree: ~/qemu
+              slots: 2
+              env: {QEMU_TEST_FLAKY: "0"}
+              srun_args: [--mem=2G]
+            """, home: "/home/me")
+        #expect(inventory.hosts.isEmpty)
+        #expect(inventory.slurm == SlurmSettings(partition: "qemu", account: "virt", nodes: 4, timeMinutes: 90, constraint: "kvm",
+                                                 python: "/opt/venv/bin/python3", sharedTree: "/home/me/qemu", slots: 2,
+                                                 env: ["QEMU_TEST_FLAKY": "0"], srunArgs: ["--mem=2G"]))
+        #expect(try InventoryLoader.parse(yaml: "slurm: {}\n").slurm == SlurmSettings())
+    }
+
+    @Test func slurmWithHostsOrUnknownKeysIsRefusedWithItsLine() {
+        #expect(throws: InventoryError.self) {
+            try InventoryLoader.parse(yaml: "slurm: {partition: p}\nhosts:\n  - name: a\n")
+        }
+        do {
+            _ = try InventoryLoader.parse(yaml: "slurm:\n  partitions: p\n")
+            Issue.record("accepted an unknown key")
+        } catch let error as InventoryError {
+            #expect("\(error)".contains("slurm: unknown key 'partitions'") && error.line == 2)
+        } catch {
+            Issue.record("\(error)")
+        }
     }
 }
