@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(libssh-dev openssh-server openssh-client iproute2 pkg-config
               qemu-system-x86 qemu-system-arm qemu-system-misc qemu-system-ppc
-              python3 python3-venv chromium
+              python3 python3-venv chromium tmux man-db
               slurmctld slurmd slurm-client munge)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

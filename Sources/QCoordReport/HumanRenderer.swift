@@ -15,9 +15,10 @@ public enum HumanRenderer {
         " \(index(uid, total)) \(name): STARTED\n"
     }
 
-    /// ` (1/7) name:  PASS (0.03 s)`, ` (2/7) name:  FAIL: reason (0.07 s)`, SKIP without a time.
-    public static func finished(_ t: TestResult, total: Int) -> String {
-        var line = " \(index(t.uid, total)) \(t.name):  \(t.status.rawValue)"
+    /// ` (1/7) name:  PASS (0.03 s)`, ` (2/7) name:  FAIL: reason (0.07 s)`, SKIP without a time;
+    /// the status in its colour when `style` has colour.
+    public static func finished(_ t: TestResult, total: Int, style: TerminalStyle = .plain) -> String {
+        var line = " \(index(t.uid, total)) \(t.name):  \(style.paint(t.status.rawValue, t.status))"
         if t.status != .pass, let reason = t.failReason, !reason.isEmpty {
             line += ": " + shortReason(reason)
         }
@@ -28,9 +29,10 @@ public enum HumanRenderer {
     }
 
     /// The lines after the last test, on stdout: RESULTS, JOB HTML (when written), JOB TIME,
-    /// then "Test summary:" when a test FAILed, ERRORed or was INTERRUPTED.
-    public static func footer(_ job: JobSummary, htmlPath: String?) -> String {
-        var out = "RESULTS    : \(job.counts.resultsLine)\n"
+    /// then "Test summary:" when a test FAILed, ERRORed or was INTERRUPTED. With colour, each
+    /// non-zero count of the RESULTS line is in its status's colour.
+    public static func footer(_ job: JobSummary, htmlPath: String?, style: TerminalStyle = .plain) -> String {
+        var out = "RESULTS    : \(resultsLine(job.counts, style: style))\n"
         let flaky = job.flakyTests
         if !flaky.isEmpty {
             out += "FLAKY      : \(flaky.count) passed on a retry: \(flaky.map(\.id).joined(separator: ", "))\n"
@@ -43,11 +45,19 @@ public enum HumanRenderer {
 
     /// What Avocado writes on stderr at the end: the interruption reason, then `<id>: STATUS`
     /// for each FAILed, ERRORed or INTERRUPTED test.
-    public static func stderrSummary(_ job: JobSummary) -> String {
+    public static func stderrSummary(_ job: JobSummary, style: TerminalStyle = .plain) -> String {
         var out = ""
         if let reason = job.interruption { out += reason + "\n" }
-        for t in summaryTests(job) { out += "\(t.id): \(t.status.rawValue)\n" }
+        for t in summaryTests(job) { out += "\(t.id): \(style.paint(t.status.rawValue, t.status))\n" }
         return out
+    }
+
+    /// `PASS 3 | ERROR 1 | …` (StatusCounts.resultsLine), non-zero counts painted.
+    public static func resultsLine(_ counts: StatusCounts, style: TerminalStyle = .plain) -> String {
+        StatusCounts.resultsOrder.map { status in
+            let item = "\(status.resultsLabel) \(counts[status])"
+            return counts[status] > 0 ? style.paint(item, status) : item
+        }.joined(separator: " | ")
     }
 
     static func summaryTests(_ job: JobSummary) -> [TestResult] {
@@ -59,8 +69,9 @@ public enum HumanRenderer {
         "(\(zeroPadded(uid, width: String(total).count))/\(total))"
     }
 
-    /// Cut at 255 characters, newlines written as `\n`.
+    /// One line (OneLine.fold: the lines joined by ` | `, never a literal `\n` as Avocado
+    /// prints), cut at 255 characters.
     static func shortReason(_ reason: String) -> String {
-        String(reason.prefix(reasonLimit)).replacingOccurrences(of: "\n", with: "\\n")
+        String(OneLine.fold(reason).prefix(reasonLimit))
     }
 }

@@ -1,7 +1,8 @@
 import QCoordCore
 
-/// The live status line of `qcoord run` on a terminal: done/total, counts, ETA and what each
-/// host runs, e.g. `[12/40] PASS 10 FAIL 2 · 0:41 · ETA 1:20 · local: boot.py:Boot.test_pc +1`.
+/// The live status line of `qcoord run` on a terminal: what is done, running and failed, the
+/// ETA and what each host runs, e.g.
+/// `12/40 done · 4 running on h1 h2 · 0 failed · ETA 1m20s · 41s elapsed · h1: Boot.test_pc and 1 more | h2: A.test`.
 ///
 /// A value fed with job events; the clock is passed in, so it renders the same for a test.
 public struct ProgressLine: Sendable {
@@ -77,29 +78,50 @@ public struct ProgressLine: Sendable {
         return work / Double(max(1, slots))
     }
 
-    /// The line, cut to `width` columns (no newline, no escape codes).
-    public func render(now: Double, width: Int) -> String {
-        var parts = ["[\(done)/\(total)]"]
-        let shown = StatusCounts.resultsOrder.filter { counts[$0] > 0 || $0 == .pass || $0 == .fail }
-        parts[0] += " " + shown.map { "\($0.resultsLabel) \(counts[$0])" }.joined(separator: " ")
-        if let started { parts.append(Self.clock(now - started)) }
-        parts.append("ETA " + (eta(now: now).map(Self.clock) ?? "?"))
-        var line = parts.joined(separator: " · ")
+    /// Tests that ended FAIL, ERROR or INTERRUPTED so far.
+    public var failed: Int { counts[.fail] + counts[.error] + counts[.interrupted] }
+
+    /// The line, cut to `width` columns (no newline; escape codes only when `style` has colour),
+    /// each number with what it counts:
+    /// `12/40 done · 4 running on h1 h2 · 2 failed · ETA 1m20s · 41s elapsed · h1: Boot.test_pc and 1 more | h2: idle`.
+    public func render(now: Double, width: Int, style: TerminalStyle = .plain) -> String {
+        let sep: (text: String, sgr: String?) = (" · ", nil)
+        var segments: [(text: String, sgr: String?)] = [("\(done)/\(total) done", nil), sep]
+        let busy = hostOrder.filter { !(running[$0] ?? []).isEmpty }
+        let runningCount = busy.reduce(0) { $0 + (running[$1]?.count ?? 0) }
+        segments.append(("\(runningCount) running" + (busy.isEmpty ? "" : " on " + busy.joined(separator: " ")), nil))
+        segments.append(sep)
+        segments.append(("\(failed) failed", failed > 0 ? TerminalStyle.sgr(.fail) : nil))
+        let skipped = counts[.skip] + counts[.cancel]
+        if skipped > 0 {
+            segments.append(sep)
+            segments.append(("\(skipped) skipped", TerminalStyle.sgr(.skip)))
+        }
+        segments.append(sep)
+        segments.append(("ETA " + (eta(now: now).map(Self.duration) ?? "unknown"), nil))
+        if let started {
+            segments.append(sep)
+            segments.append((Self.duration(now - started) + " elapsed", nil))
+        }
         let hosts = hostOrder.map { host -> String in
             let list = running[host] ?? []
             guard let first = list.first else { return "\(host): idle" }
-            return "\(host): \(Self.shortName(first.name))" + (list.count > 1 ? " +\(list.count - 1)" : "")
+            return "\(host): \(Self.shortName(first.name))" + (list.count > 1 ? " and \(list.count - 1) more" : "")
         }
-        if !hosts.isEmpty { line += " · " + hosts.joined(separator: " | ") }
-        guard line.count > width, width > 1 else { return line }
-        return String(line.prefix(width - 1)) + "…"
+        if !hosts.isEmpty {
+            segments.append(sep)
+            segments.append((hosts.joined(separator: " | "), nil))
+        }
+        return style.fit(segments, width: width)
     }
 
-    /// `1:05`, `1:02:03`.
-    static func clock(_ seconds: Double) -> String {
+    /// `45s`, `1m20s`, `1h02m`: the ETA and the elapsed time.
+    public static func duration(_ seconds: Double) -> String {
         let s = max(0, Int(seconds.rounded()))
         let two = { (n: Int) in n < 10 ? "0\(n)" : String(n) }
-        return s >= 3600 ? "\(s / 3600):\(two(s / 60 % 60)):\(two(s % 60))" : "\(s / 60):\(two(s % 60))"
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m\(two(s % 60))s" }
+        return "\(s / 3600)h\(two(s / 60 % 60))m"
     }
 
     /// The test's `Class.method` (or file) without its directories: the line is narrow.

@@ -8,7 +8,8 @@ import QCoordCore
         let job = try Fixtures.avocadoJob("avocado113-results.json")
         let avocado = try Fixtures.text("avocado113-human.txt").split(separator: "\n", omittingEmptySubsequences: false)
         let total = 8
-        var expectedLines = Set(avocado.map(String.init))
+        // Avocado prints a multi-line reason with a literal `\n`; qcoord folds it (` | `).
+        var expectedLines = Set(avocado.map { $0.replacingOccurrences(of: "\\n", with: " | ") })
         expectedLines.insert("")
         // Avocado prints times rounded from time_elapsed.
         for t in job.tests {
@@ -41,10 +42,30 @@ import QCoordCore
         #expect(HumanRenderer.finished(pass, total: 7) == " (1/7) p:  PASS (0.01 s)\n")
     }
 
-    @Test func failReasonIsCutAt255WithNewlinesEscaped() {
+    /// A reason never shows a literal `\n` (Avocado's way): its lines are folded with ` | `.
+    @Test func failReasonIsOneLineCutAt255() {
         let long = String(repeating: "a", count: 250) + "\nbcdefghij"
         let t = TestResult(uid: 1, id: "1-x", name: "x", kind: .simple, status: .fail, failReason: long, timeElapsed: 0)
-        #expect(HumanRenderer.finished(t, total: 1) == " (1/1) x:  FAIL: " + String(repeating: "a", count: 250) + "\\nbcde (0.00 s)\n")
+        let line = HumanRenderer.finished(t, total: 1)
+        #expect(line == " (1/1) x:  FAIL: " + String(repeating: "a", count: 250) + " | bc (0.00 s)\n")
+        #expect(!line.contains("\\n"))
+        let twoLines = TestResult(uid: 1, id: "1-x", name: "x", kind: .simple, status: .error, failReason: "Traceback:\n  boom\n", timeElapsed: 1)
+        #expect(HumanRenderer.finished(twoLines, total: 1) == " (1/1) x:  ERROR: Traceback: | boom (1.00 s)\n")
+    }
+
+    @Test func colouredStatusesAndSummaryOnlyWithColour() {
+        let on = TerminalStyle(enabled: true)
+        let fail = TestResult(uid: 1, id: "1-a", name: "a", kind: .simple, status: .fail, failReason: "no", timeElapsed: 0.01)
+        let pass = TestResult(uid: 2, id: "2-b", name: "b", kind: .simple, status: .pass, timeElapsed: 0.01)
+        #expect(HumanRenderer.finished(fail, total: 2, style: on) == " (1/2) a:  \u{1B}[1;31mFAIL\u{1B}[0m: no (0.01 s)\n")
+        #expect(HumanRenderer.finished(pass, total: 2, style: on) == " (2/2) b:  \u{1B}[32mPASS\u{1B}[0m (0.01 s)\n")
+        let job = JobSummary(jobID: "i", jobDir: "/j", jobName: "n", start: "s", timestamp: "t", jobTime: 1, tests: [fail, pass])
+        #expect(HumanRenderer.footer(job, htmlPath: nil, style: on).hasPrefix(
+            "RESULTS    : \u{1B}[32mPASS 1\u{1B}[0m | ERROR 0 | \u{1B}[1;31mFAIL 1\u{1B}[0m | SKIP 0 | WARN 0 | INTERRUPT 0 | CANCEL 0\n"))
+        #expect(HumanRenderer.stderrSummary(job, style: on) == "1-a: \u{1B}[1;31mFAIL\u{1B}[0m\n")
+        // Without colour: Avocado's bytes.
+        #expect(!HumanRenderer.footer(job, htmlPath: nil).contains("\u{1B}"))
+        #expect(HumanRenderer.resultsLine(job.counts) == job.counts.resultsLine)
     }
 
     @Test func interruptedJobFooterAndStderr() {

@@ -1,3 +1,5 @@
+import QCoordReport
+
 /// Where the human output goes; a test swaps in a recorder.
 public struct Console: Sendable {
     public var out: @Sendable (String) -> Void
@@ -8,6 +10,10 @@ public struct Console: Sendable {
     /// On a terminal: shows one transient, updating line (nil clears it), e.g. tree sync's
     /// progress. nil when the output is not a terminal: then only summary lines are printed.
     public var status: (@Sendable (String?) -> Void)?
+    /// Colour of what goes to `out` and to `err` (TerminalStyle.decide, per stream): statuses
+    /// and the RESULTS line. `.plain` unless the caller decided otherwise.
+    public var style: TerminalStyle = .plain
+    public var errStyle: TerminalStyle = .plain
 
     public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void,
                 showsStarted: Bool = true, status: (@Sendable (String?) -> Void)? = nil) {

@@ -258,7 +258,7 @@ public actor Coordinator {
         if outcome.ran {
             config.resultObserver?(result)
             printStarted(outcome.test)
-            console.out(HumanRenderer.finished(result, total: tests.count))
+            console.out(HumanRenderer.finished(result, total: tests.count, style: console.style))
         }
         events.emit(.testFinished(result, time: result.actualTimeEnd))
     }

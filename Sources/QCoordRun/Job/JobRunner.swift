@@ -212,12 +212,12 @@ public enum JobRunner {
         do { try end.write(jobDir: directory.path) } catch { log.error("\(error)") }
         log.info("results: \(summary.counts.resultsLine)")
         events.emit(.jobFinished(counts: summary.counts, jobTime: summary.jobTime, interruption: interruption, time: JobClock.epoch()))
-        console.out(HumanRenderer.footer(summary, htmlPath: directory.path + "/results.html"))
+        console.out(HumanRenderer.footer(summary, htmlPath: directory.path + "/results.html", style: console.style))
         if let closingNote {
             log.info(closingNote)
             console.out(closingNote + "\n")
         }
-        let tail = HumanRenderer.stderrSummary(summary)
+        let tail = HumanRenderer.stderrSummary(summary, style: console.errStyle)
         if !tail.isEmpty { console.err(tail) }
         if !request.resolutionErrors.isEmpty {
             let n = request.resolutionErrors.count

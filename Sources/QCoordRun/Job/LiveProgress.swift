@@ -18,22 +18,29 @@ public final class LiveProgress: Sendable {
     private let write: @Sendable (String) -> Void
     private let width: @Sendable () -> Int
     private let now: @Sendable () -> Double
+    private let style: TerminalStyle
+    private let errStyle: TerminalStyle
 
     /// - Parameters:
     ///   - write: raw terminal output (stdout).
     ///   - width: the terminal's columns, read at each redraw (the window may be resized).
+    ///   - history: expected seconds by test name (the timing history), for the ETA.
+    ///   - style, errStyle: colour of the terminal (stdout) and of stderr, for the console it hands out.
     public init(names: [String], history: [String: Double] = [:], write: @escaping @Sendable (String) -> Void,
-                width: @escaping @Sendable () -> Int, now: @escaping @Sendable () -> Double = { JobClock.epoch() }) {
+                width: @escaping @Sendable () -> Int, now: @escaping @Sendable () -> Double = { JobClock.epoch() },
+                style: TerminalStyle = .plain, errStyle: TerminalStyle = .plain) {
         state = Mutex(State(line: ProgressLine(names: names, history: history)))
         self.write = write
         self.width = width
         self.now = now
+        self.style = style
+        self.errStyle = errStyle
     }
 
     /// Takes the console's stdout: clears the status line, prints, redraws it. STARTED lines
     /// are left out (the status line shows what runs).
     public func console(err: @escaping @Sendable (String) -> Void) -> Console {
-        Console(out: { [self] text in printAbove(text) },
+        var console = Console(out: { [self] text in printAbove(text) },
                 err: { [self] text in
                     // stderr shares the terminal: clear the line first so it is not overwritten.
                     state.withLock { s in
@@ -47,6 +54,9 @@ public final class LiveProgress: Sendable {
                     state.withLock { $0.status = text }
                     redraw()
                 })
+        console.style = style
+        console.errStyle = errStyle
+        return console
     }
 
     public var sink: JobEventSink {
@@ -81,7 +91,7 @@ public final class LiveProgress: Sendable {
         let t = now()
         state.withLock { s in
             guard !s.finished else { return }
-            let text = s.status.map { String($0.prefix(max(1, columns - 1))) } ?? s.line.render(now: t, width: columns)
+            let text = s.status.map { String($0.prefix(max(1, columns - 1))) } ?? s.line.render(now: t, width: columns, style: style)
             write("\r\u{1B}[K" + text)
             s.shown = true
         }

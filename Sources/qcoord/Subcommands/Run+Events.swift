@@ -4,7 +4,10 @@ import Foundation
 import Glibc
 #endif
 import QCoordCore
+import QCoordReport
 import QCoordRun
+
+extension ColorMode: ExpressibleByArgument {}
 
 extension QCoord.Run {
     /// The console and event sinks of a job: on a terminal the live status line (Avocado's
@@ -24,7 +27,8 @@ extension QCoord.Run {
         guard Self.isInteractive(environment: environment), jsonEvents != "-" else {
             return (console, .all(sinks), nil)
         }
-        let progress = LiveProgress(names: tests.map(\.name), history: history, write: { Self.write(1, $0) }, width: { Self.terminalColumns() })
+        let progress = LiveProgress(names: tests.map(\.name), history: history, write: { Self.write(1, $0) }, width: { Self.terminalColumns() },
+                                    style: console.style, errStyle: console.errStyle)
         sinks.append(progress.sink)
         let ticker = Task { await progress.tick() }
         return (progress.console(err: console.err), .all(sinks), ticker)

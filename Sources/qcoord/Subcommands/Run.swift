@@ -5,6 +5,7 @@ import Foundation
 import Glibc
 #endif
 import QCoordCore
+import QCoordReport
 import QCoordRun
 
 extension QCoord {
@@ -97,6 +98,10 @@ extension QCoord {
                                    valueName: "FILE"))
         var jsonEvents: String?
 
+        @Option(help: ArgumentHelp("Colour the statuses and the summary: 'auto' on a terminal unless NO_COLOR is set, 'always', 'never'.",
+                                   valueName: "WHEN"))
+        var color: ColorMode = .auto
+
         @Option(parsing: .singleValue,
                 help: ArgumentHelp("An environment variable for every test (repeatable).", valueName: "K=V"))
         var env: [String] = []
@@ -152,6 +157,9 @@ extension QCoord {
             var console = Console(out: { Self.write(1, $0) }, err: { Self.write(2, $0) }, status: status)
             // report: with '--json-events -' stdout carries only the events.
             if jsonEvents == "-" { console = Console(out: { Self.write(2, $0) }, err: { Self.write(2, $0) }) }
+            console.errStyle = TerminalStyle.decide(mode: color, isTerminal: isatty(2) != 0, environment: environment)
+            console.style = jsonEvents == "-" ? console.errStyle
+                : TerminalStyle.decide(mode: color, isTerminal: isatty(1) != 0, environment: environment)
 
             var (references, filter) = try replaying.map { ($0.record.references, TagFilter(groups: [])) } ?? resolve.checkedSelection(environment: environment)
             var schedule = self.schedule
