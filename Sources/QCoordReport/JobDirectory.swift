@@ -4,27 +4,56 @@ import Glibc
 #endif
 import QCoordCore
 
+/// The modes a job directory's files are created with (less the umask).
+///
+/// `readable` (the default): 0755 directories, 0644 files, as Avocado's, so a job can be
+/// shared (a CI artifact, a web server, a colleague's account). `private` (`--private-results`):
+/// 0700 / 0600, for test environments whose logs may hold secrets.
+public struct ReportModes: Sendable, Hashable {
+    public var directory: mode_t
+    public var file: mode_t
+
+    public init(directory: mode_t, file: mode_t) {
+        self.directory = directory
+        self.file = file
+    }
+
+    public static let readable = ReportModes(directory: 0o755, file: 0o644)
+    public static let `private` = ReportModes(directory: 0o700, file: 0o600)
+
+    /// `private` for a directory others have no access to, else `readable` (an existing job
+    /// keeps its kind on `--resume`; a merge of a private job is private).
+    public static func of(directory path: String) -> ReportModes {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return .readable }
+        return st.st_mode & 0o077 == 0 ? .private : .readable
+    }
+}
+
 /// One job's results directory: `<base>/job-%Y-%m-%dT%H.%M-<id prefix>/` and its `latest` link.
 ///
-/// Everything is created 0700 / 0600: logs may hold secrets from the test environment.
-/// Files named by an agent are written only inside that test's directory, never through a symlink.
+/// Files and directories are created with `modes` (ReportModes: readable as Avocado's by
+/// default, 0700/0600 with `--private-results`). Files named by an agent are written only
+/// inside that test's directory, never through a symlink.
 public struct JobDirectory: Sendable {
     public let base: String
     public let path: String
     public let jobID: String
     /// `job-2026-11-22T01.45-f212b83`.
     public let name: String
+    public let modes: ReportModes
 
     /// Creates the directory (with more id characters if the name is taken) and points `latest` at it.
-    public static func create(base: String, jobID: String, date: Date) throws -> JobDirectory {
-        try makeDirectories(base)
+    /// `base` is created too when missing, with the same modes.
+    public static func create(base: String, jobID: String, date: Date, modes: ReportModes = .readable) throws -> JobDirectory {
+        try makeDirectories(base, mode: modes.directory)
         let stamp = formatLocal(date, "%Y-%m-%dT%H.%M")
         var length = 7
         while true {
             let name = "job-\(stamp)-\(jobID.prefix(length))"
             let path = base + "/" + name
-            if mkdir(path, 0o700) == 0 {
-                let dir = JobDirectory(base: base, path: path, jobID: jobID, name: name)
+            if mkdir(path, modes.directory) == 0 {
+                let dir = JobDirectory(base: base, path: path, jobID: jobID, name: name, modes: modes)
                 try dir.updateLatest()
                 try dir.writeText("id", jobID + "\n")
                 try dir.makeDirectories(path + "/jobdata")
@@ -37,11 +66,12 @@ public struct JobDirectory: Sendable {
         }
     }
 
-    init(base: String, path: String, jobID: String, name: String) {
+    init(base: String, path: String, jobID: String, name: String, modes: ReportModes = .readable) {
         self.base = base
         self.path = path
         self.jobID = jobID
         self.name = name
+        self.modes = modes
     }
 
     public var jobLog: String { path + "/job.log" }
@@ -56,15 +86,15 @@ public struct JobDirectory: Sendable {
     /// Two mkdirs when `test-results/` exists (the usual case), rather than one per path
     /// component: this runs once per test (`make bench-scale`).
     public func makeTestDirectory(_ dir: String, emptyFiles: [String] = []) throws {
-        if mkdir(dir, 0o700) != 0 && errno != EEXIST {
+        if mkdir(dir, modes.directory) != 0 && errno != EEXIST {
             try makeDirectories(dir)
         }
-        if mkdir(dir + "/data", 0o700) != 0 && errno != EEXIST {
+        if mkdir(dir + "/data", modes.directory) != 0 && errno != EEXIST {
             throw ReportError.cannotCreate(path: dir + "/data", errno: errno)
         }
         for name in emptyFiles {
             guard Self.isPlainName(name) else { throw ReportError.unsafeName(test: dir, name: name) }
-            let fd = open(dir + "/" + name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            let fd = open(dir + "/" + name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, modes.file)
             guard fd >= 0 else { throw ReportError.cannotWrite(path: dir + "/" + name, errno: errno) }
             close(fd)
         }
@@ -79,7 +109,7 @@ public struct JobDirectory: Sendable {
         var dirfd = open(testDir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard dirfd >= 0 else { throw ReportError.cannotWrite(path: testDir, errno: errno) }
         for part in parts.dropLast() {
-            _ = mkdirat(dirfd, part, 0o700)
+            _ = mkdirat(dirfd, part, modes.directory)
             // O_NOFOLLOW on every component: a symlink planted by a test cannot redirect writes.
             let next = openat(dirfd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             let e = errno
@@ -92,7 +122,7 @@ public struct JobDirectory: Sendable {
         }
         defer { close(dirfd) }
         let flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (offset == 0 ? O_TRUNC : 0)
-        let fd = openat(dirfd, parts[parts.count - 1], flags, 0o600)
+        let fd = openat(dirfd, parts[parts.count - 1], flags, modes.file)
         guard fd >= 0 else {
             let e = errno
             throw e == ELOOP ? ReportError.unsafeName(test: testDir, name: name)
@@ -107,7 +137,7 @@ public struct JobDirectory: Sendable {
         guard let parts = SafePath.components(name), parts.count == 1 else {
             throw ReportError.unsafeName(test: testDir, name: name)
         }
-        let fd = open(testDir + "/" + name, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        let fd = open(testDir + "/" + name, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, modes.file)
         guard fd >= 0 else { throw ReportError.cannotWrite(path: testDir + "/" + name, errno: errno) }
         defer { close(fd) }
         try Self.writeAll(fd: fd, bytes: bytes, offset: nil, path: testDir + "/" + name)
@@ -117,7 +147,7 @@ public struct JobDirectory: Sendable {
     /// agent sent none): one open, no walk through agent-supplied components.
     public func replaceTestFile(testDir: String, name: String, bytes: [UInt8]) throws {
         guard Self.isPlainName(name) else { throw ReportError.unsafeName(test: testDir, name: name) }
-        let fd = open(testDir + "/" + name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        let fd = open(testDir + "/" + name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, modes.file)
         guard fd >= 0 else { throw ReportError.cannotWrite(path: testDir + "/" + name, errno: errno) }
         defer { close(fd) }
         try Self.writeAll(fd: fd, bytes: bytes, offset: nil, path: testDir + "/" + name)
@@ -132,7 +162,7 @@ public struct JobDirectory: Sendable {
     /// Writes a file relative to the job directory (qcoord's own names only).
     public func writeText(_ relative: String, _ text: String) throws {
         let target = path + "/" + relative
-        let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, modes.file)
         guard fd >= 0 else { throw ReportError.cannotWrite(path: target, errno: errno) }
         defer { close(fd) }
         try Self.writeAll(fd: fd, bytes: Array(text.utf8), offset: nil, path: target)
@@ -176,7 +206,7 @@ public struct JobDirectory: Sendable {
     }
 
     func makeDirectories(_ dir: String) throws {
-        try Self.makeDirectories(dir)
+        try Self.makeDirectories(dir, mode: modes.directory)
     }
 
     /// `sysinfo/<host>/`: each host's files (HostSysinfo), as Avocado's job keeps its sysinfo.
@@ -187,11 +217,11 @@ public struct JobDirectory: Sendable {
         for file in HostSysinfo.files(facts) { try writeText(dir + "/" + file.name, file.text) }
     }
 
-    static func makeDirectories(_ dir: String) throws {
+    static func makeDirectories(_ dir: String, mode: mode_t) throws {
         var current = dir.hasPrefix("/") ? "" : "."
         for part in dir.split(separator: "/") {
             current += "/" + part
-            if mkdir(current, 0o700) != 0 && errno != EEXIST {
+            if mkdir(current, mode) != 0 && errno != EEXIST {
                 throw ReportError.cannotCreate(path: current, errno: errno)
             }
         }

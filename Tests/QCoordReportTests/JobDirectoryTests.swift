@@ -27,7 +27,7 @@ import QCoordCore
         return base
     }
 
-    @Test func createsNamedPrivateDirectoryWithLatestAndLongerIdOnClash() throws {
+    @Test func createsNamedDirectoryWithLatestAndLongerIdOnClash() throws {
         let base = try tempBase()
         defer { try? FileManager.default.removeItem(atPath: base) }
         let date = Date(timeIntervalSince1970: 1_795_315_458)
@@ -39,11 +39,59 @@ import QCoordCore
         #expect(second.name == "job-\(stamp)-e8f97238")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: base + "/latest") == second.name)
         #expect(try String(contentsOfFile: first.path + "/id", encoding: .utf8) == id + "\n")
+        // Readable as Avocado's by default (less the umask).
         let mode = try #require(try FileManager.default.attributesOfItem(atPath: first.path)[.posixPermissions] as? Int)
-        #expect(mode == 0o700)
+        #expect(mode == 0o755 & ~Self.umask())
         var isDir: ObjCBool = false
         #expect(FileManager.default.fileExists(atPath: first.path + "/jobdata", isDirectory: &isDir) && isDir.boolValue)
         #expect(first.testDirectory(uid: 3, name: "t/a.py:C.t", total: 12) == first.path + "/test-results/03-t_a.py_C.t")
+    }
+
+    /// The process's umask, from /proc (reading it with umask(2) would change it for a moment).
+    static func umask() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("Umask:") }
+        return line.flatMap { Int($0.dropFirst(6).trimmingCharacters(in: .whitespaces), radix: 8) } ?? 0o022
+    }
+
+    /// Every file and directory of `root` (symlinks left out) with its permission bits.
+    static func modes(under root: String) throws -> [(path: String, mode: Int, isDirectory: Bool)] {
+        let fm = FileManager.default
+        var out: [(String, Int, Bool)] = []
+        for relative in try fm.subpathsOfDirectory(atPath: root) {
+            let path = root + "/" + relative
+            let attributes = try fm.attributesOfItem(atPath: path)
+            guard attributes[.type] as? FileAttributeType != .typeSymbolicLink else { continue }
+            out.append((relative, (attributes[.posixPermissions] as? Int) ?? -1, attributes[.type] as? FileAttributeType == .typeDirectory))
+        }
+        return out
+    }
+
+    /// Readable (0755/0644, the default) and private (0700/0600) job directories: every directory
+    /// and file qcoord makes there, the results base, test directories, agent files and reports.
+    @Test(arguments: [(ReportModes.readable, 0o755, 0o644), (ReportModes.private, 0o700, 0o600)])
+    func everyFileAndDirectoryGetsTheJobsModes(modes: ReportModes, directory: Int, file: Int) throws {
+        let base = try tempBase() + "/results"
+        defer { try? FileManager.default.removeItem(atPath: (base as NSString).deletingLastPathComponent) }
+        let dir = try JobDirectory.create(base: base, jobID: "0123456789abcdef0123456789abcdef01234567", date: Date(), modes: modes)
+        #expect(dir.modes == modes)
+        let test = dir.testDirectory(uid: 1, name: "a.sh", total: 1)
+        try dir.makeTestDirectory(test, emptyFiles: ["stdout", "stderr"])
+        try dir.writeTestFile(testDir: test, name: "data/sub/out.txt", offset: 0, bytes: Array("x".utf8))
+        try dir.appendTestFile(testDir: test, name: "stdout", bytes: Array("y".utf8))
+        try dir.replaceTestFile(testDir: test, name: "debug.log", bytes: Array("z".utf8))
+        try dir.writeJobData(args: [:], cmdline: ["qcoord"], pwd: "/", references: ["a.sh"])
+        try dir.writeReport(JobSummary(jobID: dir.jobID, jobDir: dir.path, jobName: dir.name, start: "s", timestamp: "t", jobTime: 0, tests: []), logs: [:])
+        let umask = Self.umask()
+        let all = try Self.modes(under: dir.path)
+        #expect(all.count > 12)
+        for entry in all {
+            #expect(entry.mode == (entry.isDirectory ? directory : file) & ~umask, "\(entry.path): \(String(entry.mode, radix: 8))")
+        }
+        let baseMode = try FileManager.default.attributesOfItem(atPath: base)[.posixPermissions] as? Int
+        #expect(baseMode == directory & ~umask)
+        // An existing job keeps its kind (run --resume).
+        #expect(try JobDirectory.existing(path: dir.path).modes == modes)
     }
 
     @Test func writesAgentFilesOnlyInsideTheTestDirectory() throws {

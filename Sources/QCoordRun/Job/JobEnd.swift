@@ -48,14 +48,15 @@ public struct JobEnd: Sendable, Codable, Equatable {
     }
 
     /// Writes `jobDir/jobdata/end.json` (a temporary file renamed over it: never half there).
-    public func write(jobDir: String) throws {
+    /// - Parameter mode: the file's (the job directory's ReportModes.file).
+    public func write(jobDir: String, mode: mode_t = ReportModes.readable.file) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(self)
         data.append(0x0A)
         let target = jobDir + "/" + Self.file
         let tmp = target + ".tmp"
-        guard FileManager.default.createFile(atPath: tmp, contents: data, attributes: [.posixPermissions: 0o600]),
+        guard FileManager.default.createFile(atPath: tmp, contents: data, attributes: [.posixPermissions: Int(mode)]),
               rename(tmp, target) == 0 else {
             let e = errno
             unlink(tmp)

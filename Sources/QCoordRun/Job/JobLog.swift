@@ -9,8 +9,9 @@ import Glibc
 public final class JobLog: Sendable {
     private let fd: Int32
 
-    public init(path: String) {
-        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+    /// - Parameter mode: of a new file (the job directory's ReportModes.file).
+    public init(path: String, mode: mode_t = ReportModes.readable.file) {
+        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode)
     }
 
     deinit { if fd >= 0 { close(fd) } }

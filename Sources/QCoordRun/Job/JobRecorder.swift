@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 import QCoordCore
+import QCoordReport
 
 /// The job's journal: every final test result appended to `jobdata/journal.jsonl` as it
 /// arrives, one JSON object per line, so a crashed or killed job still leaves its results.
@@ -10,9 +11,10 @@ public final class JobRecorder: Sendable {
     public let path: String
     private let fd: Int32
 
-    public init(path: String) throws {
+    /// - Parameter mode: of a new file (the job directory's ReportModes.file).
+    public init(path: String, mode: mode_t = ReportModes.readable.file) throws {
         self.path = path
-        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode)
         guard fd >= 0 else { throw RunError.journal(path: path, reason: String(cString: strerror(errno))) }
     }
 

@@ -1,4 +1,5 @@
 import QCoordCore
+import QCoordReport
 
 /// Everything `qcoord run` decided before the job starts.
 public struct JobRequest: Sendable {
@@ -51,6 +52,8 @@ public struct JobRequest: Sendable {
     public var resolutionErrorsFailJob = false
     /// Write `sysinfo/<host>/` for each host (unless `--disable-sysinfo`).
     public var sysinfo = true
+    /// The job directory's file modes (`--private-results`: ReportModes.private).
+    public var reportModes = ReportModes.readable
 
     public init(tests: [TestCase], references: [String], resultsBase: String, python: String, slots: Int,
                 configuration: RunConfiguration, qemuSearch: CoordinatorMessage.QemuSearch = .init(),

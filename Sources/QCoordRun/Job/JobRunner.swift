@@ -209,7 +209,7 @@ public enum JobRunner {
         // The end marker, after the report: without it the job did not finish (qcoord merge).
         let end = JobEnd(jobID: jobID, tests: results.count, interruption: interruption,
                          interruptedByUser: await coordinator.interruptedByUser, exitCode: code)
-        do { try end.write(jobDir: directory.path) } catch { log.error("\(error)") }
+        do { try end.write(jobDir: directory.path, mode: directory.modes.file) } catch { log.error("\(error)") }
         log.info("results: \(summary.counts.resultsLine)")
         events.emit(.jobFinished(counts: summary.counts, jobTime: summary.jobTime, interruption: interruption, time: JobClock.epoch()))
         console.out(HumanRenderer.footer(summary, htmlPath: directory.path + "/results.html", style: console.style))

@@ -19,12 +19,12 @@ struct JobStart: Sendable {
         let jobID = JobRunner.newJobID()
         let directory: JobDirectory
         do {
-            directory = try JobDirectory.create(base: request.resultsBase, jobID: jobID, date: startDate)
+            directory = try JobDirectory.create(base: request.resultsBase, jobID: jobID, date: startDate, modes: request.reportModes)
         } catch {
             console.err("qcoord: \(error)\n")
             return nil
         }
-        let log = JobLog(path: directory.jobLog)
+        let log = JobLog(path: directory.jobLog, mode: directory.modes.file)
         log.info("Command line: \(request.cmdline.joined(separator: " "))")
         console.out(HumanRenderer.header(jobID: jobID, jobLog: directory.jobLog))
         // `job_started` (with the job's test count) comes from JobRunner once the hosts are
@@ -39,7 +39,7 @@ struct JobStart: Sendable {
             log.error("\(error)")
         }
         do {
-            let recorder = try JobRecorder(path: directory.path + "/jobdata/journal.jsonl")
+            let recorder = try JobRecorder(path: directory.path + "/jobdata/journal.jsonl", mode: directory.modes.file)
             return JobStart(jobID: jobID, startDate: startDate, startMono: startMono, directory: directory,
                             log: log, recorder: recorder)
         } catch {
@@ -62,7 +62,7 @@ struct JobStart: Sendable {
         }
         // Running again: the job has not ended until this run writes its report.
         JobEnd.remove(jobDir: directory.path)
-        let log = JobLog(path: directory.jobLog)
+        let log = JobLog(path: directory.jobLog, mode: directory.modes.file)
         log.info("Command line: \(request.cmdline.joined(separator: " "))")
         log.info("resuming job \(directory.jobID): \(resume.completed.count) of \(request.tests.count) tests have "
                  + "their result, \(request.tests.count - resume.completed.count) run now")
@@ -78,7 +78,7 @@ struct JobStart: Sendable {
             }
         }
         do {
-            let recorder = try JobRecorder(path: directory.path + "/jobdata/journal.jsonl")
+            let recorder = try JobRecorder(path: directory.path + "/jobdata/journal.jsonl", mode: directory.modes.file)
             return JobStart(jobID: directory.jobID, startDate: startDate, startMono: startMono, directory: directory,
                             log: log, recorder: recorder)
         } catch {

@@ -35,7 +35,7 @@ struct ResultFiles {
         startedEpoch[d.test] = nil
         let dir = dirs[d.test]
         write {
-            if d.attempt > 1 { try Self.keepAttemptLogs(dir: dir, attempt: d.attempt - 1) }
+            if d.attempt > 1 { try Self.keepAttemptLogs(dir: dir, attempt: d.attempt - 1, mode: directory.modes.directory) }
             // As Avocado: stdout and stderr exist even when the test printed nothing.
             try directory.makeTestDirectory(dir, emptyFiles: ["stdout", "stderr"])
         }
@@ -111,13 +111,13 @@ struct ResultFiles {
     }
 
     /// Moves the files of attempt `attempt` (everything in `dir` but earlier `attempt-*` dirs) to `dir/attempt-N`.
-    static func keepAttemptLogs(dir: String, attempt: Int) throws {
+    static func keepAttemptLogs(dir: String, attempt: Int, mode: mode_t = ReportModes.readable.directory) throws {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: dir) else { return }
         let moved = names.filter { !$0.hasPrefix("attempt-") }
         guard !moved.isEmpty else { return }
         let target = dir + "/attempt-\(attempt)"
-        try fm.createDirectory(atPath: target, withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: target, withIntermediateDirectories: true, attributes: [.posixPermissions: Int(mode)])
         for name in moved { try fm.moveItem(atPath: dir + "/" + name, toPath: target + "/" + name) }
     }
 }

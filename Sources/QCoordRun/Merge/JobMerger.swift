@@ -314,7 +314,9 @@ public enum JobMerger {
     public static func merge(_ sources: [Source], base: String, cmdline: [String], pwd: String,
                              interruption: String? = nil, date: Date = Date()) throws -> JobSummary {
         let jobID = JobRunner.newJobID()
-        let directory = try JobDirectory.create(base: base, jobID: jobID, date: date)
+        // Private (0700/0600) when any merged job is: its logs may hold secrets.
+        let modes: ReportModes = sources.contains { ReportModes.of(directory: $0.dir) == .private } ? .private : .readable
+        let directory = try JobDirectory.create(base: base, jobID: jobID, date: date, modes: modes)
         // --allow-partial with a test twice: the first (in merge order) is kept.
         var seen: Set<String> = []
         var picked: [(Source, TestResult)] = []
@@ -346,7 +348,7 @@ public enum JobMerger {
                 try directory.makeTestDirectory(r.logdir)
                 if !r.ran {
                     _ = fm.createFile(atPath: r.logfile, contents: Data("\(r.name): never ran: \(r.failReasonText)\n".utf8),
-                                  attributes: [.posixPermissions: 0o600])
+                                  attributes: [.posixPermissions: Int(modes.file)])
                 }
             }
             results.append(r)
@@ -358,7 +360,7 @@ public enum JobMerger {
         let shards = sources.compactMap { $0.shard?.description }
         if !shards.isEmpty { args["merged_shards"] = shards.joined(separator: " ") }
         try directory.writeJobData(args: args, cmdline: cmdline, pwd: pwd, references: references)
-        let recorder = try JobRecorder(path: directory.path + "/jobdata/journal.jsonl")
+        let recorder = try JobRecorder(path: directory.path + "/jobdata/journal.jsonl", mode: modes.file)
         for r in results { try recorder.record(r) }
         let starts = results.map(\.actualTimeStart).filter { $0 > 0 }, ends = results.map(\.actualTimeEnd)
         let first = starts.min().map { Date(timeIntervalSince1970: $0) } ?? date

@@ -85,6 +85,9 @@ extension QCoord {
         @Option(help: ArgumentHelp("Where job directories go (default: ~/qcoord/job-results).", valueName: "DIR"))
         var jobResultsDir: String?
 
+        @Flag(help: "Make the job directory 0700 and its files 0600 (logs may hold secrets from the test environment); by default they are readable by others, as Avocado's (0755/0644, less the umask).")
+        var privateResults = false
+
         @Option(help: ArgumentHelp("Also write results.json here.", valueName: "FILE"))
         var json: String?
 
@@ -253,6 +256,7 @@ extension QCoord {
             request.resolutionErrorsFailJob = check.failsJob
             request.sysinfo = !disableSysinfo
             request.dryRun = dryRun
+            if privateResults { request.reportModes = .private }
             request.treeRoot = tree.map { Self.absolute($0, cwd: cwd) }
             if let size = maxSyncSize.flatMap(ByteSize.parse) { request.maxSyncBytes = size }
             request.pythonSource = localPython.source.rawValue
