@@ -7,7 +7,7 @@ struct QCoord: AsyncParsableCommand {
         commandName: "qcoord",
         abstract: "Run QEMU-style Avocado tests on many hosts at once and merge one job report.",
         version: "0.1.0",
-        subcommands: [List.self, Run.self, Replay.self, Hosts.self, Deploy.self, History.self, Merge.self, Jobs.self, Assets.self]
+        subcommands: [List.self, Run.self, Replay.self, Hosts.self, Deploy.self, History.self, Merge.self, Jobs.self, Assets.self, Config.self]
     )
 
     /// As Avocado, a usage error exits 2 (ArgumentParser's default is 64).

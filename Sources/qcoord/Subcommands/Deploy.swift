@@ -39,7 +39,9 @@ extension QCoord {
                                    valueName: "PYTHON"))
         var pipPython: String?
 
-        func validate() throws {
+        mutating func validate() throws {
+            // The config's inventory and known_hosts (docs/config.md); '--local' is this machine.
+            if !local { try hostOptions.applyConfig() }
             if local {
                 if hostOptions.hosts != nil || hostOptions.inventory != nil {
                     throw ValidationError("'--local' prepares this machine: give no '--hosts' or '--inventory'")

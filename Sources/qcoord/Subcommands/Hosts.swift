@@ -25,7 +25,9 @@ extension QCoord {
                                    valueName: "PATH"))
         var python: String?
 
-        func validate() throws {
+        mutating func validate() throws {
+            // The config's inventory and known_hosts (docs/config.md); not with '--python' (this machine).
+            if python == nil { try hostOptions.applyConfig() }
             if python != nil && (hostOptions.hosts != nil || hostOptions.inventory != nil) {
                 throw ValidationError("'--python' is for this machine; a host's python is set in the inventory ('python:')")
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QCoordCore
 import QCoordReport
 
 extension QCoord {
@@ -15,6 +16,12 @@ extension QCoord {
 struct JobsBaseOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Where job directories are (default: ~/qcoord/job-results).", valueName: "DIR"))
     var jobResultsDir: String?
+
+    /// The config's or QCOORD_RESULTS_DIR's directory when not given (docs/config.md).
+    mutating func validate() throws {
+        let settings = try ConfigDefaults.effective(jobResultsDir.map { [.jobResultsDir: $0] } ?? [:])
+        jobResultsDir = ConfigDefaults.value(.jobResultsDir, settings)
+    }
 
     var archive: JobArchive {
         let env = ProcessInfo.processInfo.environment

@@ -59,7 +59,10 @@ extension QCoord {
             overrides.maxParallelTasks = maxParallelTasks
             overrides.jsonEvents = jsonEvents.map { $0 == "-" ? $0 : QCoord.Run.absolute($0, cwd: cwd) }
             overrides.jobResultsDir = jobResultsDir.map { QCoord.Run.absolute($0, cwd: cwd) }
-            try await QCoord.Run.again(source: job, resultsDir: jobResultsDir, mode: failed ? .failed : .all,
+            // The job is looked for in the config's or QCOORD_RESULTS_DIR's directory when not given
+            // (docs/config.md); the new one goes where the recorded job's options (and the config) say.
+            let settings = try ConfigDefaults.effective(jobResultsDir.map { [.jobResultsDir: $0] } ?? [:])
+            try await QCoord.Run.again(source: job, resultsDir: ConfigDefaults.value(.jobResultsDir, settings), mode: failed ? .failed : .all,
                                        overrides: overrides)
         }
     }

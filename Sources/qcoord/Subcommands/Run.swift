@@ -117,7 +117,8 @@ extension QCoord {
                                    valueName: "DIR"))
         var resume: String?
 
-        func validate() throws {
+        mutating func validate() throws {
+            try applyConfig()
             for p in parameters where ArchMatrix.splitParameters([p]) == nil {
                 throw ValidationError("'-p \(p)': a test parameter is written KEY=VALUE (or ARCH:KEY=VALUE for one arch)")
             }
@@ -280,6 +281,26 @@ extension QCoord {
                 if FileManager.default.fileExists(atPath: cwd + "/" + candidate + "/qemu_test/__init__.py") { return candidate }
             }
             return nil
+        }
+
+        /// Fills '--inventory', '--known-hosts', '--python', '--job-results-dir' and '--arch' from the
+        /// environment and the config files when not given (docs/config.md).
+        mutating func applyConfig() throws {
+            var flags: [SettingKey: String] = [:]
+            flags[.inventory] = hostOptions.inventory
+            flags[.knownHosts] = hostOptions.knownHosts
+            flags[.python] = python
+            flags[.jobResultsDir] = jobResultsDir
+            if !schedule.arch.isEmpty { flags[.arch] = schedule.arch.joined(separator: ",") }
+            let settings = try ConfigDefaults.effective(flags, hostsFlag: hostOptions.hosts != nil)
+            jobResultsDir = ConfigDefaults.value(.jobResultsDir, settings)
+            // '--resume': only where to find the job; its recorded options get the config when parsed
+            // again (an inventory filled in here would replace the recorded hosts).
+            if resume != nil { return }
+            hostOptions.inventory = ConfigDefaults.value(.inventory, settings)
+            hostOptions.knownHosts = ConfigDefaults.value(.knownHosts, settings)
+            python = ConfigDefaults.value(.python, settings)
+            if schedule.arch.isEmpty, let arch = ConfigDefaults.value(.arch, settings) { schedule.arch = [arch] }
         }
 
         static let noSuite = "Test Suite could not be created. No test references provided nor any other arguments resolved into tests\n"

@@ -53,7 +53,8 @@ struct RunHarness {
         process.arguments = ["run", "--job-results-dir", resultsDir] + args
         process.currentDirectoryURL = cwd
         process.environment = ProcessInfo.processInfo.environment
-            .merging(["XDG_CACHE_HOME": cacheDir]) { _, new in new }
+            // Nor a user's config file or QCOORD_* variables (docs/config.md): an inventory there would send the jobs elsewhere.
+            .merging(["XDG_CACHE_HOME": cacheDir, "XDG_CONFIG_HOME": cacheDir + "/config", "QCOORD_INVENTORY": "", "QCOORD_RESULTS_DIR": ""]) { _, new in new }
             .merging(environment) { _, new in new }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
