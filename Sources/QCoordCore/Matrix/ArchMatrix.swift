@@ -53,6 +53,22 @@ public struct ArchMatrix: Sendable, Hashable {
         return (job, perArch)
     }
 
+    /// Job-wide parameters that name an arch's hardware (`machine`, `cpu`, `qemu_bin`): with several
+    /// arches in `--arch` a plain `-p machine=virt` goes to every arch's copies (and turns the
+    /// built-in machines off), which is rarely meant. One warning per such key, sorted, naming
+    /// the per-arch form; none with fewer than two arches.
+    public static func sharedParameterWarnings(job: [String: String], arches: [String]) -> [String] {
+        guard arches.count > 1 else { return [] }
+        return job.keys.filter(archSpecificKeys.contains).sorted().map { key in
+            let value = job[key] ?? ""
+            return "'-p \(key)=\(value)' applies to every arch of '--arch \(arches.joined(separator: ","))'; "
+                + "for one arch write '-p \(arches[1]):\(key)=\(value)'"
+        }
+    }
+
+    /// Parameters whose value only makes sense for one QEMU target.
+    public static let archSpecificKeys: Set<String> = ["machine", "cpu", "qemu_bin"]
+
     /// The job's tests under the matrix, in order: each test's copies in the order of `arches`.
     /// - Parameter jobParams: the job-wide `-p` (a `machine` there disables the built-in machines).
     public func expand(_ tests: [TestCase], jobParams: [String: String] = [:]) -> [TestCase] {

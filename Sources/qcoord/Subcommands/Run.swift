@@ -192,6 +192,10 @@ extension QCoord {
             }
             let selected = filter.isActive ? filter.apply(resolution.tests) : resolution.tests
             let (params, perArch) = ArchMatrix.splitParameters(parameters) ?? ([:], [:])
+            if replaying == nil, let arches = ArchMatrix.parseArches(schedule.arch) {
+                let normalized = ArchMatrix(arches: arches).arches
+                for warning in ArchMatrix.sharedParameterWarnings(job: params, arches: normalized) { console.err("warning: \(warning)\n") }
+            }
             let fileTimings = try schedule.loadTimings(cwd: cwd)
             // A replayed job's list is already the shard's (`--shard auto` may not parse where it is resumed).
             let shard = replaying == nil ? try schedule.parsedShard(environment: environment) : nil

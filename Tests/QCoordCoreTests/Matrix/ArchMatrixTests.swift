@@ -45,6 +45,18 @@ import QCoordCore
         #expect(ArchMatrix.splitParameters([":k=v"]) == nil)
     }
 
+    /// `-p machine=virt` with several arches goes to all of them: a warning names the per-arch form.
+    @Test func plainArchSpecificParameterWithSeveralArchesWarns() {
+        let warnings = ArchMatrix.sharedParameterWarnings(job: ["machine": "virt", "timeout": "5", "cpu": "max"], arches: ["x86_64", "aarch64"])
+        #expect(warnings == [
+            "'-p cpu=max' applies to every arch of '--arch x86_64,aarch64'; for one arch write '-p aarch64:cpu=max'",
+            "'-p machine=virt' applies to every arch of '--arch x86_64,aarch64'; for one arch write '-p aarch64:machine=virt'",
+        ])
+        #expect(ArchMatrix.sharedParameterWarnings(job: ["machine": "virt"], arches: ["aarch64"]).isEmpty)
+        #expect(ArchMatrix.sharedParameterWarnings(job: ["timeout": "5"], arches: ["x86_64", "aarch64"]).isEmpty)
+        #expect(ArchMatrix.sharedParameterWarnings(job: [:], arches: ["x86_64", "aarch64"]).isEmpty)
+    }
+
     @Test func archListIsNormalizedAndDeduplicated() {
         #expect(ArchMatrix.parseArches(["x86_64, arm64", "aarch64"]).map { ArchMatrix(arches: $0).arches } == ["x86_64", "aarch64"])
         #expect(ArchMatrix.parseArches([""]) == nil)
