@@ -177,9 +177,10 @@ public struct JobDirectory: Sendable {
     }
 
     /// results.json, results.xml, results.tap, results.html; plus copies where the user asked
-    /// (`--json`, `--xunit`, `--tap`; "-" means stdout is not supported here, the CLI handles it).
+    /// (`--json`, `--xunit`, `--tap`); a copy named "-" goes to `stdout` instead (Avocado's
+    /// `--json -`), after the files are written.
     public func writeReport(_ job: JobSummary, logs: [Int: String], json: String? = nil,
-                            xunit: String? = nil, tap: String? = nil) throws {
+                            xunit: String? = nil, tap: String? = nil, stdout: (String) -> Void = { _ in }) throws {
         let jsonText = ResultsJSONRenderer.render(job)
         let xmlText = ResultsXMLRenderer.render(job, logs: logs)
         let tapText = ResultsTAPRenderer.render(job)
@@ -189,6 +190,10 @@ public struct JobDirectory: Sendable {
         try writeText("results.html", ResultsHTMLRenderer.render(job))
         for (target, text) in [(json, jsonText), (xunit, xmlText), (tap, tapText)] {
             guard let target else { continue }
+            if target == "-" {
+                stdout(text.hasSuffix("\n") ? text : text + "\n")
+                continue
+            }
             do {
                 try text.write(toFile: target, atomically: true, encoding: .utf8)
             } catch {

@@ -136,4 +136,20 @@ import QCoordCore
         let html = try String(contentsOfFile: job.path + "/results.html", encoding: .utf8)
         #expect(html.contains("1-a.sh") && html.contains("PASS 1 |"))
     }
+
+    /// `--tap -` (or `--json -`, `--xunit -`): the copy goes to stdout, no file named "-".
+    @Test func aCopyNamedDashGoesToStdout() throws {
+        let base = try tempBase()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let job = try JobDirectory.create(base: base, jobID: String(repeating: "3", count: 40), date: Date())
+        let summary = JobSummary(jobID: job.jobID, jobDir: job.path, jobName: job.name, start: "s", timestamp: "t", jobTime: 1,
+                                 tests: [TestResult(uid: 1, id: "1-a.sh", name: "a.sh", kind: .simple, status: .fail)])
+        var printed: [String] = []
+        let cwd = FileManager.default.currentDirectoryPath
+        try job.writeReport(summary, logs: [:], tap: "-", stdout: { printed.append($0) })
+        #expect(printed == [ResultsTAPRenderer.render(summary)])
+        #expect(printed.first?.hasPrefix("1..1\nnot ok 1 a.sh") == true, "\(printed)")
+        #expect(!FileManager.default.fileExists(atPath: cwd + "/-") && !FileManager.default.fileExists(atPath: job.path + "/-"))
+        #expect(try String(contentsOfFile: job.path + "/results.tap", encoding: .utf8) == printed.first)
+    }
 }

@@ -8,10 +8,15 @@ import Glibc
 /// the coordinator), so each line is one `write(2)` on an O_APPEND descriptor.
 public final class JobLog: Sendable {
     private let fd: Int32
+    /// `--show-job-log`: every line also goes here (stdout), as written.
+    private let echo: (@Sendable (String) -> Void)?
 
-    /// - Parameter mode: of a new file (the job directory's ReportModes.file).
-    public init(path: String, mode: mode_t = ReportModes.readable.file) {
+    /// - Parameters:
+    ///   - mode: of a new file (the job directory's ReportModes.file).
+    ///   - echo: also given every line written (`--show-job-log`).
+    public init(path: String, mode: mode_t = ReportModes.readable.file, echo: (@Sendable (String) -> Void)? = nil) {
         fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode)
+        self.echo = echo
     }
 
     deinit { if fd >= 0 { close(fd) } }
@@ -27,6 +32,7 @@ public final class JobLog: Sendable {
         }
         let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        echo?(text)
     }
 
     public func info(_ message: String) { log("INFO", message) }

@@ -54,6 +54,8 @@ public struct JobRequest: Sendable {
     public var sysinfo = true
     /// The job directory's file modes (`--private-results`: ReportModes.private).
     public var reportModes = ReportModes.readable
+    /// `--show-job-log`: every job.log line is also given here (stdout).
+    public var jobLogEcho: (@Sendable (String) -> Void)?
 
     public init(tests: [TestCase], references: [String], resultsBase: String, python: String, slots: Int,
                 configuration: RunConfiguration, qemuSearch: CoordinatorMessage.QemuSearch = .init(),

@@ -201,7 +201,8 @@ public enum JobRunner {
         var code = summary.exitCode
         if request.resolutionErrorsFailJob { code.insert(.jobFailed) }
         do {
-            try directory.writeReport(summary, logs: logs, json: request.jsonPath, xunit: request.xunitPath, tap: request.tapPath)
+            try directory.writeReport(summary, logs: logs, json: request.jsonPath, xunit: request.xunitPath, tap: request.tapPath,
+                                      stdout: { FileHandle.standardOutput.write(Data($0.utf8)) })
         } catch {
             console.err("qcoord: \(error)\n")
             code.insert(.internalError)

@@ -24,7 +24,7 @@ struct JobStart: Sendable {
             console.err("qcoord: \(error)\n")
             return nil
         }
-        let log = JobLog(path: directory.jobLog, mode: directory.modes.file)
+        let log = JobLog(path: directory.jobLog, mode: directory.modes.file, echo: request.jobLogEcho)
         log.info("Command line: \(request.cmdline.joined(separator: " "))")
         console.out(HumanRenderer.header(jobID: jobID, jobLog: directory.jobLog))
         // `job_started` (with the job's test count) comes from JobRunner once the hosts are
@@ -62,7 +62,7 @@ struct JobStart: Sendable {
         }
         // Running again: the job has not ended until this run writes its report.
         JobEnd.remove(jobDir: directory.path)
-        let log = JobLog(path: directory.jobLog, mode: directory.modes.file)
+        let log = JobLog(path: directory.jobLog, mode: directory.modes.file, echo: request.jobLogEcho)
         log.info("Command line: \(request.cmdline.joined(separator: " "))")
         log.info("resuming job \(directory.jobID): \(resume.completed.count) of \(request.tests.count) tests have "
                  + "their result, \(request.tests.count - resume.completed.count) run now")

@@ -24,7 +24,7 @@ extension QCoord.Run {
                 throw ValidationError("\(error)")
             }
         }
-        guard Self.isInteractive(environment: environment), jsonEvents != "-" else {
+        guard Self.isInteractive(environment: environment), !stdoutBusy else {
             return (console, .all(sinks), nil)
         }
         let progress = LiveProgress(names: tests.map(\.name), history: history, write: { Self.write(1, $0) }, width: { Self.terminalColumns() },

@@ -88,18 +88,21 @@ extension QCoord {
         @Flag(help: "Make the job directory 0700 and its files 0600 (logs may hold secrets from the test environment); by default they are readable by others, as Avocado's (0755/0644, less the umask).")
         var privateResults = false
 
-        @Option(help: ArgumentHelp("Also write results.json here.", valueName: "FILE"))
+        @Option(help: ArgumentHelp("Also write results.json here ('-': stdout, the human output then goes to stderr).", valueName: "FILE"))
         var json: String?
 
-        @Option(help: ArgumentHelp("Also write the JUnit results.xml here.", valueName: "FILE"))
+        @Option(help: ArgumentHelp("Also write the JUnit results.xml here ('-': stdout, as --json).", valueName: "FILE"))
         var xunit: String?
 
-        @Option(help: ArgumentHelp("Also write results.tap here.", valueName: "FILE"))
+        @Option(help: ArgumentHelp("Also write results.tap here ('-': stdout, as --json).", valueName: "FILE"))
         var tap: String?
 
         @Option(help: ArgumentHelp("Stream every job event as NDJSON to FILE ('-': stdout, the human output then goes to stderr); see docs/json-events.md.",
                                    valueName: "FILE"))
         var jsonEvents: String?
+
+        @Flag(help: "Stream job.log to stdout instead of the human output (Avocado's --show-job-log): a line per test start and end, the agents' stderr. Warnings and errors still go to stderr.")
+        var showJobLog = false
 
         @Option(help: ArgumentHelp("Colour the statuses and the summary: 'auto' on a terminal unless NO_COLOR is set, 'always', 'never'.",
                                    valueName: "WHEN"))
@@ -139,6 +142,13 @@ extension QCoord {
             if let maxSyncSize, ByteSize.parse(maxSyncSize) == nil {
                 throw ValidationError("'--max-sync-size \(maxSyncSize)': give a size such as 300K, 64M or 1G")
             }
+            let toStdout = [("--json", json), ("--xunit", xunit), ("--tap", tap), ("--json-events", jsonEvents)].filter { $0.1 == "-" }
+            if showJobLog, let first = toStdout.first {
+                throw ValidationError("'--show-job-log' writes job.log to stdout: '\(first.0) -' cannot have it too")
+            }
+            if toStdout.count > 1 {
+                throw ValidationError("only one of \(toStdout.map { "'\($0.0) -'" }.joined(separator: ", ")) can have stdout")
+            }
             if planJson != nil && !dryRun {
                 throw ValidationError("'--plan-json' goes with '--dry-run' (a run writes its plan to jobdata/plan.json)")
             }
@@ -159,10 +169,12 @@ extension QCoord {
             let status: (@Sendable (String?) -> Void)? = isatty(2) != 0 && environment["TERM"] != "dumb" && environment["QCOORD_PLAIN"] == nil
                 ? { @Sendable (text: String?) in Self.write(2, "\r\u{1B}[K" + (text ?? "")) } : nil
             var console = Console(out: { Self.write(1, $0) }, err: { Self.write(2, $0) }, status: status)
-            // report: with '--json-events -' stdout carries only the events.
-            if jsonEvents == "-" { console = Console(out: { Self.write(2, $0) }, err: { Self.write(2, $0) }) }
+            // report: with '--json-events -' (or '--json -', '--xunit -', '--tap -') stdout carries only that.
+            if stdoutTaken { console = Console(out: { Self.write(2, $0) }, err: { Self.write(2, $0) }) }
+            // --show-job-log: job.log on stdout instead of the human output (errors still on stderr).
+            if showJobLog { console = Console(out: { _ in }, err: { Self.write(2, $0) }) }
             console.errStyle = TerminalStyle.decide(mode: color, isTerminal: isatty(2) != 0, environment: environment)
-            console.style = jsonEvents == "-" ? console.errStyle
+            console.style = stdoutTaken ? console.errStyle
                 : TerminalStyle.decide(mode: color, isTerminal: isatty(1) != 0, environment: environment)
 
             var (references, filter) = try replaying.map { ($0.record.references, TagFilter(groups: [])) } ?? resolve.checkedSelection(environment: environment)
@@ -247,8 +259,9 @@ extension QCoord {
                 // Absolute: the agent runs tests from other directories.
                 python: localPython.python, slots: maxParallelTasks ?? ProcessInfo.processInfo.activeProcessorCount,
                 configuration: config,
-                jsonPath: json.map { Self.absolute($0, cwd: cwd) }, xunitPath: xunit.map { Self.absolute($0, cwd: cwd) },
-                tapPath: tap.map { Self.absolute($0, cwd: cwd) },
+                jsonPath: json.map { $0 == "-" ? $0 : Self.absolute($0, cwd: cwd) },
+                xunitPath: xunit.map { $0 == "-" ? $0 : Self.absolute($0, cwd: cwd) },
+                tapPath: tap.map { $0 == "-" ? $0 : Self.absolute($0, cwd: cwd) },
                 cmdline: CommandLine.arguments, args: argsRecord(params: params).merging(schedule.argsRecord(shard: shard)) { _, new in new },
                 hosts: hostJob)
             request.slurm = slurmJob
@@ -262,6 +275,7 @@ extension QCoord {
             request.sysinfo = !disableSysinfo
             request.dryRun = dryRun
             if privateResults { request.reportModes = .private }
+            if showJobLog { request.jobLogEcho = { Self.write(1, $0) } }
             request.treeRoot = tree.map { Self.absolute($0, cwd: cwd) }
             if let size = maxSyncSize.flatMap(ByteSize.parse) { request.maxSyncBytes = size }
             request.pythonSource = localPython.source.rawValue
@@ -306,6 +320,12 @@ extension QCoord {
             python = ConfigDefaults.value(.python, settings)
             if schedule.arch.isEmpty, let arch = ConfigDefaults.value(.arch, settings) { schedule.arch = [arch] }
         }
+
+        /// `--json -`, `--xunit -`, `--tap -` or `--json-events -`: stdout carries that alone.
+        var stdoutTaken: Bool { [json, xunit, tap, jsonEvents].contains("-") }
+
+        /// No live line: stdout carries a report, the events or job.log.
+        var stdoutBusy: Bool { stdoutTaken || showJobLog }
 
         static let noSuite = "Test Suite could not be created. No test references provided nor any other arguments resolved into tests\n"
 
