@@ -12,9 +12,10 @@ import Testing
         let socket = "qcoord-test-\(UUID().uuidString.prefix(8))"
 
         init(_ command: String) throws {
-            // Through python3's subprocess (which closes every inherited descriptor): started by
-            // Foundation's Process directly, new-session returns only when the pane's command has
-            // ended, and the server is gone by then.
+            // Through python3's subprocess: started by Foundation's Process directly, new-session
+            // returns only once the pane's command has ended, and the server is gone by then (the
+            // daemonized server inherits what the test process hands its children — its blocked
+            // signals, its descriptors; python's subprocess closes the descriptors).
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
             p.arguments = ["-c", "import subprocess, sys; sys.exit(subprocess.call(sys.argv[1:]))",
