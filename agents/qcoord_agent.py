@@ -848,8 +848,9 @@ class TaskPlan:
             os.mkdir(self.wd)
 
     def recycle_dir(self):
-        """Keeps the task dir for the next task when the test left it as made, else removes it."""
-        if not self.dir:
+        """Keeps the task dir for the next task when the test left it as made, else removes it;
+        with keep_tmp, leaves it as the test left it (the next task gets a new one)."""
+        if not self.dir or self.agent.keep_tmp:
             return
         try:
             clean = (os.listdir(self.dir) in (["results", "tmp"], ["tmp", "results"])
@@ -1768,6 +1769,8 @@ class Agent:
         self.probed_qemu = set()
         self.host_arch = normalize_arch(platform.machine())
         self.base_dir = None
+        # hello.keep_tmp (`qcoord run --keep-tmp`): the scratch dir stays after the job.
+        self.keep_tmp = False
         self.heartbeat_stop = threading.Event()
         # When the last line (or EOF) came from the coordinator.
         self.last_input = time.monotonic()
@@ -1884,7 +1887,9 @@ class Agent:
         }
         job = re.sub(r"[^A-Za-z0-9_.-]", "_", str(msg.get("job_id") or "job"))[:12]
         self.base_dir = tempfile.mkdtemp(prefix="qcoord-%s-" % job)
-        self.guardian.remove_on_exit(self.base_dir)
+        self.keep_tmp = msg.get("keep_tmp") is True
+        if not self.keep_tmp:
+            self.guardian.remove_on_exit(self.base_dir)
         found = {}
 
         def probe_avocado():
@@ -1910,6 +1915,8 @@ class Agent:
             "pycotap": self.pycotap,
             "qemu": qemu,
             "sysinfo": host_sysinfo(),
+            # Where the tasks' dirs are (task-N/: results, wd, tmp), kept after the job with keep_tmp.
+            "scratch": self.base_dir,
         })
         threading.Thread(target=self.heartbeat, name="heartbeat", daemon=True).start()
         limit = msg.get("coordinator_idle_limit_s")
@@ -1987,7 +1994,7 @@ class Agent:
                 if task.thread.is_alive():
                     task.process.kill_now()
         self.heartbeat_stop.set()
-        if self.base_dir:
+        if self.base_dir and not self.keep_tmp:
             shutil.rmtree(self.base_dir, ignore_errors=True)
 
 

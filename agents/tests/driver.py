@@ -103,7 +103,7 @@ class AgentProcess:
                 raise AssertionError("expected %s, got %r" % (type_, msg))
 
     def hello(self, python="113", dirs=None, path_search=True, overrides=None, params=None, env=None,
-              job_id="job-test", host_name=None, coordinator_idle_limit_s=None):
+              job_id="job-test", host_name=None, coordinator_idle_limit_s=None, keep_tmp=None):
         search = {"dirs": dirs or [], "path_search": path_search, "overrides": overrides or {},
                   "python": venv_python(python) if python in ("113", "88") else python}
         msg = {"type": "hello", "version": 2, "job_id": job_id, "env": env or {},
@@ -112,6 +112,8 @@ class AgentProcess:
             msg["host_name"] = host_name
         if coordinator_idle_limit_s is not None:
             msg["coordinator_idle_limit_s"] = coordinator_idle_limit_s
+        if keep_tmp is not None:
+            msg["keep_tmp"] = keep_tmp
         self.send(msg)
         return self.next("ready", timeout=30)
 

@@ -31,6 +31,9 @@ public enum AgentMessage: Sendable, Hashable {
         public var pycotap: String?
         /// What the host says of itself for the job's `sysinfo/<host>/` (uname, cpu, memory, os).
         public var sysinfo: [String: String]?
+        /// The agent's scratch dir on the host (its tasks' `task-N/`: results, wd, tmp); it is
+        /// kept after the job when the hello asked (`keep_tmp`). nil from older agents.
+        public var scratch: String?
 
         public init(version: Int = AgentProtocol.version, host: String, arch: String, cpus: Int, kvm: Bool,
                     python: String, avocado: String?, qemu: [String: QemuBinary], pycotap: String? = nil,

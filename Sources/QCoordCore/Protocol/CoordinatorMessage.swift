@@ -21,6 +21,8 @@ public enum CoordinatorMessage: Sendable, Hashable {
         /// Seconds without any line from the coordinator (it sends a heartbeat every second)
         /// after which the agent stops its tests and exits; nil: only EOF ends the link.
         public var coordinatorIdleLimitS: Double?
+        /// `qcoord run --keep-tmp`: the agent keeps its scratch dir (`ready.scratch`) after the job.
+        public var keepTmp: Bool?
 
         public init(version: Int = AgentProtocol.version, jobID: String, env: [String: String] = [:],
                     params: [String: String] = [:], qemuSearch: QemuSearch = QemuSearch(), hostName: String? = nil) {
@@ -38,6 +40,7 @@ public enum CoordinatorMessage: Sendable, Hashable {
             case qemuSearch = "qemu_search"
             case hostName = "host_name"
             case coordinatorIdleLimitS = "coordinator_idle_limit_s"
+            case keepTmp = "keep_tmp"
         }
     }
 

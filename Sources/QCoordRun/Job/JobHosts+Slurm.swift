@@ -64,7 +64,9 @@ extension JobHosts {
         // and at once when a node's step ends, before that counts as a lost host.
         let watch = SlurmAllocationWatch(cluster: cluster, jobID: allocation, log: log, console: console)
         await watch.startPolling(every: slurm.pollSeconds)
-        let baseHello = CoordinatorMessage.Hello(jobID: jobID, env: request.configuration.env, params: request.configuration.params)
+        var slurmHello = CoordinatorMessage.Hello(jobID: jobID, env: request.configuration.env, params: request.configuration.params)
+        if request.keepTmp { slurmHello.keepTmp = true }
+        let baseHello = slurmHello
         @Sendable func startOne(_ node: String) async throws -> SlurmAgentLink {
             var hello = baseHello
             hello.hostName = node

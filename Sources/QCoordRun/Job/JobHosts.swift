@@ -65,9 +65,10 @@ struct JobHosts: Sendable {
     }
 
     static func connectLocal(_ request: JobRequest, jobID: String, log: JobLog, console: Console) async -> JobHosts {
-        let hello = CoordinatorMessage.Hello(jobID: jobID, env: request.configuration.env,
+        var hello = CoordinatorMessage.Hello(jobID: jobID, env: request.configuration.env,
                                              params: request.configuration.params, qemuSearch: localSearch(request),
                                              hostName: "local")
+        if request.keepTmp { hello.keepTmp = true }
         do {
             let link = try await LocalAgentLink.start(python: request.python, hello: hello, log: log)
             log.info("host \(link.host): \(link.capabilities.arch), \(link.capabilities.cpus) cpus, "
@@ -171,7 +172,9 @@ struct JobHosts: Sendable {
         }
         let treeLines = request.dryRun ? dryRunText(hosts.inventory.hosts, roots: roots, trees: trees, lines: dryLines) : []
         // A lost host is connected again the same way: agent, `ready`, test tree.
-        let hello = CoordinatorMessage.Hello(jobID: jobID, env: request.configuration.env, params: request.configuration.params)
+        var reconnectHello = CoordinatorMessage.Hello(jobID: jobID, env: request.configuration.env, params: request.configuration.params)
+        if request.keepTmp { reconnectHello.keepTmp = true }
+        let hello = reconnectHello
         let reconnect: Coordinator.Reconnect = { name in
             guard let host = hosts.inventory.hosts.first(where: { $0.name == name }) else {
                 throw RunError.agentStart(host: name, reason: "not in the inventory")
@@ -180,6 +183,9 @@ struct JobHosts: Sendable {
                                                         readyTimeout: .seconds(30))
             if let problem = await prepareTree(host, link: link, root: roots[name] ?? nil, trees: trees, log: log).problem {
                 throw RunError.agentStart(host: name, reason: problem)
+            }
+            if hello.keepTmp == true {
+                log.info("host \(name): scratch dir \(link.capabilities.scratch ?? "(not said)") is kept (--keep-tmp)")
             }
             return link
         }
@@ -312,8 +318,9 @@ struct JobHosts: Sendable {
     /// Starts every host's agent in parallel; reports (job.log and stderr) each one it cannot use.
     static func startLinks(_ request: JobRequest, hosts: HostJob, jobID: String, log: JobLog,
                            console: Console) async -> ([(InventoryHost, SSHAgentLink)], [JobPlan.Unreachable]) {
-        let hello = CoordinatorMessage.Hello(jobID: jobID, env: request.configuration.env,
+        var hello = CoordinatorMessage.Hello(jobID: jobID, env: request.configuration.env,
                                              params: request.configuration.params)
+        if request.keepTmp { hello.keepTmp = true }
         var started: [(InventoryHost, SSHAgentLink)] = []
         var unreachable: [JobPlan.Unreachable] = []
         for (host, result) in await SSHAgentLinks.start(hosts.inventory, settings: hosts.settings, hello: hello, log: log) {

@@ -54,6 +54,8 @@ public struct JobRequest: Sendable {
     public var sysinfo = true
     /// The job directory's file modes (`--private-results`: ReportModes.private).
     public var reportModes = ReportModes.readable
+    /// `--keep-tmp`: each host's agent keeps its scratch dir; the job says where at its end.
+    public var keepTmp = false
     /// `--show-job-log`: every job.log line is also given here (stdout).
     public var jobLogEcho: (@Sendable (String) -> Void)?
 

@@ -79,8 +79,14 @@ public enum JobRunner {
             log.info("host \(l.link.host): \(l.slots) slots")
             events.emit(.hostUp(host: l.link.host, arch: l.link.capabilities.arch, slots: l.slots, time: JobClock.epoch()))
         }
+        // --keep-tmp: where each host's scratch dir stays, in job.log now and on the console at the end.
+        let kept = request.keepTmp ? keptScratchNote(hosts.links.map { ($0.link.host, $0.link.capabilities.scratch) }) : nil
+        if request.keepTmp {
+            for l in hosts.links { log.info("host \(l.link.host): scratch dir \(l.link.capabilities.scratch ?? "(not said)") is kept (--keep-tmp)") }
+        }
+        let closing = [hosts.note, kept].compactMap { $0 }.joined(separator: "\n")
         let code = await execute(request, job: job, plan: plan, links: hosts.links, noHostReason: hosts.noHostReason,
-                                 verdicts: verdicts, closingNote: hosts.note, console: console, interrupts: interrupts,
+                                 verdicts: verdicts, closingNote: closing.isEmpty ? nil : closing, console: console, interrupts: interrupts,
                                  events: events, reconnect: hosts.reconnect, stager: stager, poolInterrupts: hosts.interrupts)
         await hosts.release?()
         return code
@@ -228,6 +234,13 @@ public enum JobRunner {
             console.err(line + "\n")
         }
         return code
+    }
+
+    /// `--keep-tmp`'s lines: `KEPT TMP   : HOST:DIR` per host, in the human output's style (a
+    /// host whose agent did not say — an older agent — is named as such). nil without hosts.
+    static func keptScratchNote(_ dirs: [(host: String, scratch: String?)]) -> String? {
+        guard !dirs.isEmpty else { return nil }
+        return dirs.map { "KEPT TMP   : \($0.host):" + ($0.scratch ?? "(its agent did not say where)") }.joined(separator: "\n")
     }
 
     /// 40 random hex characters, like Avocado's job ids.

@@ -101,6 +101,9 @@ extension QCoord {
                                    valueName: "FILE"))
         var jsonEvents: String?
 
+        @Flag(help: "Keep each host's scratch directory (every test's task-N/ with results, wd and tmp) after the job, and say where (Avocado's --keep-tmp).")
+        var keepTmp = false
+
         @Flag(help: "Stream job.log to stdout instead of the human output (Avocado's --show-job-log): a line per test start and end, the agents' stderr. Warnings and errors still go to stderr.")
         var showJobLog = false
 
@@ -276,6 +279,7 @@ extension QCoord {
             request.dryRun = dryRun
             if privateResults { request.reportModes = .private }
             if showJobLog { request.jobLogEcho = { Self.write(1, $0) } }
+            request.keepTmp = keepTmp
             request.treeRoot = tree.map { Self.absolute($0, cwd: cwd) }
             if let size = maxSyncSize.flatMap(ByteSize.parse) { request.maxSyncBytes = size }
             request.pythonSource = localPython.source.rawValue
