@@ -314,7 +314,8 @@ extension QCoord {
             flags[.python] = python
             flags[.jobResultsDir] = jobResultsDir
             if !schedule.arch.isEmpty { flags[.arch] = schedule.arch.joined(separator: ",") }
-            let settings = try ConfigDefaults.effective(flags, hostsFlag: hostOptions.hosts != nil)
+            // '--hosts' or '--slurm' names this run's hosts: no inventory from a file or the environment.
+            let settings = try ConfigDefaults.effective(flags, hostsFlag: hostOptions.hosts != nil || slurmOptions.slurm)
             jobResultsDir = ConfigDefaults.value(.jobResultsDir, settings)
             // '--resume': only where to find the job; its recorded options get the config when parsed
             // again (an inventory filled in here would replace the recorded hosts).

@@ -74,6 +74,20 @@ import Testing
         }
     }
 
+    /// `--hosts` and `run --slurm` name the run's hosts: QCOORD_INVENTORY (a file that does not
+    /// exist here) is not read, so it cannot be what stops the run.
+    @Test func hostsAndSlurmKeepTheInventoryOut() throws {
+        let s = try Scratch()
+        defer { s.cleanup() }
+        let env = ["QCOORD_INVENTORY": s.root + "/no-such-inventory.yaml"]
+        let plain = try s.qcoord(["run", "--dry-run", "pass.sh"], environment: env)
+        #expect(plain.status == 2 && plain.stderr.contains("no-such-inventory.yaml"), "\(plain.stderr)")
+        for flags in [["--hosts", "h1.invalid"], ["--slurm"]] {
+            let o = try s.qcoord(["run", "--dry-run", "--connect-timeout", "2"] + flags + ["pass.sh"], environment: env)
+            #expect(!o.stderr.contains("no-such-inventory.yaml"), "\(flags): \(o.stderr)")
+        }
+    }
+
     /// `run` with no flags takes the project's results directory (relative to qcoord.yaml) and python.
     @Test func runTakesItsDefaultsFromTheProjectFile() throws {
         let s = try Scratch()
