@@ -88,6 +88,20 @@ import Testing
         }
     }
 
+    /// `hosts` and `deploy` take the inventory from the environment too (a missing file is named);
+    /// `hosts --python` (this machine) does not.
+    @Test func hostsAndDeployTakeTheInventoryFromTheEnvironment() throws {
+        let s = try Scratch()
+        defer { s.cleanup() }
+        let env = ["QCOORD_INVENTORY": s.root + "/no-such-inventory.yaml"]
+        for args in [["hosts"], ["deploy"]] {
+            let o = try s.qcoord(args, environment: env)
+            #expect(o.status == 2 && o.stderr.contains("no-such-inventory.yaml"), "\(args): \(o.stderr)")
+        }
+        let local = try s.qcoord(["hosts", "--python", RunHarness.venv("113") + "/bin/python"], environment: env)
+        #expect(local.status == 0 && local.stdout.contains("this machine"), "\(local.stdout)\(local.stderr)")
+    }
+
     /// `run` with no flags takes the project's results directory (relative to qcoord.yaml) and python.
     @Test func runTakesItsDefaultsFromTheProjectFile() throws {
         let s = try Scratch()
