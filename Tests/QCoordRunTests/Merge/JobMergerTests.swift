@@ -122,6 +122,24 @@ import QCoordCore
         #expect(c[0].rows[2].status == .pass)
     }
 
+    /// A merge is readable (0755) unless a merged job directory is private (0700): then so is the merge.
+    @Test(arguments: [(0o755, 0o755), (0o700, 0o700)])
+    func aMergeOfAPrivateJobIsPrivate(sourceMode: Int, merged: Int) throws {
+        let fm = FileManager.default
+        let root = NSTemporaryDirectory() + "qcoord-merge-modes-\(UUID().uuidString)"
+        defer { try? fm.removeItem(atPath: root) }
+        let a = root + "/a", b = root + "/b"
+        for dir in [a, b] { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        try fm.setAttributes([.posixPermissions: sourceMode], ofItemAtPath: b)
+        let sources = [Self.source(a, id: "A", results: [Self.result(1, .pass, total: 2)], planned: nil, end: Self.end()),
+                       Self.source(b, id: "B", results: [Self.result(2, .fail, total: 2)], planned: nil, end: Self.end())]
+        let summary = try JobMerger.merge(sources, base: root + "/merged", cmdline: ["qcoord", "merge"], pwd: root)
+        let mode = try fm.attributesOfItem(atPath: summary.jobDir)[.posixPermissions] as? Int
+        #expect(mode.map { $0 & 0o077 == 0 } == (merged == 0o700), "\(String(mode ?? -1, radix: 8))")
+        let log = try fm.attributesOfItem(atPath: summary.jobDir + "/job.log")[.posixPermissions] as? Int
+        #expect(log.map { $0 & 0o077 == 0 } == (merged == 0o700))
+    }
+
     @Test func missingShardIsAnErrorAndMarksTheMergeInterrupted() throws {
         let one = Self.source("/r/s1", id: "S1", results: [Self.result(1, .pass)], planned: 1, end: Self.end(),
                               shard: Shard(index: 1, total: 3))
