@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import QCoordCore
 import QCoordReport
 import QCoordRun
@@ -62,7 +65,9 @@ extension QCoord {
             print("JOB ID     : \(summary.jobID)")
             print("JOB LOG    : \(summary.jobLog)")
             print("MERGED     : \(sources.count) jobs, \(summary.tests.count) tests")
-            print(HumanRenderer.footer(summary, htmlPath: summary.jobDir + "/results.html"), terminator: "")
+            // The RESULTS line coloured as run's on a terminal (--color auto: not with NO_COLOR, never into a pipe).
+            let style = TerminalStyle.decide(mode: .auto, isTerminal: isatty(1) != 0, environment: ProcessInfo.processInfo.environment)
+            print(HumanRenderer.footer(summary, htmlPath: summary.jobDir + "/results.html", style: style), terminator: "")
             let code = summary.exitCode
             if code != .success { throw ExitCode(code.rawValue) }
         }
