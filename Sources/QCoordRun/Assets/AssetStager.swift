@@ -7,7 +7,8 @@ import QCoordSSH
 /// a test there needs it, and once (one transfer per asset and host, however many tests ask).
 /// The hosts' stores were readied at the job's start (AssetPush.prepare: listed, evicted to fit
 /// under `asset_cache_max`, what was there touched); here are only the transfers, one at a time
-/// per host, over the host's current session (a host that came back has a new one).
+/// per host, over the host's current link (SFTP on its SSH session, or a Slurm job step: AssetTransport;
+/// a host that came back has a new one).
 ///
 /// A transfer that fails is tried once more when a test asks for it again (the host may have been
 /// lost and come back: the next try goes over its new session); after a second failure the tests
@@ -57,7 +58,7 @@ public actor AssetStager {
 
     /// Sends the host what it lacks of `keys` (joining a transfer already under way); returns
     /// when each is there or failed, with the keys the host holds now. `why` names the test, for job.log.
-    func ensure(_ keys: [String], on host: String, session: SSHSession, why: String) async -> [String] {
+    func ensure(_ keys: [String], on host: String, transport: any AssetTransport, why: String) async -> [String] {
         var waits: [(key: String, task: Task<Bool, Never>)] = []
         for key in missing(keys, on: host) {
             if let running = hosts[host]?.inFlight[key] {
@@ -71,9 +72,7 @@ public actor AssetStager {
                 await previous?.value
                 let start = ContinuousClock.now
                 do {
-                    // One SFTP channel per transfer: assets are few and large.
-                    let sftp = try await session.sftp()
-                    _ = try await AssetPush.send(item, from: source, storeDirectory: store, sftp: sftp)
+                    _ = try await transport.send(item, from: source, storeDirectory: store)
                     let elapsed = ContinuousClock.now - start
                     log.info("host \(host): asset \(key) pushed (\(item.size) bytes, "
                              + String(format: "%.2f s", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)

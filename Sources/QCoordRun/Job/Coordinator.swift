@@ -275,23 +275,23 @@ public actor Coordinator {
                 log.info("(\(d.test + 1)/\(tests.count)) \(test.name): STARTED on \(d.host)"
                          + (d.qemuBin.map { " (\(d.arch), \($0))" } ?? " (\(d.arch))") + (d.attempt > 1 ? ", attempt \(d.attempt)" : ""))
                 // Decided before any await, so no other decision can come between.
-                if let stager, let session = (links[d.host]?.link as? SSHAgentLink)?.session,
+                if let stager, let transport = AssetTransports.of(links[d.host]?.link),
                    let view = assetViews[d.host], assetKeys[d.test].contains(where: { !view.holds($0) }) {
                     // Its assets go to the host first; the test is sent once they are there.
                     awaitingAssets[d.taskID] = d
                     let keys = assetKeys[d.test], why = test.name
                     Task {
-                        let held = await stager.ensure(keys, on: d.host, session: session, why: why)
+                        let held = await stager.ensure(keys, on: d.host, transport: transport, why: why)
                         await self.assetsArrived(d.host, held: held, for: d)
                     }
                 } else {
                     await send(d)
                 }
             case .prefetch(let host, let test, let keys):
-                guard let stager, let session = (links[host]?.link as? SSHAgentLink)?.session else { break }
+                guard let stager, let transport = AssetTransports.of(links[host]?.link) else { break }
                 let why = "the next test there (\(tests[test].name))"
                 Task {
-                    let held = await stager.ensure(keys, on: host, session: session, why: why)
+                    let held = await stager.ensure(keys, on: host, transport: transport, why: why)
                     await self.assetsArrived(host, held: held, for: nil)
                 }
             case .cancel(let host, let taskID):

@@ -61,20 +61,22 @@ enum JobAssets {
     /// (its tests there download their own) or whose cap leaves assets out.
     static func stage(_ request: inout JobRequest, plan: JobPlan, links: [Coordinator.HostLink], held: Held,
                       log: JobLog, console: Console) async -> AssetStager? {
-        guard !held.isEmpty, let inventory = request.hosts?.inventory else { return nil }
+        guard !held.isEmpty else { return nil }
+        let inventory = request.hosts?.inventory
         let wanted = needs(request, plan: plan, held: held.mapValues { $0.size })
-        let targets = links.compactMap { $0.link as? SSHAgentLink }.filter { !(wanted[$0.host] ?? []).isEmpty }
+        let targets = links.compactMap { l in AssetTransports.of(l.link).map { (host: l.link.host, transport: $0) } }
+            .filter { !(wanted[$0.host] ?? []).isEmpty }
         guard !targets.isEmpty else { return nil }
         var reports: [AssetPushReport] = []
         await withTaskGroup(of: AssetPushReport.self) { group in
-            for link in targets {
-                let max = inventory.host(named: link.host)?.assetCacheMax
-                let needed = wanted[link.host] ?? []
-                group.addTask { await AssetPush.prepare(host: link.host, needed: needed, session: link.session, maxBytes: max) }
+            for target in targets {
+                let max = inventory?.host(named: target.host)?.assetCacheMax
+                let needed = wanted[target.host] ?? []
+                group.addTask { await target.transport.prepare(host: target.host, needed: needed, maxBytes: max) }
             }
             for await report in group { reports.append(report) }
         }
-        let order = Dictionary(uniqueKeysWithValues: inventory.hosts.enumerated().map { ($1.name, $0) })
+        let order = Dictionary(uniqueKeysWithValues: links.enumerated().map { ($1.link.host, $0) })
         reports.sort { (order[$0.host] ?? 0) < (order[$1.host] ?? 0) }
         for r in reports {
             if let failed = r.failed {

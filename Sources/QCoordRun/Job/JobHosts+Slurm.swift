@@ -73,7 +73,7 @@ extension JobHosts {
             hello.env = baseHello.env.merging(settings.env) { _, own in own }
             hello.qemuSearch = .init(python: settings.python)
             let link = try await SlurmAgentLink.start(node: node, jobID: allocation, settings: settings, hello: hello, log: log,
-                                                      srun: cluster.command("srun"), idleLimit: slurm.idleLimit,
+                                                      cluster: cluster, idleLimit: slurm.idleLimit,
                                                       beforeLost: { await watch.checkNow() })
             guard let tree else {
                 link.setPathMap(pathMap)

@@ -15,6 +15,10 @@ public final class SlurmAgentLink: AgentLink, @unchecked Sendable {
     public let host: String
     /// The Slurm job whose step this is.
     public let jobID: String
+    /// How its steps run (the node's python, srun's extra words) and where Slurm's commands are:
+    /// other steps on the node (the assets' transfers) use them too.
+    public let settings: SlurmSettings
+    public let cluster: SlurmCluster
     private let process: LocalAgentLink
     private let lock = NSLock()
     private var pathMap: SSHAgentLink.PathMap?
@@ -33,10 +37,11 @@ public final class SlurmAgentLink: AgentLink, @unchecked Sendable {
     /// - Parameter beforeLost: awaited before the step's end reaches the job: it may first tell
     ///   the job that the whole allocation ended (a `scancel` is a signal, not a lost host).
     public static func start(node: String, jobID: String, settings: SlurmSettings, hello: CoordinatorMessage.Hello,
-                             log: JobLog, srun: String = "srun", readyTimeout: Duration = .seconds(120),
+                             log: JobLog, cluster: SlurmCluster = SlurmCluster(), readyTimeout: Duration = .seconds(120),
                              idleLimit: Double = 30, agentSource: String = AgentBundle.source,
                              beforeLost: (@Sendable () async -> Bool)? = nil) async throws -> SlurmAgentLink {
         let python = settings.python ?? "python3"
+        let srun = cluster.command("srun")
         let arguments = [srun] + srunArguments(jobID: jobID, node: node, settings: settings)
             + [python, "-u", "-c", AgentProtocol.stdinBootstrap]
         log.info("host \(node): " + arguments.map(SSHAgentLink.shellQuote).joined(separator: " "))
@@ -48,17 +53,20 @@ public final class SlurmAgentLink: AgentLink, @unchecked Sendable {
                 cannotRun: "cannot run \(srun)",
                 endedReason: "the agent's job step ended before it was ready (see job.log for srun's and the agent's stderr)",
                 onStderr: { line in if StepEnding.isEndLine(line) { ending.set() } })
-            return SlurmAgentLink(host: node, jobID: jobID, process: process, ending: ending, beforeLost: beforeLost)
+            return SlurmAgentLink(host: node, jobID: jobID, settings: settings, cluster: cluster, process: process,
+                                  ending: ending, beforeLost: beforeLost)
         } catch RunError.agentStart(_, let reason) {
             throw RunError.hostUnreachable(host: node, reason: "host \(node): the agent did not start as a Slurm job step: \(reason); "
                                            + "check that the slurm section's 'python' (now \(python)) is a Python 3.8+ on the node")
         }
     }
 
-    private init(host: String, jobID: String, process: LocalAgentLink, ending: StepEnding,
-                 beforeLost: (@Sendable () async -> Bool)?) {
+    private init(host: String, jobID: String, settings: SlurmSettings, cluster: SlurmCluster, process: LocalAgentLink,
+                 ending: StepEnding, beforeLost: (@Sendable () async -> Bool)?) {
         self.host = host
         self.jobID = jobID
+        self.settings = settings
+        self.cluster = cluster
         self.process = process
         let (events, sink) = AsyncStream<[AgentEvent]>.makeStream()
         self.events = events

@@ -23,7 +23,9 @@ public struct SlurmCluster: Sendable {
     public func command(_ name: String) -> String { binDir.map { $0 + "/" + name } ?? name }
 
     /// Runs `name args` (looked up on PATH through /usr/bin/env) and waits up to `timeout`.
-    public func run(_ name: String, _ args: [String], stdin: [UInt8] = [], timeout: Double = 60) async throws -> CommandResult {
+    /// Its stdin: `stdin`, or the file `stdinFile` streamed (an asset: never all in memory).
+    public func run(_ name: String, _ args: [String], stdin: [UInt8] = [], stdinFile: String? = nil,
+                    timeout: Double = 60) async throws -> CommandResult {
         let executable = command(name)
         // A child that exits before reading its stdin must give EPIPE, not kill qcoord.
         signal(SIGPIPE, SIG_IGN)
@@ -33,7 +35,7 @@ public struct SlurmCluster: Sendable {
                 process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
                 process.arguments = [executable] + args
                 let output = Pipe(), errors = Pipe(), input = Pipe()
-                process.standardInput = stdin.isEmpty ? FileHandle.nullDevice : input
+                process.standardInput = stdin.isEmpty && stdinFile == nil ? FileHandle.nullDevice : input
                 process.standardOutput = output
                 process.standardError = errors
                 do { try process.run() } catch {
@@ -47,7 +49,18 @@ public struct SlurmCluster: Sendable {
                     errDone.signal()
                 }
                 errReader.start()
-                if !stdin.isEmpty {
+                if let stdinFile {
+                    let writer = Thread {
+                        if let file = FileHandle(forReadingAtPath: stdinFile) {
+                            while let piece = try? file.read(upToCount: 1 << 20), !piece.isEmpty {
+                                guard (try? input.fileHandleForWriting.write(contentsOf: piece)) != nil else { break }
+                            }
+                            try? file.close()
+                        }
+                        try? input.fileHandleForWriting.close()
+                    }
+                    writer.start()
+                } else if !stdin.isEmpty {
                     let writer = Thread {
                         try? input.fileHandleForWriting.write(contentsOf: Data(stdin))
                         try? input.fileHandleForWriting.close()

@@ -116,4 +116,60 @@ struct SlurmRunTests {
         let queue = try Self.scontrol(["squeue", "-h", "-t", "R", "-o", "%j"])
         #expect(!queue.out.contains("qcoord-"), "still running: \(queue.out)")
     }
+
+    /// Assets reach Slurm nodes through job steps as they reach SSH hosts over SFTP: the nodes
+    /// cannot reach the server (its 127.0.0.1 is not theirs); the coordinator fetches each asset
+    /// once, the node running the tests gets each once, into its own store, and Avocado finds
+    /// them there; a second job sends nothing.
+    @Test func assetsArePushedThroughSlurmSteps() async throws {
+        for node in ["h1", "h2", "h3"] { try? FileManager.default.removeItem(atPath: Self.state + "/\(node)/home/.cache/qcoord/assets") }
+        let server = try await AssetServer.start(bigMiB: 4)
+        let small = server.file("/small.bin"), big = server.file("/big.bin")
+        let dir = NSTemporaryDirectory() + "qcoord-slurm-assets-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+            import hashlib
+            from avocado import Test
+
+
+            class Assets(Test):
+                def test_small(self):
+                    path = self.fetch_asset('\(server.url("/small.bin"))', asset_hash='\(small.sha256)', algorithm='sha256')
+                    with open(path, 'rb') as f:
+                        self.assertEqual(hashlib.sha256(f.read()).hexdigest(), '\(small.sha256)')
+
+                def test_big(self):
+                    path = self.fetch_asset('big.bin', asset_hash='\(big.sha1)', locations=['\(server.url("/big.bin"))'])
+                    with open(path, 'rb') as f:
+                        self.assertEqual(hashlib.sha1(f.read()).hexdigest(), '\(big.sha1)')
+
+                def test_small_again(self):
+                    self.fetch_asset('\(server.url("/small.bin"))', asset_hash='\(small.sha256)', algorithm='sha256')
+
+            """.write(toFile: dir + "/test_assets.py", atomically: true, encoding: .utf8)
+        let inventory = try Self.slurmInventory()
+        defer { try? FileManager.default.removeItem(atPath: inventory) }
+        let harness = try RunHarness(resultsDir: ReportJob.artifacts + "/slurm-assets")
+        let args = ["--slurm", "--inventory", inventory, "--asset-cache", server.cacheDirectory("coordinator").path, dir + "/test_assets.py"]
+        let first = try harness.run(args, environment: Self.environment)
+        #expect(first.status == 0, "\(first.stdout)\n\(first.stderr.suffix(3000))")
+        let tests = try Self.tests(first.jobDir)
+        #expect(tests.map { $0["status"] as? String } == ["PASS", "PASS", "PASS"], "\(tests.map { $0["fail_reason"] ?? "" })")
+        let hosts = Set(tests.compactMap { $0["host"] as? String })
+        #expect(hosts == ["h1"], "arch-neutral Avocado tests run where qemu-system-x86_64 is: \(hosts)")
+        let push = (try RunHarness.results(first.jobDir)["asset_push"] as? [[String: Any]]) ?? []
+        let h1 = try #require(push.first { $0["host"] as? String == "h1" }, "\(push)")
+        #expect(h1["pushed_files"] as? Int == 2 && h1["pushed_bytes"] as? Int == small.size + big.size, "\(h1)")
+        #expect(FileManager.default.fileExists(atPath: Self.state + "/h1/home/.cache/qcoord/assets/sha256/\(small.sha256)"))
+        #expect(FileManager.default.fileExists(atPath: Self.state + "/h1/home/.cache/qcoord/assets/sha1/\(big.sha1)"))
+        #expect(server.requests().filter { $0.method == "GET" }.count == 2, "the coordinator fetched each once; no node did")
+
+        let second = try harness.run(args, environment: Self.environment)
+        #expect(second.status == 0, "\(second.stderr.suffix(2000))")
+        let again = (try RunHarness.results(second.jobDir)["asset_push"] as? [[String: Any]]) ?? []
+        let h1Again = try #require(again.first { $0["host"] as? String == "h1" }, "\(again)")
+        #expect(h1Again["pushed_files"] as? Int == 0 && h1Again["reused_files"] as? Int == 2, "\(h1Again)")
+        #expect(server.requests().filter { $0.method == "GET" }.count == 2)
+    }
 }

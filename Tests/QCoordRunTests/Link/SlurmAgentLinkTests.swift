@@ -35,7 +35,8 @@ import QCoordCore
         let settings = SlurmSettings(python: "python3", srunArgs: ["--mem=1G"])
         let link = try await SlurmAgentLink.start(node: "n7", jobID: "42", settings: settings,
                                                   hello: .init(jobID: "j"), log: JobLog(path: dir + "/job.log"),
-                                                  srun: srun, readyTimeout: .seconds(30))
+                                                  cluster: SlurmCluster(binDir: (srun as NSString).deletingLastPathComponent),
+                                                  readyTimeout: .seconds(30))
         #expect(link.host == "n7" && link.jobID == "42")
         #expect(!link.capabilities.python.isEmpty)
         let args = try String(contentsOfFile: dir + "/args", encoding: .utf8).split(separator: "\n").map(String.init)
@@ -64,7 +65,8 @@ import QCoordCore
         defer { try? FileManager.default.removeItem(atPath: dir) }
         do {
             _ = try await SlurmAgentLink.start(node: "n1", jobID: "1", settings: SlurmSettings(python: "/no/such/python3"),
-                                               hello: .init(jobID: "j"), log: JobLog(path: dir + "/job.log"), srun: srun,
+                                               hello: .init(jobID: "j"), log: JobLog(path: dir + "/job.log"),
+                                               cluster: SlurmCluster(binDir: (srun as NSString).deletingLastPathComponent),
                                                readyTimeout: .seconds(20))
             Issue.record("started")
         } catch {
