@@ -36,6 +36,8 @@ public struct JobBook: Sendable {
     private var lossCount = 0
     /// host → the test whose assets were last staged there ahead (`prefetch`), so it is asked once.
     private var prefetched: [String: Int] = [:]
+    /// Whether any test has assets to stage (without, a dispatch asks nothing more).
+    private let stagesAssets: Bool
 
     /// - Parameters:
     ///   - expected: seconds per test (the longest start first); exclusive: `--exclusive-tag` groups.
@@ -49,6 +51,7 @@ public struct JobBook: Sendable {
         self.settings = settings
         self.verdicts = verdicts
         scheduler = Scheduler(plan: plan, expected: expected, exclusive: exclusive, assets: assets)
+        stagesAssets = assets?.contains { !$0.isEmpty } ?? false
         scheduler.quarantineAfter = settings.quarantineAfter
         // Tests decided before the start (verdicts) are never dispatched, whatever group the
         // scheduler put them in: a test recorded done must not run (and finish twice).
@@ -196,6 +199,7 @@ public struct JobBook: Sendable {
                                           timeout: plan.tasks[a.test].timeout))
         }
         // While a host runs what it just got, the assets of the test it would take next go there.
+        guard stagesAssets else { return out }
         var seen = Set<String>()
         for a in assignments where seen.insert(a.host).inserted {
             guard let next = scheduler.peek(for: a.host), prefetched[a.host] != next else { continue }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import QCoordReport
 #if canImport(Glibc)
 import Glibc
@@ -10,6 +11,8 @@ public final class JobLog: Sendable {
     private let fd: Int32
     /// `--show-job-log`: every line also goes here (stdout), as written.
     private let echo: (@Sendable (String) -> Void)?
+    /// The last second formatted, and its text.
+    private let seconds = Mutex<(second: Int, text: String)>((-1, ""))
 
     /// - Parameters:
     ///   - mode: of a new file (the job directory's ReportModes.file).
@@ -23,16 +26,36 @@ public final class JobLog: Sendable {
 
     public func log(_ level: String, _ message: String) {
         guard fd >= 0 else { return }
-        let now = Date()
-        let ms = Int((now.timeIntervalSince1970 * 1000).rounded(.down)) % 1000
-        let stamp = JobDirectory.formatLocal(now, "%Y-%m-%d %H:%M:%S") + "," + String(format: "%03d", ms)
-        var text = ""
-        for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
-            text += "\(stamp) qcoord \(level.padding(toLength: 5, withPad: " ", startingAt: 0))| \(line)\n"
+        var now = timeval()
+        gettimeofday(&now, nil)
+        let second = Int(now.tv_sec), ms = Int(now.tv_usec) / 1000
+        // The local date and time is formatted once a second (a job writes two lines per test).
+        let stamp = seconds.withLock { cache -> String in
+            if cache.second != second {
+                cache = (second, JobDirectory.formatLocal(Date(timeIntervalSince1970: Double(second)), "%Y-%m-%d %H:%M:%S"))
+            }
+            return cache.text
         }
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let head = stamp + (ms < 10 ? ",00" : ms < 100 ? ",0" : ",") + String(ms) + " qcoord " + Self.levelField(level) + "| "
+        var text = ""
+        if message.utf8.contains(10) {
+            for line in message.split(separator: "\n", omittingEmptySubsequences: false) { text += head + line + "\n" }
+        } else {
+            text = head + message + "\n"
+        }
+        _ = text.utf8.withContiguousStorageIfAvailable { write(fd, $0.baseAddress, $0.count) }
+            ?? Array(text.utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         echo?(text)
+    }
+
+    /// The level in 5 columns, as Avocado's `%(levelname)-5.5s`: `INFO `, `ERROR`, `WARNI`.
+    static func levelField(_ level: String) -> String {
+        switch level {
+        case "INFO": "INFO "
+        case "ERROR": "ERROR"
+        case "WARNING": "WARNI"
+        default: level.padding(toLength: 5, withPad: " ", startingAt: 0)
+        }
     }
 
     public func info(_ message: String) { log("INFO", message) }
