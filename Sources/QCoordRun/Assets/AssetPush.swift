@@ -8,8 +8,6 @@ struct AssetPushReport: Sendable {
     /// `<home>/.cache/qcoord/assets` on the host (nil when the push failed before it was known).
     var storeDirectory: String?
     var decision = AssetPushPlan.Decision()
-    var pushedFiles = 0
-    var pushedBytes = 0
     /// Why the push failed: the host's tests then download their own.
     var failed: String?
 
@@ -20,14 +18,11 @@ struct AssetPushReport: Sendable {
         return HostAssetView(storeDirectory: storeDirectory, present: Set(decision.reuse.map(\.contentKey)))
     }
 
+    /// The traffic before any transfer: what was already there, what was evicted (AssetStager
+    /// counts the pushes).
     var traffic: HostAssetTraffic {
-        HostAssetTraffic(pushedFiles: pushedFiles, pushedBytes: pushedBytes, reusedFiles: decision.reuse.count,
-                         reusedBytes: decision.reuseBytes, evictedFiles: decision.evict.count, failed: failed)
-    }
-
-    var summary: String {
-        AssetPushPlan.hostSummary(host, pushedFiles: pushedFiles, pushedBytes: pushedBytes, reusedFiles: decision.reuse.count,
-                                  reusedBytes: decision.reuseBytes, evicted: decision.evict.count, failed: failed)
+        HostAssetTraffic(reusedFiles: decision.reuse.count, reusedBytes: decision.reuseBytes,
+                         evictedFiles: decision.evict.count, failed: failed)
     }
 }
 

@@ -51,7 +51,7 @@ public actor AssetStager {
     }
 
     /// Of `keys`, those the host lacks that can be sent there (held by the coordinator, within the cap).
-    func missing(_ keys: [String], on host: String) -> [String] {
+    private func missing(_ keys: [String], on host: String) -> [String] {
         guard let h = hosts[host] else { return [] }
         return keys.filter { !h.present.contains($0) && h.sendable[$0] != nil }
     }

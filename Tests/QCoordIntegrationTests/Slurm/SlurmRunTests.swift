@@ -28,17 +28,8 @@ struct SlurmRunTests {
     }
 
     static func scontrol(_ args: [String]) throws -> (status: Int32, out: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = args
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try Shell.run("/usr/bin/env", args, environment: environment)
+        return (r.status, r.output)
     }
 
     /// SIMPLE tests that sleep `seconds` and need no QEMU: every node can run each of them.

@@ -3,10 +3,15 @@ import Testing
 
 /// A command run to completion.
 enum Shell {
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// stdout and stderr together; `environment` is added to this process's.
+    static func run(_ executable: String, _ arguments: [String],
+                    environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let out = Pipe()
         p.standardOutput = out
         p.standardError = out
